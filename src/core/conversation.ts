@@ -1,0 +1,54 @@
+// The canonical request: every API surface parses its wire body into this shape, and matching,
+// planning and usage work only on it, so one fixture serves every surface.
+
+export type Role = "system" | "developer" | "user" | "assistant" | "tool";
+
+export interface ToolCall {
+  id: string;
+  name: string;
+  /** JSON text, exactly as it travels on the wire. */
+  arguments: string;
+}
+
+export interface Message {
+  role: Role;
+  /** Text content; multi-part content is joined with newlines, non-text parts are dropped. */
+  content: string;
+  name?: string;
+  toolCalls?: ToolCall[];
+  /** On a tool message: the call it answers. */
+  toolCallId?: string;
+}
+
+export interface ToolDefinition {
+  name: string;
+  description?: string;
+  parameters?: unknown;
+}
+
+/** Request parameters that change how a reply is planned and rendered. */
+export interface GenerationParams {
+  /** Chat `stream_options.include_usage`: send a final usage chunk. */
+  includeUsage: boolean;
+}
+
+export interface Conversation {
+  /** The wire surface the request came in on, for logs and surface-specific fixtures. */
+  api: string;
+  model: string;
+  messages: Message[];
+  tools: ToolDefinition[];
+  stream: boolean;
+  params: GenerationParams;
+  /** The parsed wire body, as the client sent it (handed to fixture predicates). */
+  body: Record<string, unknown>;
+}
+
+/** The text of the last message with the given role, or undefined when there is none. */
+export function lastMessageOf(conversation: Conversation, role: Role): Message | undefined {
+  const { messages } = conversation;
+  for (let i = messages.length - 1; i >= 0; i--) {
+    if (messages[i].role === role) return messages[i];
+  }
+  return undefined;
+}

@@ -1,0 +1,39 @@
+// OpenAI's token accounting: the cookbook's per-message prompt formula and the reply's tokens.
+import type { Message, ToolDefinition } from "./conversation.js";
+import { countTokens, type EncodingName } from "./tokenizer.js";
+
+export interface Usage {
+  promptTokens: number;
+  completionTokens: number;
+  reasoningTokens: number;
+  totalTokens: number;
+}
+
+// Each message costs 3 tokens of framing (<|start|>role<|message|>...<|end|>), a name 1 more, and the
+// reply is primed with 3 (<|start|>assistant<|message|>).
+const TOKENS_PER_MESSAGE = 3;
+const TOKENS_PER_NAME = 1;
+const REPLY_PRIMING = 3;
+// Tool definitions and calls are rendered by OpenAI into a hidden text format; these are the
+// per-item overheads gpt-tokenizer's function-calling estimate uses.
+const TOKENS_PER_TOOL_DEFINITION = 9;
+const TOKENS_PER_TOOL_CALL = 3;
+
+export function countPromptTokens(messages: readonly Message[], tools: readonly ToolDefinition[], encoding: EncodingName): number {
+  let total = REPLY_PRIMING;
+  for (const message of messages) {
+    total += TOKENS_PER_MESSAGE + countTokens(message.role, encoding) + countTokens(message.content, encoding);
+    if (message.name) total += TOKENS_PER_NAME + countTokens(message.name, encoding);
+    if (message.toolCalls) {
+      for (const call of message.toolCalls) {
+        total += TOKENS_PER_TOOL_CALL + countTokens(call.name, encoding) + countTokens(call.arguments, encoding);
+      }
+    }
+  }
+  for (const tool of tools) {
+    total += TOKENS_PER_TOOL_DEFINITION + countTokens(tool.name, encoding);
+    if (tool.description) total += countTokens(tool.description, encoding);
+    if (tool.parameters !== undefined) total += countTokens(JSON.stringify(tool.parameters), encoding);
+  }
+  return total;
+}

@@ -1,0 +1,63 @@
+// The package's face: LLMock for tests, createServer for integration, and the fixture types.
+import { loadFixturePaths, FixtureSet, validateFixtures, type Fixture, type FixtureMatch, type FixtureOptions, type FixtureResponse } from "./fixtures/index.js";
+import type { JournalEntry } from "./journal/journal.js";
+import { startServer, type ServerInstance, type ServerOptions } from "./server.js";
+
+export { createServer, type ServerInstance, type ServerOptions } from "./server.js";
+export type { Fixture, FixtureMatch, FixtureOptions, FixtureResponse, TextMatcher } from "./fixtures/index.js";
+export { FixtureValidationError, loadFixtureFile, loadFixturePaths } from "./fixtures/index.js";
+export type { JournalEntry } from "./journal/journal.js";
+export type { Reply, ReplyError, ReplyToolCall, FinishReason, UsageOverride } from "./core/reply.js";
+export type { Conversation, Message, ToolDefinition } from "./core/conversation.js";
+
+/** An in-process mock for tests: register replies with `on`, then `start` a server on its own port. */
+export class LLMock {
+  private readonly fixtures = new FixtureSet();
+  private instance: ServerInstance | null = null;
+
+  constructor(private readonly options: ServerOptions = {}) {}
+
+  /** Adds a fixture; it takes effect at once, also while the server runs. First match wins, in the order added. */
+  on(match: FixtureMatch, response: FixtureResponse, options: FixtureOptions = {}): this {
+    return this.addFixtures([{ match, response, ...options }]);
+  }
+
+  addFixtures(fixtures: readonly Fixture[]): this {
+    this.fixtures.add(validateFixtures(fixtures, "mock fixtures", this.fixtures.size));
+    return this;
+  }
+
+  /** Adds the fixtures of JSON or YAML files, or of every such file in a folder. */
+  loadFixtures(...paths: string[]): this {
+    this.fixtures.add(loadFixturePaths(paths));
+    return this;
+  }
+
+  /** Removes every fixture and restarts sequence counters. */
+  clearFixtures(): this {
+    this.fixtures.clear();
+    return this;
+  }
+
+  async start(): Promise<string> {
+    if (this.instance) throw new Error("LLMock is already started");
+    this.instance = await startServer(this.fixtures, this.options);
+    return this.instance.url;
+  }
+
+  async stop(): Promise<void> {
+    const instance = this.instance;
+    this.instance = null;
+    await instance?.close();
+  }
+
+  get url(): string {
+    if (!this.instance) throw new Error("LLMock is not started: call await mock.start() first");
+    return this.instance.url;
+  }
+
+  /** The exchanges served so far (the newest `journalSize`), oldest first. */
+  get requests(): JournalEntry[] {
+    return this.instance?.journal.all() ?? [];
+  }
+}

@@ -1,0 +1,58 @@
+// One request through the pure stages: parse, match, plan. The transport renders and writes the outcome.
+import type { Conversation } from "./core/conversation.js";
+import type { Clock, IdSource } from "./core/ids.js";
+import { planReply, type Plan, type ReplyTokenCache } from "./core/plan.js";
+import type { ReplyError } from "./core/reply.js";
+import type { FixtureSet, NearMiss } from "./fixtures/index.js";
+import { openAIError } from "./protocols/openai/errors.js";
+import { isApiError, type ApiError, type Surface } from "./protocols/types.js";
+
+export interface PipelineState {
+  fixtures: FixtureSet;
+  ids: IdSource;
+  clock: Clock;
+  tokens: ReplyTokenCache;
+  chunkSize: number;
+  latencyMs: number;
+}
+
+export type Outcome =
+  | { kind: "error"; error: ApiError; conversation?: Conversation; fixture: string | null }
+  | { kind: "reply"; plan: Plan; conversation: Conversation; fixture: string };
+
+export function describeNoMatch(nearest: readonly NearMiss[]): string {
+  const base = "No matching response found for the given conversation.";
+  if (nearest.length === 0) return `${base} No fixtures are loaded.`;
+  const misses = nearest.map((miss) => `${miss.label}: ${miss.failures.join("; ")}`);
+  return `${base} Closest fixtures: ${misses.join(" | ")}`;
+}
+
+export function replyErrorToApiError(error: ReplyError): ApiError {
+  const headers: Record<string, string> = {};
+  if (error.status === 429) headers["retry-after"] = String(error.retryAfter ?? 1);
+  else if (error.retryAfter !== undefined) headers["retry-after"] = String(error.retryAfter);
+  const code = error.code !== undefined ? error.code : error.status === 429 ? "rate_limit_exceeded" : null;
+  return openAIError(error.status, error.message, { type: error.type, code, param: error.param }, headers);
+}
+
+export function runPipeline(state: PipelineState, surface: Surface, body: unknown): Outcome {
+  const conversation = surface.parse(body);
+  if (isApiError(conversation)) return { kind: "error", error: conversation, fixture: null };
+
+  const result = state.fixtures.match(conversation);
+  if (!result.hit) {
+    const error = openAIError(400, describeNoMatch(result.nearest), { type: "invalid_request_error", code: "no_match" });
+    return { kind: "error", error, conversation, fixture: null };
+  }
+  const { fixture, label } = result.hit;
+  if (fixture.response.error) {
+    return { kind: "error", error: replyErrorToApiError(fixture.response.error), conversation, fixture: label };
+  }
+  const plan = planReply(
+    conversation,
+    fixture.response,
+    { ids: state.ids, chunkSize: fixture.chunkSize ?? state.chunkSize, latencyMs: fixture.latency ?? state.latencyMs },
+    state.tokens,
+  );
+  return { kind: "reply", plan, conversation, fixture: label };
+}

@@ -1,0 +1,96 @@
+// Parses a Chat Completions request body into the canonical conversation, or an OpenAI-shaped 400.
+import type { Conversation, Message, Role, ToolCall, ToolDefinition } from "../../../core/conversation.js";
+import type { ApiError } from "../../types.js";
+import { contentText, isRecord } from "../content.js";
+import { invalidRequest } from "../errors.js";
+
+const ROLES = new Set<string>(["system", "developer", "user", "assistant", "tool", "function"]);
+
+function parseToolCalls(value: unknown, param: string): ToolCall[] | ApiError {
+  if (!Array.isArray(value)) return invalidRequest(`Invalid type for '${param}': expected an array.`, param, "invalid_type");
+  const calls: ToolCall[] = [];
+  for (let i = 0; i < value.length; i++) {
+    const call = value[i];
+    const fn = isRecord(call) ? call.function : undefined;
+    if (!isRecord(call) || !isRecord(fn) || typeof fn.name !== "string") {
+      return invalidRequest(`Missing required parameter: '${param}[${i}].function.name'.`, `${param}[${i}].function.name`, "missing_required_parameter");
+    }
+    if (typeof fn.arguments !== "string") {
+      return invalidRequest(`Invalid type for '${param}[${i}].function.arguments': expected a string.`, `${param}[${i}].function.arguments`, "invalid_type");
+    }
+    calls.push({ id: typeof call.id === "string" ? call.id : "", name: fn.name, arguments: fn.arguments });
+  }
+  return calls;
+}
+
+function parseMessage(raw: unknown, i: number): Message | ApiError {
+  const param = `messages[${i}]`;
+  if (!isRecord(raw)) return invalidRequest(`Invalid type for '${param}': expected an object.`, param, "invalid_type");
+  if (typeof raw.role !== "string" || !ROLES.has(raw.role)) {
+    return invalidRequest(
+      `Invalid value: '${String(raw.role)}'. Supported values are: 'system', 'assistant', 'user', 'function', 'tool', and 'developer'.`,
+      `${param}.role`,
+      "invalid_value",
+    );
+  }
+  // The legacy `function` role is a tool result named by function rather than call id.
+  const role: Role = raw.role === "function" ? "tool" : (raw.role as Role);
+  const message: Message = { role, content: contentText(raw.content) };
+  if (typeof raw.name === "string" && role !== "tool") message.name = raw.name;
+  if (role === "tool") message.toolCallId = typeof raw.tool_call_id === "string" ? raw.tool_call_id : typeof raw.name === "string" ? raw.name : undefined;
+  if (role === "assistant" && raw.tool_calls !== undefined && raw.tool_calls !== null) {
+    const calls = parseToolCalls(raw.tool_calls, `${param}.tool_calls`);
+    if (!Array.isArray(calls)) return calls;
+    if (calls.length) message.toolCalls = calls;
+  }
+  return message;
+}
+
+function parseTools(body: Record<string, unknown>): ToolDefinition[] {
+  const tools: ToolDefinition[] = [];
+  if (Array.isArray(body.tools)) {
+    for (const tool of body.tools) {
+      if (!isRecord(tool)) continue;
+      const spec = isRecord(tool.function) ? tool.function : isRecord(tool.custom) ? tool.custom : undefined;
+      if (spec && typeof spec.name === "string") {
+        tools.push({ name: spec.name, description: typeof spec.description === "string" ? spec.description : undefined, parameters: spec.parameters });
+      }
+    }
+  }
+  // The deprecated `functions` list names tools the same way.
+  if (Array.isArray(body.functions)) {
+    for (const fn of body.functions) {
+      if (isRecord(fn) && typeof fn.name === "string") {
+        tools.push({ name: fn.name, description: typeof fn.description === "string" ? fn.description : undefined, parameters: fn.parameters });
+      }
+    }
+  }
+  return tools;
+}
+
+export function parseChatRequest(body: unknown): Conversation | ApiError {
+  if (!isRecord(body)) return invalidRequest("The request body must be a JSON object.", null, "invalid_type");
+  if (body.model === undefined) return invalidRequest("Missing required parameter: 'model'.", "model", "missing_required_parameter");
+  if (typeof body.model !== "string") return invalidRequest("Invalid type for 'model': expected a string.", "model", "invalid_type");
+  if (body.messages === undefined) return invalidRequest("Missing required parameter: 'messages'.", "messages", "missing_required_parameter");
+  if (!Array.isArray(body.messages)) return invalidRequest("Invalid type for 'messages': expected an array.", "messages", "invalid_type");
+  if (body.messages.length === 0) {
+    return invalidRequest("Invalid 'messages': empty array. Expected an array with minimum length 1, but got an empty array instead.", "messages", "empty_array");
+  }
+  const messages: Message[] = [];
+  for (let i = 0; i < body.messages.length; i++) {
+    const message = parseMessage(body.messages[i], i);
+    if ("status" in message) return message;
+    messages.push(message);
+  }
+  const streamOptions = isRecord(body.stream_options) ? body.stream_options : undefined;
+  return {
+    api: "chat.completions",
+    model: body.model,
+    messages,
+    tools: parseTools(body),
+    stream: body.stream === true,
+    params: { includeUsage: streamOptions?.include_usage === true },
+    body,
+  };
+}

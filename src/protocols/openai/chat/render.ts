@@ -1,0 +1,67 @@
+// Renders a plan as a Chat Completions body or as its stream of `chat.completion.chunk` events.
+import type { Conversation } from "../../../core/conversation.js";
+import type { Plan } from "../../../core/plan.js";
+import type { RenderContext, StreamEvent } from "../../types.js";
+
+export function renderChatUsage(plan: Plan) {
+  const { usage } = plan;
+  return {
+    prompt_tokens: usage.promptTokens,
+    completion_tokens: usage.completionTokens,
+    total_tokens: usage.totalTokens,
+    prompt_tokens_details: { cached_tokens: 0, audio_tokens: 0 },
+    completion_tokens_details: {
+      reasoning_tokens: usage.reasoningTokens,
+      audio_tokens: 0,
+      accepted_prediction_tokens: 0,
+      rejected_prediction_tokens: 0,
+    },
+  };
+}
+
+const chatId = (context: RenderContext): string => context.ids.next("chatcmpl-", 29);
+const unixSeconds = (context: RenderContext): number => Math.floor(context.clock.now() / 1000);
+
+export function renderChatBody(plan: Plan, _conversation: Conversation, context: RenderContext) {
+  const message: Record<string, unknown> = { role: "assistant", content: plan.content, refusal: null, annotations: [] };
+  // Not part of OpenAI's schema: the field DeepSeek-style clients read reasoning text from.
+  if (plan.reasoning !== null) message.reasoning_content = plan.reasoning;
+  if (plan.toolCalls.length > 0) {
+    message.tool_calls = plan.toolCalls.map((call) => ({ id: call.id, type: "function", function: { name: call.name, arguments: call.arguments } }));
+  }
+  return {
+    id: chatId(context),
+    object: "chat.completion",
+    created: unixSeconds(context),
+    model: plan.model,
+    choices: [{ index: 0, message, logprobs: null, finish_reason: plan.finishReason }],
+    usage: renderChatUsage(plan),
+    service_tier: "default",
+  };
+}
+
+export function renderChatStream(plan: Plan, conversation: Conversation, context: RenderContext): StreamEvent[] {
+  const includeUsage = conversation.params.includeUsage;
+  // Every chunk shares its envelope; only the choice differs, so the envelope is serialised once.
+  const head = `{"id":${JSON.stringify(chatId(context))},"object":"chat.completion.chunk","created":${unixSeconds(context)},"model":${JSON.stringify(plan.model)},"service_tier":"default","choices":[`;
+  const tail = includeUsage ? `],"usage":null}` : "]}";
+  const events: StreamEvent[] = [];
+  const chunk = (delta: unknown, finishReason: string | null = null): void => {
+    events.push({ data: `${head}{"index":0,"delta":${JSON.stringify(delta)},"logprobs":null,"finish_reason":${JSON.stringify(finishReason)}}${tail}` });
+  };
+
+  const textFollows = plan.content !== null || plan.toolCalls.length === 0;
+  chunk({ role: "assistant", content: textFollows ? "" : null, refusal: null });
+  for (const piece of plan.reasoningChunks) chunk({ reasoning_content: piece });
+  for (const piece of plan.contentChunks) chunk({ content: piece });
+  plan.toolCalls.forEach((call, index) => {
+    chunk({ tool_calls: [{ index, id: call.id, type: "function", function: { name: call.name, arguments: "" } }] });
+    for (const fragment of call.argumentChunks) chunk({ tool_calls: [{ index, function: { arguments: fragment } }] });
+  });
+  chunk({}, plan.finishReason);
+  if (includeUsage) {
+    events.push({ data: `${head}],"usage":${JSON.stringify(renderChatUsage(plan))}}` });
+  }
+  events.push({ data: "[DONE]" });
+  return events;
+}

@@ -1,0 +1,19 @@
+// Reading OpenAI message content, which arrives as a string, null, or a list of typed parts.
+
+type Part = { type?: unknown; text?: unknown; refusal?: unknown };
+
+/** The text of a content value: strings as they are, text-like parts joined with newlines. */
+export function contentText(content: unknown): string {
+  if (typeof content === "string") return content;
+  if (!Array.isArray(content)) return "";
+  const texts: string[] = [];
+  for (const part of content as Part[]) {
+    if (typeof part === "string") texts.push(part);
+    else if (part && typeof part.text === "string") texts.push(part.text);
+    else if (part && typeof part.refusal === "string") texts.push(part.refusal);
+  }
+  return texts.join("\n");
+}
+
+export const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === "object" && value !== null && !Array.isArray(value);

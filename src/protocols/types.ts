@@ -1,0 +1,35 @@
+// The contract every API surface implements: parse a wire body into the canonical conversation,
+// and render a plan as that surface's JSON body or ordered stream events. No sockets, no fixtures.
+import type { Conversation } from "../core/conversation.js";
+import type { Clock, IdSource } from "../core/ids.js";
+import type { Plan } from "../core/plan.js";
+
+/** An HTTP error answer in the surface's error shape. */
+export interface ApiError {
+  status: number;
+  body: unknown;
+  headers?: Record<string, string>;
+}
+
+/** One streamed event: an SSE `event:` name when the surface uses them, and its data line. */
+export interface StreamEvent {
+  event?: string;
+  data: string;
+}
+
+export interface RenderContext {
+  ids: IdSource;
+  clock: Clock;
+}
+
+export interface Surface {
+  /** The API name used in logs and the journal, e.g. `chat.completions`. */
+  readonly api: string;
+  parse(body: unknown): Conversation | ApiError;
+  renderBody(plan: Plan, conversation: Conversation, context: RenderContext): unknown;
+  renderStream(plan: Plan, conversation: Conversation, context: RenderContext): StreamEvent[];
+}
+
+export function isApiError(value: Conversation | ApiError): value is ApiError {
+  return "status" in value;
+}

@@ -1,0 +1,96 @@
+// createServer: wires the transport, the API surfaces, the fixture set and the journal into one
+// listening server. Exported as `understudy/server`.
+import { createServer as createHttpServer, type Server } from "node:http";
+import type { AddressInfo } from "node:net";
+import { createIdSource, systemClock, type Clock } from "./core/ids.js";
+import { ReplyTokenCache } from "./core/plan.js";
+import { FixtureSet, validateFixtures, type Fixture } from "./fixtures/index.js";
+import { Journal, type JournalEntry } from "./journal/journal.js";
+import { chatCompletions } from "./protocols/openai/chat/index.js";
+import { createRequestHandler } from "./transport/http.js";
+
+export interface ServerOptions {
+  /** Port to listen on; 0 (the default) picks a free one. */
+  port?: number;
+  /** Interface to bind (default 127.0.0.1). */
+  host?: string;
+  /** Characters per streamed chunk for every fixture that sets none (default: one token per chunk). */
+  chunkSize?: number;
+  /** Milliseconds between streamed chunks for every fixture that sets none (default 0). */
+  latency?: number;
+  /** Seed for ids, so whole responses are reproducible. */
+  seed?: number;
+  /** The clock for `created` timestamps, in milliseconds since the epoch (default Date.now). */
+  now?: () => number;
+  /** How many exchanges the journal keeps (default 1000). */
+  journalSize?: number;
+  /** Largest accepted request body in bytes (default 16 MiB). */
+  maxBodyBytes?: number;
+  /** Called once per finished exchange. */
+  onExchange?: (entry: JournalEntry) => void;
+}
+
+export interface ServerInstance {
+  /** `http://HOST:PORT`, no trailing slash. */
+  url: string;
+  port: number;
+  server: Server;
+  fixtures: FixtureSet;
+  journal: Journal;
+  close(): Promise<void>;
+}
+
+const SURFACES = {
+  "/chat/completions": chatCompletions,
+};
+
+/** Starts a server over an existing fixture set, so fixtures added later take effect at once. */
+export async function startServer(fixtures: FixtureSet, options: ServerOptions = {}): Promise<ServerInstance> {
+  const clock: Clock = options.now ? { now: options.now } : systemClock;
+  const journal = new Journal(options.journalSize ?? 1000);
+  const handler = createRequestHandler(
+    {
+      fixtures,
+      journal,
+      clock,
+      ids: createIdSource(options.seed),
+      tokens: new ReplyTokenCache(),
+      chunkSize: options.chunkSize ?? 0,
+      latencyMs: options.latency ?? 0,
+      maxBodyBytes: options.maxBodyBytes ?? 16 * 1024 * 1024,
+      onExchange: options.onExchange,
+    },
+    SURFACES,
+  );
+  const server = createHttpServer({ keepAliveTimeout: 65_000 }, handler);
+  const host = options.host ?? "127.0.0.1";
+  await new Promise<void>((resolve, reject) => {
+    server.once("error", reject);
+    server.listen(options.port ?? 0, host, () => {
+      server.off("error", reject);
+      resolve();
+    });
+  });
+  const { port } = server.address() as AddressInfo;
+  const urlHost = host.includes(":") ? `[${host}]` : host === "0.0.0.0" ? "127.0.0.1" : host;
+  return {
+    url: `http://${urlHost}:${port}`,
+    port,
+    server,
+    fixtures,
+    journal,
+    close: () =>
+      new Promise<void>((resolve, reject) => {
+        server.close((err) => (err ? reject(err) : resolve()));
+        // Keep-alive and streaming sockets would otherwise hold close() open.
+        server.closeAllConnections();
+      }),
+  };
+}
+
+/** Validates the fixtures and starts a server answering from them. */
+export async function createServer(fixtures: readonly Fixture[] = [], options: ServerOptions = {}): Promise<ServerInstance> {
+  const set = new FixtureSet();
+  set.add(validateFixtures(fixtures, "createServer fixtures"));
+  return startServer(set, options);
+}

@@ -1,0 +1,118 @@
+// The HTTP transport: routes requests, reads bodies within limits, runs the pipeline, writes the
+// answer and records the exchange in the journal.
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { Journal, JournalEntry } from "../journal/journal.js";
+import { runPipeline, type PipelineState } from "../pipeline.js";
+import { invalidRequest, openAIError } from "../protocols/openai/errors.js";
+import type { ApiError, Surface } from "../protocols/types.js";
+import { BodyTooLargeError, readBody } from "./body.js";
+import { writeJson, writeSse } from "./writer.js";
+
+export interface HttpState extends PipelineState {
+  journal: Journal;
+  maxBodyBytes: number;
+  /** Called once per finished exchange (the CLI prints its request log line from it). */
+  onExchange?: (entry: JournalEntry) => void;
+}
+
+/** Generation endpoints by path, without the optional `/v1` prefix. */
+export type SurfaceRoutes = Record<string, Surface>;
+
+const INVALID_JSON =
+  "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your HTTP library correctly. " +
+  "The OpenAI API expects a JSON payload, but what was sent was not valid JSON.)";
+
+/** `/v1/chat/completions?x=1` and `/chat/completions/` both route as `/chat/completions`. */
+function routePath(url: string): string {
+  let path = url;
+  const query = path.indexOf("?");
+  if (query !== -1) path = path.slice(0, query);
+  if (path.startsWith("/v1/") || path === "/v1") path = path.slice(3);
+  if (path.length > 1 && path.endsWith("/")) path = path.slice(0, -1);
+  return path;
+}
+
+function errorMessage(error: ApiError): string | undefined {
+  const body = error.body as { error?: { message?: string } };
+  return body.error?.message;
+}
+
+export function createRequestHandler(state: HttpState, surfaces: SurfaceRoutes) {
+  const record = (entry: JournalEntry): void => {
+    state.journal.add(entry);
+    state.onExchange?.(entry);
+  };
+
+  async function serveSurface(surface: Surface, req: IncomingMessage, res: ServerResponse, entry: JournalEntry, headers: Record<string, string>): Promise<void> {
+    entry.api = surface.api;
+    let body: unknown;
+    try {
+      const raw = await readBody(req, state.maxBodyBytes);
+      body = JSON.parse(raw.toString("utf8"));
+    } catch (err) {
+      const error =
+        err instanceof BodyTooLargeError
+          ? openAIError(413, err.message, { type: "invalid_request_error", code: "request_too_large" })
+          : invalidRequest(INVALID_JSON, null);
+      return sendError(res, error, entry, headers);
+    }
+    entry.body = body;
+    const outcome = runPipeline(state, surface, body);
+    entry.fixture = outcome.fixture;
+    if (outcome.conversation) {
+      entry.model = outcome.conversation.model;
+      entry.stream = outcome.conversation.stream;
+    }
+    if (outcome.kind === "error") return sendError(res, outcome.error, entry, headers);
+
+    const context = { ids: state.ids, clock: state.clock };
+    entry.status = 200;
+    if (!outcome.conversation.stream) {
+      writeJson(res, 200, surface.renderBody(outcome.plan, outcome.conversation, context), headers);
+      return;
+    }
+    const events = surface.renderStream(outcome.plan, outcome.conversation, context);
+    const { interrupted } = await writeSse(res, events, outcome.plan.latencyMs, headers);
+    entry.interrupted = interrupted;
+  }
+
+  function sendError(res: ServerResponse, error: ApiError, entry: JournalEntry, headers: Record<string, string>): void {
+    entry.status = error.status;
+    entry.error = errorMessage(error);
+    writeJson(res, error.status, error.body, error.headers ? { ...headers, ...error.headers } : headers);
+  }
+
+  return function handleRequest(req: IncomingMessage, res: ServerResponse): void {
+    const started = performance.now();
+    const requestId = state.ids.next("req_", 32, "hex");
+    const headers = { "x-request-id": requestId };
+    const method = req.method ?? "GET";
+    const url = req.url ?? "/";
+    const entry: JournalEntry = {
+      requestId, time: state.clock.now(), method, path: url, stream: false, status: 0, fixture: null, durationMs: 0, interrupted: false,
+    };
+    const done = (): void => {
+      entry.durationMs = Math.round((performance.now() - started) * 10) / 10;
+      record(entry);
+    };
+    const path = routePath(url);
+
+    if (path === "/health" && (method === "GET" || method === "HEAD")) {
+      entry.status = 200;
+      writeJson(res, 200, { status: "ok" }, headers);
+      return done();
+    }
+    const surface = surfaces[path];
+    if (surface && method === "POST") {
+      serveSurface(surface, req, res, entry, headers).then(done, (err: unknown) => {
+        // A bug in a stage must not take the server down: answer 500 if we still can, and keep serving.
+        if (!res.headersSent) sendError(res, openAIError(500, `Internal error in Understudy: ${(err as Error).message}`, { type: "server_error" }), entry, headers);
+        else res.destroy();
+        done();
+      });
+      return;
+    }
+    sendError(res, openAIError(404, `Invalid URL (${method} ${path === url ? url : url.split("?")[0]})`, { type: "invalid_request_error" }), entry, headers);
+    done();
+  };
+}

@@ -1,0 +1,58 @@
+// Writes answers: a JSON body in one write, or stream events as SSE, paced and stopped on disconnect.
+import type { ServerResponse } from "node:http";
+import type { StreamEvent } from "../protocols/types.js";
+
+export function writeJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string>): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { ...headers, "content-type": "application/json", "content-length": Buffer.byteLength(text) });
+  res.end(text);
+}
+
+export function formatSseEvent(event: StreamEvent): string {
+  return event.event === undefined ? `data: ${event.data}\n\n` : `event: ${event.event}\ndata: ${event.data}\n\n`;
+}
+
+const SSE_HEADERS = { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", connection: "keep-alive" };
+
+/**
+ * Sends the events as SSE. Without pacing the whole stream goes out in one write; with pacing,
+ * one event per `latencyMs`, waiting for `drain` when the socket is full. Resolves with whether
+ * the client went away before the end.
+ */
+export function writeSse(res: ServerResponse, events: readonly StreamEvent[], latencyMs: number, headers: Record<string, string>): Promise<{ interrupted: boolean }> {
+  res.writeHead(200, { ...headers, ...SSE_HEADERS });
+  if (latencyMs <= 0) {
+    let text = "";
+    for (const event of events) text += formatSseEvent(event);
+    res.end(text);
+    return Promise.resolve({ interrupted: false });
+  }
+  return new Promise((resolve) => {
+    let index = 0;
+    let timer: NodeJS.Timeout | undefined;
+    let finished = false;
+    const finish = (interrupted: boolean): void => {
+      if (finished) return;
+      finished = true;
+      if (timer) clearTimeout(timer);
+      res.off("close", onClose);
+      resolve({ interrupted });
+    };
+    const onClose = (): void => finish(!res.writableEnded);
+    res.on("close", onClose);
+    const sendNext = (): void => {
+      timer = undefined;
+      if (finished) return;
+      const ok = res.write(formatSseEvent(events[index++]));
+      if (index === events.length) {
+        res.end();
+        finish(false);
+        return;
+      }
+      if (ok) timer = setTimeout(sendNext, latencyMs);
+      else res.once("drain", () => (timer = setTimeout(sendNext, latencyMs)));
+    };
+    // The first event (the stream's opening) goes at once; the delay separates the chunks after it.
+    sendNext();
+  });
+}
