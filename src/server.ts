@@ -7,7 +7,9 @@ import { ReplyTokenCache } from "./core/plan.js";
 import { FixtureSet, validateFixtures, type Fixture } from "./fixtures/index.js";
 import { Journal, type JournalEntry } from "./journal/journal.js";
 import { chatCompletions } from "./protocols/openai/chat/index.js";
-import { createRequestHandler } from "./transport/http.js";
+import { createResponsesSurface, responsesResourceRoutes, ResponseStore } from "./protocols/openai/responses/index.js";
+import { createRequestHandler, type HttpState } from "./transport/http.js";
+import { attachResponsesWebSocket } from "./transport/websocket.js";
 
 export interface ServerOptions {
   /** Port to listen on; 0 (the default) picks a free one. */
@@ -24,6 +26,8 @@ export interface ServerOptions {
   now?: () => number;
   /** How many exchanges the journal keeps (default 1000). */
   journalSize?: number;
+  /** How many Responses API responses are kept for GET and previous_response_id (default 1000). */
+  responseStoreSize?: number;
   /** Largest accepted request body in bytes (default 16 MiB). */
   maxBodyBytes?: number;
   /** Called once per finished exchange. */
@@ -40,29 +44,30 @@ export interface ServerInstance {
   close(): Promise<void>;
 }
 
-const SURFACES = {
-  "/chat/completions": chatCompletions,
-};
-
 /** Starts a server over an existing fixture set, so fixtures added later take effect at once. */
 export async function startServer(fixtures: FixtureSet, options: ServerOptions = {}): Promise<ServerInstance> {
   const clock: Clock = options.now ? { now: options.now } : systemClock;
   const journal = new Journal(options.journalSize ?? 1000);
+  const ids = createIdSource(options.seed);
+  const responseStore = new ResponseStore(options.responseStoreSize ?? 1000);
+  const state: HttpState = {
+    fixtures,
+    journal,
+    clock,
+    ids,
+    tokens: new ReplyTokenCache(),
+    chunkSize: options.chunkSize ?? 0,
+    latencyMs: options.latency ?? 0,
+    maxBodyBytes: options.maxBodyBytes ?? 16 * 1024 * 1024,
+    onExchange: options.onExchange,
+  };
   const handler = createRequestHandler(
-    {
-      fixtures,
-      journal,
-      clock,
-      ids: createIdSource(options.seed),
-      tokens: new ReplyTokenCache(),
-      chunkSize: options.chunkSize ?? 0,
-      latencyMs: options.latency ?? 0,
-      maxBodyBytes: options.maxBodyBytes ?? 16 * 1024 * 1024,
-      onExchange: options.onExchange,
-    },
-    SURFACES,
+    state,
+    { "/chat/completions": chatCompletions, "/responses": createResponsesSurface({ store: responseStore, ids }) },
+    responsesResourceRoutes(responseStore),
   );
   const server = createHttpServer({ keepAliveTimeout: 65_000 }, handler);
+  const sockets = attachResponsesWebSocket(server, state, responseStore);
   const host = options.host ?? "127.0.0.1";
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -81,6 +86,8 @@ export async function startServer(fixtures: FixtureSet, options: ServerOptions =
     journal,
     close: () =>
       new Promise<void>((resolve, reject) => {
+        for (const client of sockets.clients) client.terminate();
+        sockets.close();
         server.close((err) => (err ? reject(err) : resolve()));
         // Keep-alive and streaming sockets would otherwise hold close() open.
         server.closeAllConnections();

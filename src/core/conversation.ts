@@ -30,6 +30,8 @@ export interface ToolDefinition {
 export interface GenerationParams {
   /** Chat `stream_options.include_usage`: send a final usage chunk. */
   includeUsage: boolean;
+  /** The most tokens the reply may have (`max_tokens`, `max_completion_tokens`, `max_output_tokens`). */
+  maxOutputTokens?: number;
 }
 
 export interface Conversation {

@@ -3,7 +3,7 @@
 import type { Conversation } from "./conversation.js";
 import type { IdSource } from "./ids.js";
 import type { FinishReason, Reply } from "./reply.js";
-import { encodingForModel, splitCharacters, splitTokens, type EncodingName } from "./tokenizer.js";
+import { encodingForModel, splitCharacters, splitTokens, truncateTokens, type EncodingName, type TokenizedText } from "./tokenizer.js";
 import { countPromptTokens, type Usage } from "./usage.js";
 
 export interface PlannedToolCall {
@@ -22,6 +22,8 @@ export interface Plan {
   reasoningChunks: string[];
   toolCalls: PlannedToolCall[];
   finishReason: FinishReason;
+  /** The reply was cut at the request's output token limit. */
+  truncated: boolean;
   usage: Usage;
   /** Milliseconds between streamed chunks. */
   latencyMs: number;
@@ -32,11 +34,6 @@ export interface PlanOptions {
   /** Characters per streamed chunk; 0 or undefined streams one token per chunk. */
   chunkSize?: number;
   latencyMs?: number;
-}
-
-interface TokenizedText {
-  pieces: string[];
-  count: number;
 }
 
 interface TokenizedReply {
@@ -67,42 +64,75 @@ export class ReplyTokenCache {
   }
 }
 
+interface Segment {
+  text: string | null;
+  tokenized: TokenizedText;
+}
+
+/**
+ * Spends an output token budget over the reply's parts in the order a model produces them
+ * (reasoning, text, then tool calls), cutting the part that crosses the limit on a token boundary
+ * and dropping what would come after it.
+ */
+function applyBudget(segments: Segment[], budget: number, encoding: EncodingName): { segments: Segment[]; truncated: boolean } {
+  let left = budget;
+  let truncated = false;
+  const kept = segments.map((segment) => {
+    if (segment.text === null) return segment;
+    if (segment.tokenized.count <= left) {
+      left -= segment.tokenized.count;
+      return segment;
+    }
+    truncated = true;
+    const cut = truncateTokens(segment.tokenized, left, encoding);
+    left = 0;
+    return { text: cut.text, tokenized: cut.tokenized };
+  });
+  return { segments: kept, truncated };
+}
+
 export function planReply(conversation: Conversation, reply: Reply, options: PlanOptions, tokens: ReplyTokenCache): Plan {
   const encoding = encodingForModel(conversation.model);
   const tokenized = tokens.get(reply, encoding);
-  const chunkSize = options.chunkSize && options.chunkSize > 0 ? options.chunkSize : 0;
-  const chunksOf = (text: string, byToken: TokenizedText): string[] => (chunkSize ? splitCharacters(text, chunkSize) : byToken.pieces);
+  const calls = reply.toolCalls ?? [];
+  let segments: Segment[] = [
+    { text: reply.reasoning ?? null, tokenized: tokenized.reasoning },
+    { text: reply.content ?? null, tokenized: tokenized.content },
+    ...calls.map((call, i) => ({ text: argumentsText(call.arguments), tokenized: tokenized.toolArguments[i] })),
+  ];
+  let truncated = false;
+  const limit = conversation.params.maxOutputTokens;
+  if (limit !== undefined) ({ segments, truncated } = applyBudget(segments, limit, encoding));
+  const [reasoning, content, ...args] = segments;
 
-  const toolCalls: PlannedToolCall[] = (reply.toolCalls ?? []).map((call, i) => {
-    const args = argumentsText(call.arguments);
-    return {
-      id: call.id ?? options.ids.next("call_", 24),
-      name: call.name,
-      arguments: args,
-      argumentChunks: chunksOf(args, tokenized.toolArguments[i]),
-    };
+  const chunkSize = options.chunkSize && options.chunkSize > 0 ? options.chunkSize : 0;
+  const chunksOf = (segment: Segment): string[] =>
+    segment.text === null ? [] : chunkSize ? splitCharacters(segment.text, chunkSize) : segment.tokenized.pieces;
+
+  // A call whose arguments were cut away entirely is not made at all.
+  const toolCalls: PlannedToolCall[] = [];
+  calls.forEach((call, i) => {
+    if (truncated && args[i].tokenized.count === 0) return;
+    toolCalls.push({ id: call.id ?? options.ids.next("call_", 24), name: call.name, arguments: args[i].text ?? "", argumentChunks: chunksOf(args[i]) });
   });
 
-  const content = reply.content ?? null;
-  const reasoning = reply.reasoning ?? null;
-  let completionTokens = tokenized.content.count + tokenized.reasoning.count;
-  for (let i = 0; i < toolCalls.length; i++) completionTokens += tokenized.toolArguments[i].count;
-
+  const completionTokens = segments.reduce((sum, segment) => sum + segment.tokenized.count, 0);
   const override = reply.usage ?? {};
   const promptTokens = override.promptTokens ?? countPromptTokens(conversation.messages, conversation.tools, encoding);
   const completion = override.completionTokens ?? completionTokens;
   return {
     model: conversation.model,
-    content,
-    contentChunks: content === null ? [] : chunksOf(content, tokenized.content),
-    reasoning,
-    reasoningChunks: reasoning === null ? [] : chunksOf(reasoning, tokenized.reasoning),
+    content: content.text,
+    contentChunks: chunksOf(content),
+    reasoning: reasoning.text,
+    reasoningChunks: chunksOf(reasoning),
     toolCalls,
-    finishReason: reply.finishReason ?? (toolCalls.length > 0 ? "tool_calls" : "stop"),
+    finishReason: truncated ? "length" : reply.finishReason ?? (toolCalls.length > 0 ? "tool_calls" : "stop"),
+    truncated,
     usage: {
       promptTokens,
       completionTokens: completion,
-      reasoningTokens: override.reasoningTokens ?? tokenized.reasoning.count,
+      reasoningTokens: override.reasoningTokens ?? reasoning.tokenized.count,
       totalTokens: promptTokens + completion,
     },
     latencyMs: options.latencyMs ?? 0,

@@ -35,13 +35,31 @@ export function countTokens(text: string, encoding: EncodingName): number {
  * The text split into the pieces a model would stream, one token each. A character that spans
  * several tokens comes out whole in the piece that completes it, so every piece is valid UTF-16.
  */
-export function splitTokens(text: string, encoding: EncodingName): { pieces: string[]; count: number } {
-  if (text.length === 0) return { pieces: [], count: 0 };
+export interface TokenizedText {
+  tokens: number[];
+  /** The streamed pieces, one token each (or several, where they share one character). */
+  pieces: string[];
+  count: number;
+}
+
+export function splitTokens(text: string, encoding: EncodingName): TokenizedText {
+  if (text.length === 0) return { tokens: [], pieces: [], count: 0 };
   const enc = ENCODINGS[encoding];
   const tokens = enc.encode(text, PLAIN_TEXT);
+  return { tokens, pieces: decodePieces(tokens, encoding), count: tokens.length };
+}
+
+function decodePieces(tokens: number[], encoding: EncodingName): string[] {
   const pieces: string[] = [];
-  for (const piece of enc.decodeGenerator(tokens)) if (piece.length > 0) pieces.push(piece);
-  return { pieces, count: tokens.length };
+  for (const piece of ENCODINGS[encoding].decodeGenerator(tokens)) if (piece.length > 0) pieces.push(piece);
+  return pieces;
+}
+
+/** The first `limit` tokens of a tokenized text; a character cut in half is dropped. */
+export function truncateTokens(text: TokenizedText, limit: number, encoding: EncodingName): { text: string; tokenized: TokenizedText } {
+  const tokens = text.tokens.slice(0, Math.max(0, limit));
+  const pieces = decodePieces(tokens, encoding);
+  return { text: pieces.join(""), tokenized: { tokens, pieces, count: tokens.length } };
 }
 
 /** The text split into pieces of `size` characters (code points, so no surrogate pair is cut). */

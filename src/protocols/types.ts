@@ -28,6 +28,24 @@ export interface Surface {
   parse(body: unknown): Conversation | ApiError;
   renderBody(plan: Plan, conversation: Conversation, context: RenderContext): unknown;
   renderStream(plan: Plan, conversation: Conversation, context: RenderContext): StreamEvent[];
+  /**
+   * For surfaces that report a fixture's error inside the stream (the Responses API), the events
+   * to send instead of an HTTP error status. Surfaces without it answer with the status.
+   */
+  renderStreamError?(error: ApiError, conversation: Conversation, context: RenderContext): StreamEvent[];
+}
+
+/** A JSON answer from a non-generation endpoint. */
+export interface ResourceAnswer {
+  status: number;
+  body: unknown;
+}
+
+/** A non-generation endpoint, e.g. `GET /responses/{id}`; the path is matched without `/v1`. */
+export interface ResourceRoute {
+  method: string;
+  pattern: RegExp;
+  handle(params: string[], query: URLSearchParams): ResourceAnswer;
 }
 
 export function isApiError(value: Conversation | ApiError): value is ApiError {

@@ -4,8 +4,9 @@ import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Journal, JournalEntry } from "../journal/journal.js";
 import { runPipeline, type PipelineState } from "../pipeline.js";
 import { invalidRequest, openAIError } from "../protocols/openai/errors.js";
-import type { ApiError, Surface } from "../protocols/types.js";
+import type { ApiError, ResourceRoute, Surface } from "../protocols/types.js";
 import { BodyTooLargeError, readBody } from "./body.js";
+import { routePath } from "./route-path.js";
 import { writeJson, writeSse } from "./writer.js";
 
 export interface HttpState extends PipelineState {
@@ -22,22 +23,21 @@ const INVALID_JSON =
   "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your HTTP library correctly. " +
   "The OpenAI API expects a JSON payload, but what was sent was not valid JSON.)";
 
-/** `/v1/chat/completions?x=1` and `/chat/completions/` both route as `/chat/completions`. */
-function routePath(url: string): string {
-  let path = url;
-  const query = path.indexOf("?");
-  if (query !== -1) path = path.slice(0, query);
-  if (path.startsWith("/v1/") || path === "/v1") path = path.slice(3);
-  if (path.length > 1 && path.endsWith("/")) path = path.slice(0, -1);
-  return path;
-}
-
 function errorMessage(error: ApiError): string | undefined {
   const body = error.body as { error?: { message?: string } };
   return body.error?.message;
 }
 
-export function createRequestHandler(state: HttpState, surfaces: SurfaceRoutes) {
+function findResource(routes: readonly ResourceRoute[], method: string, path: string): { route: ResourceRoute; params: string[] } | null {
+  for (const route of routes) {
+    if (route.method !== method) continue;
+    const found = route.pattern.exec(path);
+    if (found) return { route, params: found.slice(1).map(decodeURIComponent) };
+  }
+  return null;
+}
+
+export function createRequestHandler(state: HttpState, surfaces: SurfaceRoutes, resources: readonly ResourceRoute[] = []) {
   const record = (entry: JournalEntry): void => {
     state.journal.add(entry);
     state.onExchange?.(entry);
@@ -63,9 +63,18 @@ export function createRequestHandler(state: HttpState, surfaces: SurfaceRoutes) 
       entry.model = outcome.conversation.model;
       entry.stream = outcome.conversation.stream;
     }
-    if (outcome.kind === "error") return sendError(res, outcome.error, entry, headers);
-
     const context = { ids: state.ids, clock: state.clock };
+    if (outcome.kind === "error") {
+      // A fixture's error on a stream that reports errors in-band goes out as events, status 200.
+      if (outcome.fixture !== null && outcome.conversation?.stream && surface.renderStreamError) {
+        entry.status = 200;
+        entry.error = errorMessage(outcome.error);
+        await writeSse(res, surface.renderStreamError(outcome.error, outcome.conversation, context), 0, headers);
+        return;
+      }
+      return sendError(res, outcome.error, entry, headers);
+    }
+
     entry.status = 200;
     if (!outcome.conversation.stream) {
       writeJson(res, 200, surface.renderBody(outcome.plan, outcome.conversation, context), headers);
@@ -112,7 +121,15 @@ export function createRequestHandler(state: HttpState, surfaces: SurfaceRoutes) 
       });
       return;
     }
-    sendError(res, openAIError(404, `Invalid URL (${method} ${path === url ? url : url.split("?")[0]})`, { type: "invalid_request_error" }), entry, headers);
+    const resource = findResource(resources, method, path);
+    if (resource) {
+      const query = new URLSearchParams(url.includes("?") ? url.slice(url.indexOf("?") + 1) : "");
+      const answer = resource.route.handle(resource.params, query);
+      entry.status = answer.status;
+      writeJson(res, answer.status, answer.body, headers);
+      return done();
+    }
+    sendError(res, openAIError(404, `Invalid URL (${method} ${url.split("?")[0]})`, { type: "invalid_request_error" }), entry, headers);
     done();
   };
 }

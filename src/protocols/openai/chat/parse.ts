@@ -68,6 +68,9 @@ function parseTools(body: Record<string, unknown>): ToolDefinition[] {
   return tools;
 }
 
+export const outputLimit = (value: unknown): number | undefined =>
+  typeof value === "number" && Number.isInteger(value) && value >= 0 ? value : undefined;
+
 export function parseChatRequest(body: unknown): Conversation | ApiError {
   if (!isRecord(body)) return invalidRequest("The request body must be a JSON object.", null, "invalid_type");
   if (body.model === undefined) return invalidRequest("Missing required parameter: 'model'.", "model", "missing_required_parameter");
@@ -90,7 +93,7 @@ export function parseChatRequest(body: unknown): Conversation | ApiError {
     messages,
     tools: parseTools(body),
     stream: body.stream === true,
-    params: { includeUsage: streamOptions?.include_usage === true },
+    params: { includeUsage: streamOptions?.include_usage === true, maxOutputTokens: outputLimit(body.max_completion_tokens ?? body.max_tokens) },
     body,
   };
 }

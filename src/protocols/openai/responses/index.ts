@@ -1,0 +1,114 @@
+// The Responses API as a surface of the pipeline (POST /v1/responses, and WebSocket
+// `response.create`), plus its stored-response endpoints.
+import type { Message } from "../../../core/conversation.js";
+import type { IdSource } from "../../../core/ids.js";
+import type { Plan } from "../../../core/plan.js";
+import type { ApiError, ResourceRoute, Surface } from "../../types.js";
+import { openAIError } from "../errors.js";
+import { parseResponsesRequest, type ResponsesConversation } from "./parse.js";
+import { buildOutputItems, finalStatus, newResponseFrame, renderResponseObject } from "./render.js";
+import type { ResponseLookup, ResponseStore, StoredResponse } from "./store.js";
+import { renderFailedStream, renderResponseStream } from "./stream.js";
+
+export { ResponseStore, type StoredResponse, type ResponseLookup } from "./store.js";
+export type { ResponsesConversation } from "./parse.js";
+
+/** What a WebSocket connection remembers: its lanes' latest responses, found before the server store. */
+export interface ConnectionMemory extends ResponseLookup {
+  remember(conversation: ResponsesConversation, stored: StoredResponse): void;
+}
+
+export interface ResponsesSurfaceDeps {
+  store: ResponseStore;
+  ids: IdSource;
+  connection?: ConnectionMemory;
+}
+
+function replyMessage(plan: Plan): Message {
+  const message: Message = { role: "assistant", content: plan.content ?? "" };
+  if (plan.toolCalls.length) message.toolCalls = plan.toolCalls.map(({ id, name, arguments: args }) => ({ id, name, arguments: args }));
+  return message;
+}
+
+function errorFields(error: ApiError) {
+  const { message, type, code, param } = (error.body as { error: { message: string; type: string; code: string | null; param: string | null } }).error;
+  return { message, type, code, param };
+}
+
+export function createResponsesSurface(deps: ResponsesSurfaceDeps): Surface {
+  const { store, ids, connection } = deps;
+  const lookup: ResponseLookup = connection ? { find: (id) => connection.find(id) ?? store.find(id) } : store;
+
+  const remember = (conversation: ResponsesConversation, response: Record<string, unknown>, plan: Plan | null): void => {
+    const history = plan ? [...conversation.responses.history, replyMessage(plan)] : conversation.responses.history;
+    const stored: StoredResponse = { id: response.id as string, response, inputItems: conversation.responses.inputItems, history };
+    if (conversation.body.store !== false) store.save(stored);
+    connection?.remember(conversation, stored);
+  };
+
+  return {
+    api: "responses",
+    parse: (body) => parseResponsesRequest(body, lookup, ids),
+    renderBody(plan, conversation, context) {
+      const conv = conversation as ResponsesConversation;
+      const output = buildOutputItems(plan, context);
+      const response = renderResponseObject(conv, newResponseFrame(context), { status: finalStatus(plan), output, plan });
+      remember(conv, response, plan);
+      return response;
+    },
+    renderStream(plan, conversation, context) {
+      const conv = conversation as ResponsesConversation;
+      const { events, response } = renderResponseStream(plan, conv, context, newResponseFrame(context));
+      remember(conv, response, plan);
+      return events;
+    },
+    renderStreamError(error, conversation, context) {
+      const conv = conversation as ResponsesConversation;
+      const { events, response } = renderFailedStream(conv, newResponseFrame(context), errorFields(error));
+      remember(conv, response, null);
+      return events;
+    },
+  };
+}
+
+function notFound(id: string) {
+  const error = openAIError(404, `Response with id '${id}' not found.`, { type: "invalid_request_error", param: "response_id" });
+  return { status: error.status, body: error.body };
+}
+
+/** GET and DELETE /v1/responses/{id}, GET /v1/responses/{id}/input_items. */
+export function responsesResourceRoutes(store: ResponseStore): ResourceRoute[] {
+  return [
+    {
+      method: "GET",
+      pattern: /^\/responses\/([^/]+)$/,
+      handle: ([id]) => {
+        const stored = store.find(id);
+        return stored ? { status: 200, body: stored.response } : notFound(id);
+      },
+    },
+    {
+      method: "DELETE",
+      pattern: /^\/responses\/([^/]+)$/,
+      handle: ([id]) => (store.delete(id) ? { status: 200, body: { id, object: "response", deleted: true } } : notFound(id)),
+    },
+    {
+      method: "GET",
+      pattern: /^\/responses\/([^/]+)\/input_items$/,
+      handle: ([id], query) => {
+        const stored = store.find(id);
+        if (!stored) return notFound(id);
+        // The API lists newest first unless asked for `order=asc`.
+        let items = query.get("order") === "asc" ? stored.inputItems.slice() : stored.inputItems.slice().reverse();
+        const after = query.get("after");
+        if (after) items = items.slice(items.findIndex((item) => item.id === after) + 1);
+        const limit = Math.min(Math.max(Number(query.get("limit") ?? 20) || 20, 1), 100);
+        const page = items.slice(0, limit);
+        return {
+          status: 200,
+          body: { object: "list", data: page, first_id: page[0]?.id ?? null, last_id: page.at(-1)?.id ?? null, has_more: items.length > limit },
+        };
+      },
+    },
+  ];
+}

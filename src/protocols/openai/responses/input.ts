@@ -1,0 +1,77 @@
+// Reads Responses API `input` (a string or a list of items) into canonical messages and the
+// input items that `input_items` lists back.
+import type { Message, Role, ToolCall } from "../../../core/conversation.js";
+import type { IdSource } from "../../../core/ids.js";
+import type { ApiError } from "../../types.js";
+import { contentText, isRecord } from "../content.js";
+import { invalidRequest } from "../errors.js";
+
+const MESSAGE_ROLES = new Set<string>(["user", "system", "developer", "assistant"]);
+
+export interface ParsedInput {
+  messages: Message[];
+  items: Record<string, unknown>[];
+}
+
+function textItem(role: string, text: string, ids: IdSource): Record<string, unknown> {
+  const partType = role === "assistant" ? "output_text" : "input_text";
+  return { id: ids.next("msg_", 48, "hex"), type: "message", role, status: "completed", content: [{ type: partType, text }] };
+}
+
+function appendToolCall(messages: Message[], call: ToolCall): void {
+  // Parallel calls (and a call after the assistant's text) belong to one assistant turn.
+  const last = messages.at(-1);
+  if (last?.role === "assistant") (last.toolCalls ??= []).push(call);
+  else messages.push({ role: "assistant", content: "", toolCalls: [call] });
+}
+
+export function parseInput(input: unknown, ids: IdSource): ParsedInput | ApiError {
+  if (typeof input === "string") return { messages: [{ role: "user", content: input }], items: [textItem("user", input, ids)] };
+  if (!Array.isArray(input)) return invalidRequest("Invalid type for 'input': expected a string or an array of input items.", "input", "invalid_type");
+  const messages: Message[] = [];
+  const items: Record<string, unknown>[] = [];
+  for (let i = 0; i < input.length; i++) {
+    const item: unknown = input[i];
+    const param = `input[${i}]`;
+    if (!isRecord(item)) return invalidRequest(`Invalid type for '${param}': expected an object.`, param, "invalid_type");
+    const type = item.type ?? (item.role !== undefined ? "message" : undefined);
+    if (type === "message") {
+      if (typeof item.role !== "string" || !MESSAGE_ROLES.has(item.role)) {
+        return invalidRequest(`Invalid value: '${String(item.role)}'. Supported values are: 'assistant', 'system', 'developer', and 'user'.`, `${param}.role`, "invalid_value");
+      }
+      const content = typeof item.content === "string" ? item.content : contentText(item.content);
+      messages.push({ role: item.role as Role, content });
+      items.push(typeof item.content === "string" ? textItem(item.role, content, ids) : { id: item.id ?? ids.next("msg_", 48, "hex"), status: "completed", ...item, type: "message" });
+    } else if (type === "function_call") {
+      if (typeof item.call_id !== "string" || typeof item.name !== "string") {
+        return invalidRequest(`Missing required parameter: '${param}.${typeof item.call_id !== "string" ? "call_id" : "name"}'.`, param, "missing_required_parameter");
+      }
+      const args = typeof item.arguments === "string" ? item.arguments : JSON.stringify(item.arguments ?? {});
+      appendToolCall(messages, { id: item.call_id, name: item.name, arguments: args });
+      items.push({ id: item.id ?? ids.next("fc_", 48, "hex"), status: "completed", ...item });
+    } else if (type === "function_call_output") {
+      if (typeof item.call_id !== "string") return invalidRequest(`Missing required parameter: '${param}.call_id'.`, `${param}.call_id`, "missing_required_parameter");
+      const output = typeof item.output === "string" ? item.output : contentText(item.output);
+      messages.push({ role: "tool", content: output, toolCallId: item.call_id });
+      items.push({ id: item.id ?? ids.next("fco_", 48, "hex"), status: "completed", ...item });
+    } else if (type === "reasoning" || type === "item_reference") {
+      // Earlier reasoning is context for the model, not a turn of the conversation.
+      items.push({ ...item });
+    } else {
+      return invalidRequest(`Invalid value: '${String(type)}'. Supported input item types are 'message', 'function_call', 'function_call_output' and 'reasoning'.`, `${param}.type`, "invalid_value");
+    }
+  }
+  return { messages, items };
+}
+
+/** A `function_call_output` must answer a call made earlier in the conversation, as the real API checks. */
+export function findUnansweredOutput(messages: readonly Message[]): ApiError | null {
+  const calls = new Set<string>();
+  for (const message of messages) {
+    for (const call of message.toolCalls ?? []) calls.add(call.id);
+    if (message.role === "tool" && message.toolCallId !== undefined && !calls.has(message.toolCallId)) {
+      return invalidRequest(`No tool call found for function call output with call_id ${message.toolCallId}.`, "input", null);
+    }
+  }
+  return null;
+}

@@ -1,0 +1,101 @@
+// Renders a plan as a Responses API `response` object: output items (reasoning, message,
+// function calls) with their ids, usage, and the request's settings echoed back.
+import type { Plan } from "../../../core/plan.js";
+import type { RenderContext } from "../../types.js";
+import { isRecord } from "../content.js";
+import type { ResponsesConversation } from "./parse.js";
+
+export type OutputItem = Record<string, unknown> & { id: string; type: string };
+export type ResponseStatus = "in_progress" | "completed" | "incomplete" | "failed";
+
+export interface ResponseFrame {
+  id: string;
+  createdAt: number;
+}
+
+export function newResponseFrame(context: RenderContext): ResponseFrame {
+  return { id: context.ids.next("resp_", 48, "hex"), createdAt: Math.floor(context.clock.now() / 1000) };
+}
+
+export const outputTextPart = (text: string) => ({ type: "output_text", text, annotations: [], logprobs: [] });
+
+/** The reply's output items, finished, in the order a model produces them. */
+export function buildOutputItems(plan: Plan, context: RenderContext): OutputItem[] {
+  const items: OutputItem[] = [];
+  if (plan.reasoning !== null) {
+    items.push({ id: context.ids.next("rs_", 48, "hex"), type: "reasoning", summary: [{ type: "summary_text", text: plan.reasoning }] });
+  }
+  if (plan.content !== null) {
+    items.push({
+      id: context.ids.next("msg_", 48, "hex"),
+      type: "message",
+      status: plan.truncated ? "incomplete" : "completed",
+      role: "assistant",
+      content: [outputTextPart(plan.content)],
+    });
+  }
+  for (const call of plan.toolCalls) {
+    items.push({ id: context.ids.next("fc_", 48, "hex"), type: "function_call", status: "completed", call_id: call.id, name: call.name, arguments: call.arguments });
+  }
+  return items;
+}
+
+export function renderResponsesUsage(plan: Plan) {
+  const { usage } = plan;
+  return {
+    input_tokens: usage.promptTokens,
+    input_tokens_details: { cached_tokens: 0, cache_write_tokens: 0 },
+    output_tokens: usage.completionTokens,
+    output_tokens_details: { reasoning_tokens: usage.reasoningTokens },
+    total_tokens: usage.totalTokens,
+  };
+}
+
+export interface ResponseState {
+  status: ResponseStatus;
+  output: OutputItem[];
+  plan: Plan | null;
+  error?: { code: string; message: string } | null;
+  completedAt?: number | null;
+}
+
+/** The full `response` object, echoing the request's settings as the real API does. */
+export function renderResponseObject(conversation: ResponsesConversation, frame: ResponseFrame, state: ResponseState): Record<string, unknown> {
+  const body = conversation.body;
+  const reasoning = isRecord(body.reasoning) ? body.reasoning : {};
+  const text = isRecord(body.text) ? body.text : {};
+  const finished = state.status !== "in_progress";
+  return {
+    id: frame.id,
+    object: "response",
+    created_at: frame.createdAt,
+    status: state.status,
+    background: false,
+    completed_at: state.status === "completed" ? (state.completedAt ?? frame.createdAt) : null,
+    error: state.error ?? null,
+    incomplete_details: state.status === "incomplete" ? { reason: "max_output_tokens" } : null,
+    instructions: body.instructions ?? null,
+    max_output_tokens: body.max_output_tokens ?? null,
+    max_tool_calls: body.max_tool_calls ?? null,
+    model: conversation.model,
+    output: state.output,
+    parallel_tool_calls: body.parallel_tool_calls ?? true,
+    previous_response_id: conversation.responses.previousResponseId,
+    reasoning: { effort: reasoning.effort ?? null, summary: reasoning.summary ?? null },
+    service_tier: "default",
+    store: body.store ?? true,
+    temperature: body.temperature ?? 1,
+    text: { format: text.format ?? { type: "text" }, verbosity: text.verbosity ?? "medium" },
+    tool_choice: body.tool_choice ?? "auto",
+    tools: Array.isArray(body.tools) ? body.tools : [],
+    top_p: body.top_p ?? 1,
+    truncation: body.truncation ?? "disabled",
+    usage: finished && state.plan ? renderResponsesUsage(state.plan) : null,
+    user: typeof body.user === "string" ? body.user : null,
+    metadata: isRecord(body.metadata) ? body.metadata : {},
+  };
+}
+
+export function finalStatus(plan: Plan): ResponseStatus {
+  return plan.truncated ? "incomplete" : "completed";
+}

@@ -1,0 +1,44 @@
+// Stored responses for GET/DELETE /v1/responses/{id} and previous_response_id: per server, bounded,
+// oldest evicted first.
+import type { Message } from "../../../core/conversation.js";
+
+export interface StoredResponse {
+  id: string;
+  /** The response object as it was last sent. */
+  response: Record<string, unknown>;
+  /** This request's input items, as `GET /v1/responses/{id}/input_items` lists them. */
+  inputItems: Record<string, unknown>[];
+  /** The conversation a follow-up continues from: the chain's input and output, without instructions. */
+  history: Message[];
+}
+
+/** Where previous_response_id is looked up: the server's store, or a WebSocket connection's cache first. */
+export interface ResponseLookup {
+  find(id: string): StoredResponse | undefined;
+}
+
+export class ResponseStore implements ResponseLookup {
+  private readonly responses = new Map<string, StoredResponse>();
+
+  constructor(private readonly capacity: number) {}
+
+  save(stored: StoredResponse): void {
+    if (this.capacity <= 0) return;
+    this.responses.delete(stored.id);
+    this.responses.set(stored.id, stored);
+    // A Map iterates in insertion order, so the first key is the oldest.
+    while (this.responses.size > this.capacity) this.responses.delete(this.responses.keys().next().value as string);
+  }
+
+  find(id: string): StoredResponse | undefined {
+    return this.responses.get(id);
+  }
+
+  delete(id: string): boolean {
+    return this.responses.delete(id);
+  }
+
+  get size(): number {
+    return this.responses.size;
+  }
+}

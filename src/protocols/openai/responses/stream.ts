@@ -1,0 +1,94 @@
+// The Responses API event stream for a plan, in the order the real API sends it, each event with
+// its sequence_number, output_index, item_id and content_index.
+import type { Plan } from "../../../core/plan.js";
+import type { RenderContext, StreamEvent } from "../../types.js";
+import type { ResponsesConversation } from "./parse.js";
+import { buildOutputItems, finalStatus, outputTextPart, renderResponseObject, type OutputItem, type ResponseFrame } from "./render.js";
+
+class EventList {
+  readonly events: StreamEvent[] = [];
+  private sequence = 0;
+
+  push(type: string, payload: Record<string, unknown>): void {
+    this.events.push({ event: type, data: JSON.stringify({ type, sequence_number: this.sequence++, ...payload }) });
+  }
+}
+
+function pushReasoning(list: EventList, item: OutputItem, outputIndex: number, plan: Plan): void {
+  const at = { item_id: item.id, output_index: outputIndex, summary_index: 0 };
+  list.push("response.output_item.added", { output_index: outputIndex, item: { ...item, summary: [] } });
+  list.push("response.reasoning_summary_part.added", { ...at, part: { type: "summary_text", text: "" } });
+  for (const delta of plan.reasoningChunks) list.push("response.reasoning_summary_text.delta", { ...at, delta });
+  list.push("response.reasoning_summary_text.done", { ...at, text: plan.reasoning });
+  list.push("response.reasoning_summary_part.done", { ...at, part: { type: "summary_text", text: plan.reasoning } });
+  list.push("response.output_item.done", { output_index: outputIndex, item });
+}
+
+function pushMessage(list: EventList, item: OutputItem, outputIndex: number, plan: Plan): void {
+  const at = { item_id: item.id, output_index: outputIndex, content_index: 0 };
+  const text = plan.content ?? "";
+  list.push("response.output_item.added", { output_index: outputIndex, item: { ...item, status: "in_progress", content: [] } });
+  list.push("response.content_part.added", { ...at, part: outputTextPart("") });
+  for (const delta of plan.contentChunks) list.push("response.output_text.delta", { ...at, delta, logprobs: [] });
+  list.push("response.output_text.done", { ...at, text, logprobs: [] });
+  list.push("response.content_part.done", { ...at, part: outputTextPart(text) });
+  list.push("response.output_item.done", { output_index: outputIndex, item });
+}
+
+function pushFunctionCall(list: EventList, item: OutputItem, outputIndex: number, chunks: readonly string[]): void {
+  const at = { item_id: item.id, output_index: outputIndex };
+  list.push("response.output_item.added", { output_index: outputIndex, item: { ...item, status: "in_progress", arguments: "" } });
+  for (const delta of chunks) list.push("response.function_call_arguments.delta", { ...at, delta });
+  list.push("response.function_call_arguments.done", { ...at, name: item.name, arguments: item.arguments });
+  list.push("response.output_item.done", { output_index: outputIndex, item });
+}
+
+function pushOpening(list: EventList, conversation: ResponsesConversation, frame: ResponseFrame): void {
+  const opening = renderResponseObject(conversation, frame, { status: "in_progress", output: [], plan: null });
+  list.push("response.created", { response: opening });
+  list.push("response.in_progress", { response: opening });
+}
+
+/** The events and the final response object they end with (which the caller stores). */
+export function renderResponseStream(plan: Plan, conversation: ResponsesConversation, context: RenderContext, frame: ResponseFrame) {
+  const list = new EventList();
+  pushOpening(list, conversation, frame);
+  const output = buildOutputItems(plan, context);
+  let toolIndex = 0;
+  output.forEach((item, outputIndex) => {
+    if (item.type === "reasoning") pushReasoning(list, item, outputIndex, plan);
+    else if (item.type === "message") pushMessage(list, item, outputIndex, plan);
+    else pushFunctionCall(list, item, outputIndex, plan.toolCalls[toolIndex++].argumentChunks);
+  });
+  const status = finalStatus(plan);
+  const completedAt = Math.floor(context.clock.now() / 1000);
+  const response = renderResponseObject(conversation, frame, { status, output, plan, completedAt });
+  list.push(status === "completed" ? "response.completed" : "response.incomplete", { response });
+  return { events: list.events, response };
+}
+
+export interface StreamErrorFields {
+  type: string;
+  code: string | null;
+  message: string;
+  param: string | null;
+}
+
+/**
+ * An error after the stream has begun: an `error` event, then `response.failed`. The error is sent
+ * both flat (as the OpenAPI schema has it) and nested (as first-party servers send it, per the SDK),
+ * so readers of either shape find it.
+ */
+export function renderFailedStream(conversation: ResponsesConversation, frame: ResponseFrame, error: StreamErrorFields, extra: Record<string, unknown> = {}) {
+  const list = new EventList();
+  pushOpening(list, conversation, frame);
+  list.push("error", { code: error.code, message: error.message, param: error.param, error, ...extra });
+  const response = renderResponseObject(conversation, frame, {
+    status: "failed",
+    output: [],
+    plan: null,
+    error: { code: error.code ?? "server_error", message: error.message },
+  });
+  list.push("response.failed", { response });
+  return { events: list.events, response };
+}
