@@ -3,6 +3,7 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Journal, JournalEntry } from "../journal/journal.js";
 import { runPipeline, type PipelineState } from "../pipeline.js";
+import { isRecord } from "../protocols/openai/content.js";
 import { invalidRequest, openAIError } from "../protocols/openai/errors.js";
 import type { ApiError, ResourceRoute, Surface } from "../protocols/types.js";
 import { BodyTooLargeError, readBody } from "./body.js";
@@ -22,6 +23,11 @@ export type SurfaceRoutes = Record<string, Surface>;
 const INVALID_JSON =
   "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your HTTP library correctly. " +
   "The OpenAI API expects a JSON payload, but what was sent was not valid JSON.)";
+
+function wantsEventStream(req: IncomingMessage): boolean {
+  const accept = req.headers.accept;
+  return accept !== undefined && accept.includes("text/event-stream");
+}
 
 function errorMessage(error: ApiError): string | undefined {
   const body = error.body as { error?: { message?: string } };
@@ -56,6 +62,9 @@ export function createRequestHandler(state: HttpState, surfaces: SurfaceRoutes, 
           : invalidRequest(INVALID_JSON, null);
       return sendError(res, error, entry, headers);
     }
+    // The real API answers JSON unless `stream: true`; a client that leaves `stream` unset and asks
+    // for an event stream in `Accept` (as seed 001's samples expect) gets one.
+    if (wantsEventStream(req) && isRecord(body) && body.stream === undefined) body = { ...body, stream: true };
     entry.body = body;
     const outcome = runPipeline(state, surface, body);
     entry.fixture = outcome.fixture;
