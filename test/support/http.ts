@@ -17,8 +17,14 @@ export async function httpPost(url: string, payload: unknown, headers: Record<st
   return { status: res.status, headers: Object.fromEntries(res.headers.entries()), body: await res.text() };
 }
 
-/** The name seed 001 uses for the same helper. */
-export const post = httpPost;
+/**
+ * Seed 001's `post`: httpPost that asks for an event stream in `Accept`, as an SSE client does. The
+ * seed's requests leave `stream` unset yet read SSE; Understudy streams such a request when `Accept`
+ * names text/event-stream (and answers JSON otherwise, as the real API does).
+ */
+export function post(url: string, payload: unknown, headers: Record<string, string> = {}): Promise<HttpResult> {
+  return httpPost(url, payload, { accept: "text/event-stream", ...headers });
+}
 
 /** The JSON payloads of an SSE body's `data:` events, without the closing `[DONE]`. */
 export function sseData(body: string): any[] {
