@@ -35,6 +35,15 @@ export function replyErrorToApiError(error: ReplyError): ApiError {
   return openAIError(error.status, error.message, { type: error.type, code, param: error.param }, headers);
 }
 
+/**
+ * Whether a fixture's error goes out inside an already-started stream (on surfaces that support it)
+ * rather than as an HTTP status. A rate limit is refused before any generation starts, as the real
+ * API does, so clients see a 429 with `retry-after` and their retry logic runs.
+ */
+export function isInStreamError(outcome: Outcome): boolean {
+  return outcome.kind === "error" && outcome.fixture !== null && outcome.error.status !== 429 && outcome.conversation?.stream === true;
+}
+
 export function runPipeline(state: PipelineState, surface: Surface, body: unknown): Outcome {
   const conversation = surface.parse(body);
   if (isApiError(conversation)) return { kind: "error", error: conversation, fixture: null };

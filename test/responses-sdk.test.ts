@@ -203,13 +203,30 @@ describe("raw WebSocket frames", () => {
 
   // KNOWN BUG (src/transport/websocket.ts): `generate: false` is ignored and the full reply is generated.
   // WIRE.md §4: it is a warm-up that returns a response id to chain from, with no output. Flip to `it` once fixed.
-  it.fails("treats generate:false as a warm-up: a completed response with no output that a later turn can chain from", async () => {
+  it("treats generate:false as a warm-up: a completed response with no output that a later turn can chain from", async () => {
     const { ws, frames } = await openSocket();
-    ws.send(JSON.stringify({ type: "response.create", model: "gpt-4o", input: "hello", generate: false }));
+    ws.send(JSON.stringify({ type: "response.create", model: "gpt-4o", input: "hello", generate: false, store: false }));
     await until(() => completedCount(frames) === 1);
-    ws.close();
     expect(frames.some((f) => f.type === "response.output_text.delta")).toBe(false);
-    expect(frames.at(-1).response.output).toEqual([]);
+    const warm = frames.at(-1).response;
+    expect(warm.output).toEqual([]);
+    expect(warm.usage.output_tokens).toBe(0);
+    // The warm-up matched no fixture, and a follow-up continues from its input.
+    ws.send(JSON.stringify({ type: "response.create", model: "gpt-4o", input: "hello again", previous_response_id: warm.id, store: false }));
+    await until(() => completedCount(frames) === 2);
+    ws.close();
+    const followUp = frames.at(-1).response;
+    expect(followUp.previous_response_id).toBe(warm.id);
+    expect(followUp.output[0].content[0].text).toBe("Hi there!");
+    expect(followUp.usage.input_tokens).toBeGreaterThan(warm.usage.input_tokens);
+  });
+
+  it("refuses background: true on the WebSocket with a 400 error frame", async () => {
+    const { ws, frames } = await openSocket();
+    ws.send(JSON.stringify({ type: "response.create", model: "gpt-4o", input: "hello", background: true }));
+    await until(() => frames.some((f) => f.type === "error"));
+    ws.close();
+    expect(frames.find((f) => f.type === "error")).toMatchObject({ status: 400, error: { code: "unsupported_parameter", param: "background" } });
   });
 
   it("stops a paced response when the client disconnects, and journals it as interrupted", async () => {

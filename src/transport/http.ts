@@ -2,7 +2,7 @@
 // answer and records the exchange in the journal.
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Journal, JournalEntry } from "../journal/journal.js";
-import { runPipeline, type PipelineState } from "../pipeline.js";
+import { isInStreamError, runPipeline, type PipelineState } from "../pipeline.js";
 import { isRecord } from "../protocols/openai/content.js";
 import { invalidRequest, openAIError } from "../protocols/openai/errors.js";
 import type { ApiError, ResourceRoute, Surface } from "../protocols/types.js";
@@ -75,7 +75,7 @@ export function createRequestHandler(state: HttpState, surfaces: SurfaceRoutes, 
     const context = { ids: state.ids, clock: state.clock };
     if (outcome.kind === "error") {
       // A fixture's error on a stream that reports errors in-band goes out as events, status 200.
-      if (outcome.fixture !== null && outcome.conversation?.stream && surface.renderStreamError) {
+      if (outcome.conversation && isInStreamError(outcome) && surface.renderStreamError) {
         entry.status = 200;
         entry.error = errorMessage(outcome.error);
         await writeSse(res, surface.renderStreamError(outcome.error, outcome.conversation, context), 0, headers);

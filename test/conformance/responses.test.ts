@@ -25,9 +25,10 @@ const cases: Case[] = [
   { name: "reasoning", response: { reasoning: "The user said hi, so a short greeting fits.", content: "Hi there!" } },
   { name: "cut", response: { content: LONG }, maxOutputTokens: 16 },
   { name: "server-error", response: { error: { status: 500, message: "The server had an error while processing your request.", code: "server_error" } }, error: 500 },
-  { name: "rate-limited", response: { error: { status: 429, message: "Rate limit reached for gpt-4o on requests per min (RPM): Limit 3.", retryAfter: 2 } }, error: 429 },
 ];
-const fixtures: Fixture[] = cases.map((c) => ({ match: { userMessage: `[${c.name}]` }, response: c.response }));
+// A rate limit is refused before any stream starts, so it has its own tests below.
+const rateLimited: Case = { name: "rate-limited", response: { error: { status: 429, message: "Rate limit reached for gpt-4o on requests per min (RPM): Limit 3.", retryAfter: 2 } }, error: 429 };
+const fixtures: Fixture[] = [...cases, rateLimited].map((c) => ({ match: { userMessage: `[${c.name}]` }, response: c.response }));
 
 let server: ServerInstance;
 beforeAll(async () => void (server = await createServer(fixtures, { seed: 11, now: () => NOW_MS })));
@@ -171,8 +172,7 @@ describe.each(cases)("responses: $name", (c) => {
     if (c.error) {
       expect(res.status).toBe(c.error);
       expectConforms("ErrorResponse", body);
-      expect(body.error).toMatchObject({ message: c.response.error!.message, code: c.error === 429 ? "rate_limit_exceeded" : "server_error" });
-      if (c.error === 429) expect(res.headers.get("retry-after")).toBe("2");
+      expect(body.error).toMatchObject({ message: c.response.error!.message, code: "server_error" });
       return;
     }
     expect(res.status).toBe(200);
@@ -240,6 +240,28 @@ describe.each(cases)("responses: $name", (c) => {
     expect(gone.status).toBe(404);
     expectConforms("ErrorResponse", gone.body, "GET after DELETE");
     expectConforms("Error", gone.body.error, "GET after DELETE (the spec's 404 schema)");
+  });
+});
+
+describe("a 429 fixture is refused before any stream starts", () => {
+  it("answers HTTP 429 with retry-after, with and without stream: true", async () => {
+    for (const stream of [false, true]) {
+      const res = await post(requestBody(rateLimited, { stream }));
+      expect(res.status).toBe(429);
+      expect(res.headers.get("retry-after")).toBe("2");
+      const body = (await res.json()) as Json;
+      expectConforms("ErrorResponse", body);
+      expect(body.error).toMatchObject({ message: rateLimited.response.error!.message, code: "rate_limit_exceeded" });
+    }
+  });
+
+  it("answers a WebSocket response.create with a status 429 error frame", async () => {
+    const ws = await openWs();
+    ws.send({ type: "response.create", ...requestBody(rateLimited), stream_id: "lane-429" });
+    const [reply] = await ws.until(() => true);
+    ws.close();
+    expectConforms("ResponseWsError", reply, "error frame");
+    expect(reply).toMatchObject({ type: "error", status: 429, stream_id: "lane-429", error: { code: "rate_limit_exceeded" } });
   });
 });
 

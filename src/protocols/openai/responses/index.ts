@@ -2,8 +2,8 @@
 // `response.create`), plus its stored-response endpoints.
 import type { Message } from "../../../core/conversation.js";
 import type { IdSource } from "../../../core/ids.js";
-import type { Plan } from "../../../core/plan.js";
-import type { ApiError, ResourceRoute, Surface } from "../../types.js";
+import { planReply, ReplyTokenCache, type Plan } from "../../../core/plan.js";
+import type { ApiError, RenderContext, ResourceRoute, StreamEvent, Surface } from "../../types.js";
 import { openAIError } from "../errors.js";
 import { parseResponsesRequest, type ResponsesConversation } from "./parse.js";
 import { buildOutputItems, finalStatus, newResponseFrame, renderResponseObject } from "./render.js";
@@ -16,6 +16,16 @@ export type { ResponsesConversation } from "./parse.js";
 /** What a WebSocket connection remembers: its lanes' latest responses, found before the server store. */
 export interface ConnectionMemory extends ResponseLookup {
   remember(conversation: ResponsesConversation, stored: StoredResponse): void;
+  /** Drops a response, as the real API does with the parent of a continuation that failed. */
+  forget(id: string): void;
+}
+
+export interface ResponsesSurface extends Surface {
+  /**
+   * WebSocket `generate: false`: a response with no output that later turns can chain from, with
+   * the input counted as prefill. No fixture is matched.
+   */
+  renderWarmup(conversation: ResponsesConversation, context: RenderContext): StreamEvent[];
 }
 
 export interface ResponsesSurfaceDeps {
@@ -35,12 +45,17 @@ function errorFields(error: ApiError) {
   return { message, type, code, param };
 }
 
-export function createResponsesSurface(deps: ResponsesSurfaceDeps): Surface {
+const NO_OUTPUT = {};
+
+export function createResponsesSurface(deps: ResponsesSurfaceDeps): ResponsesSurface {
   const { store, ids, connection } = deps;
+  const tokens = new ReplyTokenCache();
   const lookup: ResponseLookup = connection ? { find: (id) => connection.find(id) ?? store.find(id) } : store;
 
   const remember = (conversation: ResponsesConversation, response: Record<string, unknown>, plan: Plan | null): void => {
-    const history = plan ? [...conversation.responses.history, replyMessage(plan)] : conversation.responses.history;
+    // A warm-up or failed response adds no assistant turn to the chain.
+    const replied = plan !== null && (plan.content !== null || plan.toolCalls.length > 0);
+    const history = replied ? [...conversation.responses.history, replyMessage(plan)] : conversation.responses.history;
     const stored: StoredResponse = { id: response.id as string, response, inputItems: conversation.responses.inputItems, history };
     if (conversation.body.store !== false) store.save(stored);
     connection?.remember(conversation, stored);
@@ -67,6 +82,10 @@ export function createResponsesSurface(deps: ResponsesSurfaceDeps): Surface {
       const { events, response } = renderFailedStream(conv, newResponseFrame(context), errorFields(error));
       remember(conv, response, null);
       return events;
+    },
+    renderWarmup(conversation, context) {
+      const plan = planReply(conversation, NO_OUTPUT, { ids }, tokens);
+      return this.renderStream(plan, conversation, context);
     },
   };
 }

@@ -1,0 +1,149 @@
+// One Responses API WebSocket connection: `response.create` frames in, the SSE event payloads out
+// as JSON text frames. Lanes (`stream_id`) run concurrently, up to 16 responses in flight; requests
+// on one lane run in order.
+import type { WebSocket } from "ws";
+import type { JournalEntry } from "../journal/journal.js";
+import { isInStreamError, runPipeline } from "../pipeline.js";
+import { createResponsesSurface, type ConnectionMemory, type ResponsesConversation, type ResponseStore, type StoredResponse } from "../protocols/openai/responses/index.js";
+import { isApiError, type ApiError, type StreamEvent } from "../protocols/types.js";
+import type { HttpState } from "./http.js";
+import { sendPaced } from "./paced-sender.js";
+import { Semaphore } from "./semaphore.js";
+
+const STREAM_ID = /^[A-Za-z0-9_.-]{1,256}$/;
+const MAX_NAMED_LANES = 32;
+const MAX_IN_FLIGHT = 16;
+const DEFAULT_LANE = "";
+
+interface ErrorFields {
+  type?: string;
+  code: string | null;
+  message: string;
+  param: string | null;
+}
+
+function errorFrame(status: number, error: ErrorFields, streamId: string | undefined): string {
+  const frame: Record<string, unknown> = { type: "error", status, error: { type: error.type ?? "invalid_request_error", code: error.code, message: error.message, param: error.param } };
+  if (streamId !== undefined) frame.stream_id = streamId;
+  return JSON.stringify(frame);
+}
+
+const errorOf = (error: ApiError): ErrorFields => (error.body as { error: ErrorFields }).error;
+
+/** Echoes the lane on every event by appending `stream_id` to the already-serialised object. */
+function withStreamId(events: readonly StreamEvent[], streamId: string | undefined): string[] {
+  if (streamId === undefined) return events.map((event) => event.data);
+  const suffix = `,"stream_id":${JSON.stringify(streamId)}}`;
+  return events.map((event) => event.data.slice(0, -1) + suffix);
+}
+
+/** Each lane's latest response, looked up before the server store (so `store: false` chains work). */
+function createConnectionMemory(): ConnectionMemory {
+  const latest = new Map<string, StoredResponse>();
+  return {
+    find: (id) => {
+      for (const stored of latest.values()) if (stored.id === id) return stored;
+      return undefined;
+    },
+    remember: (conversation: ResponsesConversation, stored) => {
+      const lane = conversation.body.stream_id;
+      latest.set(typeof lane === "string" ? lane : DEFAULT_LANE, stored);
+    },
+    forget: (id) => {
+      for (const [lane, stored] of latest) if (stored.id === id) latest.delete(lane);
+    },
+  };
+}
+
+/** Checks a frame's envelope; returns the request body, or the error frame to send. */
+function readFrame(data: string): { body: Record<string, unknown>; lane: string | undefined } | string {
+  let frame: unknown;
+  try {
+    frame = JSON.parse(data);
+  } catch {
+    return errorFrame(400, { code: "invalid_json", message: "The message is not valid JSON.", param: null }, undefined);
+  }
+  if (typeof frame !== "object" || frame === null || Array.isArray(frame)) {
+    return errorFrame(400, { code: "invalid_type", message: "Each message must be a JSON object with a 'type'.", param: "type" }, undefined);
+  }
+  const { type, stream_id: streamId, ...body } = frame as Record<string, unknown>;
+  const lane = streamId === undefined ? undefined : String(streamId);
+  if (type !== "response.create") {
+    const missing = type === undefined;
+    const message = missing ? "Missing required parameter: 'type'." : `Invalid value: '${String(type)}'. Supported values are: 'response.create'.`;
+    return errorFrame(400, { code: missing ? "missing_required_parameter" : "invalid_value", message, param: "type" }, lane);
+  }
+  if (lane !== undefined && (typeof streamId !== "string" || !STREAM_ID.test(streamId))) {
+    return errorFrame(400, { code: "invalid_stream_id", message: "Invalid 'stream_id': expected 1 to 256 characters from A-Z, a-z, 0-9, '_', '.' and '-'.", param: "stream_id" }, lane);
+  }
+  if (body.background === true) {
+    return errorFrame(400, { code: "unsupported_parameter", message: "'background' is not supported on the Responses WebSocket.", param: "background" }, lane);
+  }
+  // The stream is implicit on a WebSocket; the lane stays in the body so the surface remembers by lane.
+  return { body: { ...body, stream: true, ...(lane !== undefined ? { stream_id: lane } : {}) }, lane };
+}
+
+export function serveResponsesConnection(ws: WebSocket, path: string, state: HttpState, store: ResponseStore): void {
+  const memory = createConnectionMemory();
+  const surface = createResponsesSurface({ store, ids: state.ids, connection: memory });
+  const lanes = new Map<string, Promise<void>>();
+  const inFlight = new Semaphore(MAX_IN_FLIGHT);
+  const sink = { send: (frame: string) => ws.send(frame), isOpen: () => ws.readyState === ws.OPEN };
+  const context = { ids: state.ids, clock: state.clock };
+
+  /** The frames answering one request, and the pacing between them. */
+  function answer(body: Record<string, unknown>, lane: string | undefined, entry: JournalEntry): { frames: string[]; latencyMs: number } {
+    if (body.generate === false) {
+      const conversation = surface.parse(body);
+      if (isApiError(conversation)) return { frames: [errorFrame(conversation.status, errorOf(conversation), lane)], latencyMs: 0 };
+      entry.fixture = "(warm-up, generate: false)";
+      return { frames: withStreamId(surface.renderWarmup(conversation as ResponsesConversation, context), lane), latencyMs: 0 };
+    }
+    const outcome = runPipeline(state, surface, body);
+    entry.fixture = outcome.fixture;
+    entry.model = outcome.conversation?.model;
+    if (outcome.kind === "reply") {
+      return { frames: withStreamId(surface.renderStream(outcome.plan, outcome.conversation, context), lane), latencyMs: outcome.plan.latencyMs };
+    }
+    entry.error = errorOf(outcome.error).message;
+    // A continuation that fails evicts its parent from the connection's cache, as the real API does.
+    const parent = (outcome.conversation as ResponsesConversation | undefined)?.responses.previousResponseId;
+    if (parent) memory.forget(parent);
+    if (outcome.conversation && isInStreamError(outcome)) {
+      return { frames: withStreamId(surface.renderStreamError!(outcome.error, outcome.conversation, context), lane), latencyMs: 0 };
+    }
+    entry.status = outcome.error.status;
+    return { frames: [errorFrame(outcome.error.status, errorOf(outcome.error), lane)], latencyMs: 0 };
+  }
+
+  async function respond(body: Record<string, unknown>, lane: string | undefined): Promise<void> {
+    const started = performance.now();
+    const entry: JournalEntry = {
+      requestId: state.ids.next("req_", 32, "hex"), time: state.clock.now(), method: "WS", path, api: "responses",
+      stream: true, status: 200, fixture: null, durationMs: 0, interrupted: false, body,
+    };
+    const { frames, latencyMs } = answer(body, lane, entry);
+    const { interrupted } = await sendPaced(frames, latencyMs, sink);
+    entry.interrupted = interrupted;
+    entry.durationMs = Math.round((performance.now() - started) * 10) / 10;
+    state.journal.add(entry);
+    state.onExchange?.(entry);
+  }
+
+  ws.on("message", (data, isBinary) => {
+    const text = isBinary ? Buffer.from(data as Buffer).toString("utf8") : String(data);
+    const frame = readFrame(text);
+    if (typeof frame === "string") return ws.send(frame);
+    const laneKey = frame.lane ?? DEFAULT_LANE;
+    if (!lanes.has(laneKey) && lanes.size > MAX_NAMED_LANES) {
+      return ws.send(errorFrame(400, { code: "websocket_stream_limit_reached", message: `At most ${MAX_NAMED_LANES} lanes may be active on one connection.`, param: "stream_id" }, frame.lane));
+    }
+    const previous = lanes.get(laneKey) ?? Promise.resolve();
+    const run = previous.then(() => (ws.readyState === ws.OPEN ? inFlight.run(() => respond(frame.body, frame.lane)) : undefined));
+    lanes.set(laneKey, run);
+    void run.finally(() => {
+      if (lanes.get(laneKey) === run) lanes.delete(laneKey);
+    });
+  });
+  ws.on("error", () => ws.terminate());
+}
