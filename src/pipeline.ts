@@ -1,7 +1,7 @@
 // One request through the pure stages: parse, match, plan. The transport renders and writes the outcome.
 import type { Conversation } from "./core/conversation.js";
 import type { Clock, IdSource } from "./core/ids.js";
-import { planReply, type Plan, type ReplyTokenCache } from "./core/plan.js";
+import { planReply, type Plan, type TokenCache } from "./core/plan.js";
 import type { ReplyError } from "./core/reply.js";
 import type { FixtureSet, NearMiss } from "./fixtures/index.js";
 import { openAIError } from "./protocols/openai/errors.js";
@@ -11,7 +11,7 @@ export interface PipelineState {
   fixtures: FixtureSet;
   ids: IdSource;
   clock: Clock;
-  tokens: ReplyTokenCache;
+  tokens: TokenCache;
   chunkSize: number;
   latencyMs: number;
 }

@@ -3,10 +3,10 @@
 import { createServer as createHttpServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createIdSource, systemClock, type Clock } from "./core/ids.js";
-import { ReplyTokenCache } from "./core/plan.js";
+import { TokenCache } from "./core/plan.js";
 import { FixtureSet, validateFixtures, type Fixture } from "./fixtures/index.js";
 import { Journal, type JournalEntry } from "./journal/journal.js";
-import { chatCompletions } from "./protocols/openai/chat/index.js";
+import { createChatSurface } from "./protocols/openai/chat/index.js";
 import { createResponsesSurface, responsesResourceRoutes, ResponseStore } from "./protocols/openai/responses/index.js";
 import { createRequestHandler, type HttpState } from "./transport/http.js";
 import { attachResponsesWebSocket } from "./transport/websocket.js";
@@ -50,12 +50,13 @@ export async function startServer(fixtures: FixtureSet, options: ServerOptions =
   const journal = new Journal(options.journalSize ?? 1000);
   const ids = createIdSource(options.seed);
   const responseStore = new ResponseStore(options.responseStoreSize ?? 1000);
+  const tokens = new TokenCache();
   const state: HttpState = {
     fixtures,
     journal,
     clock,
     ids,
-    tokens: new ReplyTokenCache(),
+    tokens,
     chunkSize: options.chunkSize ?? 0,
     latencyMs: options.latency ?? 0,
     maxBodyBytes: options.maxBodyBytes ?? 16 * 1024 * 1024,
@@ -63,7 +64,7 @@ export async function startServer(fixtures: FixtureSet, options: ServerOptions =
   };
   const handler = createRequestHandler(
     state,
-    { "/chat/completions": chatCompletions, "/responses": createResponsesSurface({ store: responseStore, ids }) },
+    { "/chat/completions": createChatSurface(), "/responses": createResponsesSurface({ store: responseStore, ids, tokens }) },
     responsesResourceRoutes(responseStore),
   );
   const server = createHttpServer({ keepAliveTimeout: 65_000 }, handler);

@@ -2,7 +2,6 @@
 import { randomBytes } from "node:crypto";
 
 const ALPHANUMERIC = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-const HEX = "0123456789abcdef";
 
 export interface IdSource {
   /** `prefix` followed by `length` random characters from the alphabet of that id kind. */
@@ -36,11 +35,22 @@ export function createIdSource(seed?: number): IdSource {
     s1 = x >>> 0;
     return (s0 + s1) >>> 0;
   };
+  // Ids are on every request's hot path, so each random word yields several characters at once.
   return {
     next(prefix, length, alphabet = "alphanumeric") {
-      const chars = alphabet === "hex" ? HEX : ALPHANUMERIC;
       let out = prefix;
-      for (let i = 0; i < length; i++) out += chars[nextUint32() % chars.length];
+      if (alphabet === "hex") {
+        while (out.length < prefix.length + length) out += nextUint32().toString(16).padStart(8, "0");
+        return out.slice(0, prefix.length + length);
+      }
+      for (let i = 0; i < length; ) {
+        // 62^5 < 2^32: five base-62 digits per word (the tiny bias is irrelevant for ids).
+        let word = nextUint32();
+        for (let d = 0; d < 5 && i < length; d++, i++) {
+          out += ALPHANUMERIC[word % 62];
+          word = Math.floor(word / 62);
+        }
+      }
       return out;
     },
   };

@@ -3,8 +3,8 @@
 import type { Conversation } from "./conversation.js";
 import type { IdSource } from "./ids.js";
 import type { FinishReason, Reply } from "./reply.js";
-import { encodingForModel, splitCharacters, splitTokens, truncateTokens, type EncodingName, type TokenizedText } from "./tokenizer.js";
-import { countPromptTokens, type Usage } from "./usage.js";
+import { countTokens, encodingForModel, splitCharacters, splitTokens, truncateTokens, type EncodingName, type TokenizedText } from "./tokenizer.js";
+import { countPromptTokens, type TokenCounter, type Usage } from "./usage.js";
 
 export interface PlannedToolCall {
   id: string;
@@ -27,6 +27,12 @@ export interface Plan {
   usage: Usage;
   /** Milliseconds between streamed chunks. */
   latencyMs: number;
+  /**
+   * The fixture reply this plan came from and a key for everything else the rendered bytes depend
+   * on, so a surface can reuse what it rendered for an identical plan; null when the plan holds
+   * ids generated for this request alone.
+   */
+  reuse: { reply: Reply; key: string } | null;
 }
 
 export interface PlanOptions {
@@ -46,16 +52,40 @@ export function argumentsText(args: string | Record<string, unknown>): string {
   return typeof args === "string" ? args : JSON.stringify(args);
 }
 
-/**
- * Fixture replies are long-lived objects, so their tokenization is done once per encoding and kept
- * with the reply; a reply built per request is tokenized and dropped with it.
- */
-export class ReplyTokenCache {
-  private readonly cache = new WeakMap<Reply, Partial<Record<EncodingName, TokenizedReply>>>();
+// Clients resend the same system prompt and history every turn, and load tests the same prompts
+// thousands of times, so text counts are remembered; the memo is cleared whenever it fills.
+const COUNT_MEMO_LIMIT = 20_000;
+const COUNT_MEMO_MAX_TEXT = 64 * 1024;
 
-  get(reply: Reply, encoding: EncodingName): TokenizedReply {
-    let byEncoding = this.cache.get(reply);
-    if (!byEncoding) this.cache.set(reply, (byEncoding = {}));
+/**
+ * A server's tokenization work, done once: fixture replies (long-lived objects, tokenized once per
+ * encoding and kept with the reply) and the token counts of prompt texts.
+ */
+export class TokenCache {
+  private readonly replies = new WeakMap<Reply, Partial<Record<EncodingName, TokenizedReply>>>();
+  private readonly counters = {} as Record<EncodingName, TokenCounter>;
+
+  counter(encoding: EncodingName): TokenCounter {
+    const existing = this.counters[encoding];
+    if (existing) return existing;
+    const memo = new Map<string, number>();
+    return (this.counters[encoding] = (text) => {
+      let count = memo.get(text);
+      if (count === undefined) {
+        count = countTokens(text, encoding);
+        if (text.length <= COUNT_MEMO_MAX_TEXT) {
+          if (memo.size >= COUNT_MEMO_LIMIT) memo.clear();
+          memo.set(text, count);
+        }
+      }
+      return count;
+    });
+  }
+
+  reply(reply: Reply, encoding: EncodingName): TokenizedReply {
+    const cache = this.replies;
+    let byEncoding = cache.get(reply);
+    if (!byEncoding) cache.set(reply, (byEncoding = {}));
     return (byEncoding[encoding] ??= {
       content: splitTokens(reply.content ?? "", encoding),
       reasoning: splitTokens(reply.reasoning ?? "", encoding),
@@ -91,9 +121,9 @@ function applyBudget(segments: Segment[], budget: number, encoding: EncodingName
   return { segments: kept, truncated };
 }
 
-export function planReply(conversation: Conversation, reply: Reply, options: PlanOptions, tokens: ReplyTokenCache): Plan {
+export function planReply(conversation: Conversation, reply: Reply, options: PlanOptions, tokens: TokenCache): Plan {
   const encoding = encodingForModel(conversation.model);
-  const tokenized = tokens.get(reply, encoding);
+  const tokenized = tokens.reply(reply, encoding);
   const calls = reply.toolCalls ?? [];
   let segments: Segment[] = [
     { text: reply.reasoning ?? null, tokenized: tokenized.reasoning },
@@ -118,7 +148,7 @@ export function planReply(conversation: Conversation, reply: Reply, options: Pla
 
   const completionTokens = segments.reduce((sum, segment) => sum + segment.tokenized.count, 0);
   const override = reply.usage ?? {};
-  const promptTokens = override.promptTokens ?? countPromptTokens(conversation.messages, conversation.tools, encoding);
+  const promptTokens = override.promptTokens ?? countPromptTokens(conversation.messages, conversation.tools, tokens.counter(encoding));
   const completion = override.completionTokens ?? completionTokens;
   return {
     model: conversation.model,
@@ -136,5 +166,6 @@ export function planReply(conversation: Conversation, reply: Reply, options: Pla
       totalTokens: promptTokens + completion,
     },
     latencyMs: options.latencyMs ?? 0,
+    reuse: calls.some((call) => call.id === undefined) ? null : { reply, key: `${conversation.model}\u0000${promptTokens}\u0000${limit}\u0000${chunkSize}` },
   };
 }

@@ -27,8 +27,7 @@ export function encodingForModel(model: string): EncodingName {
 }
 
 export function countTokens(text: string, encoding: EncodingName): number {
-  if (text.length === 0) return 0;
-  return ENCODINGS[encoding].encode(text, PLAIN_TEXT).length;
+  return text.length === 0 ? 0 : ENCODINGS[encoding].encode(text, PLAIN_TEXT).length;
 }
 
 /**

@@ -1,6 +1,7 @@
 // OpenAI's token accounting: the cookbook's per-message prompt formula and the reply's tokens.
 import type { Message, ToolDefinition } from "./conversation.js";
-import { countTokens, type EncodingName } from "./tokenizer.js";
+/** Counts the tokens of a text in the request's encoding. */
+export type TokenCounter = (text: string) => number;
 
 export interface Usage {
   promptTokens: number;
@@ -19,21 +20,21 @@ const REPLY_PRIMING = 3;
 const TOKENS_PER_TOOL_DEFINITION = 9;
 const TOKENS_PER_TOOL_CALL = 3;
 
-export function countPromptTokens(messages: readonly Message[], tools: readonly ToolDefinition[], encoding: EncodingName): number {
+export function countPromptTokens(messages: readonly Message[], tools: readonly ToolDefinition[], countTokens: TokenCounter): number {
   let total = REPLY_PRIMING;
   for (const message of messages) {
-    total += TOKENS_PER_MESSAGE + countTokens(message.role, encoding) + countTokens(message.content, encoding);
-    if (message.name) total += TOKENS_PER_NAME + countTokens(message.name, encoding);
+    total += TOKENS_PER_MESSAGE + countTokens(message.role) + countTokens(message.content);
+    if (message.name) total += TOKENS_PER_NAME + countTokens(message.name);
     if (message.toolCalls) {
       for (const call of message.toolCalls) {
-        total += TOKENS_PER_TOOL_CALL + countTokens(call.name, encoding) + countTokens(call.arguments, encoding);
+        total += TOKENS_PER_TOOL_CALL + countTokens(call.name) + countTokens(call.arguments);
       }
     }
   }
   for (const tool of tools) {
-    total += TOKENS_PER_TOOL_DEFINITION + countTokens(tool.name, encoding);
-    if (tool.description) total += countTokens(tool.description, encoding);
-    if (tool.parameters !== undefined) total += countTokens(JSON.stringify(tool.parameters), encoding);
+    total += TOKENS_PER_TOOL_DEFINITION + countTokens(tool.name);
+    if (tool.description) total += countTokens(tool.description);
+    if (tool.parameters !== undefined) total += countTokens(JSON.stringify(tool.parameters));
   }
   return total;
 }

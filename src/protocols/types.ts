@@ -26,7 +26,8 @@ export interface Surface {
   /** The API name used in logs and the journal, e.g. `chat.completions`. */
   readonly api: string;
   parse(body: unknown): Conversation | ApiError;
-  renderBody(plan: Plan, conversation: Conversation, context: RenderContext): unknown;
+  /** The JSON text of the non-streaming answer. */
+  renderBody(plan: Plan, conversation: Conversation, context: RenderContext): string;
   renderStream(plan: Plan, conversation: Conversation, context: RenderContext): StreamEvent[];
   /**
    * For surfaces that report a fixture's error inside the stream (the Responses API), the events

@@ -8,7 +8,7 @@ import { invalidRequest, openAIError } from "../protocols/openai/errors.js";
 import type { ApiError, ResourceRoute, Surface } from "../protocols/types.js";
 import { BodyTooLargeError, readBody } from "./body.js";
 import { routePath } from "./route-path.js";
-import { writeJson, writeSse } from "./writer.js";
+import { writeJson, writeJsonText, writeSse } from "./writer.js";
 
 export interface HttpState extends PipelineState {
   journal: Journal;
@@ -20,6 +20,8 @@ export interface HttpState extends PipelineState {
 /** Generation endpoints by path, without the optional `/v1` prefix. */
 export type SurfaceRoutes = Record<string, Surface>;
 
+type Headers = Record<string, string | number>;
+
 const INVALID_JSON =
   "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your HTTP library correctly. " +
   "The OpenAI API expects a JSON payload, but what was sent was not valid JSON.)";
@@ -30,8 +32,7 @@ function wantsEventStream(req: IncomingMessage): boolean {
 }
 
 function errorMessage(error: ApiError): string | undefined {
-  const body = error.body as { error?: { message?: string } };
-  return body.error?.message;
+  return (error.body as { error?: { message?: string } }).error?.message;
 }
 
 function findResource(routes: readonly ResourceRoute[], method: string, path: string): { route: ResourceRoute; params: string[] } | null {
@@ -43,28 +44,29 @@ function findResource(routes: readonly ResourceRoute[], method: string, path: st
   return null;
 }
 
-export function createRequestHandler(state: HttpState, surfaces: SurfaceRoutes, resources: readonly ResourceRoute[] = []) {
-  const record = (entry: JournalEntry): void => {
-    state.journal.add(entry);
-    state.onExchange?.(entry);
-  };
+function parseJson(raw: Buffer): { ok: true; value: unknown } | { ok: false } {
+  try {
+    return { ok: true, value: JSON.parse(raw.toString("utf8")) };
+  } catch {
+    return { ok: false };
+  }
+}
 
-  async function serveSurface(surface: Surface, req: IncomingMessage, res: ServerResponse, entry: JournalEntry, headers: Record<string, string>): Promise<void> {
-    entry.api = surface.api;
-    let body: unknown;
-    try {
-      const raw = await readBody(req, state.maxBodyBytes);
-      body = JSON.parse(raw.toString("utf8"));
-    } catch (err) {
-      const error =
-        err instanceof BodyTooLargeError
-          ? openAIError(413, err.message, { type: "invalid_request_error", code: "request_too_large" })
-          : invalidRequest(INVALID_JSON, null);
-      return sendError(res, error, entry, headers);
-    }
+export function createRequestHandler(state: HttpState, surfaces: SurfaceRoutes, resources: readonly ResourceRoute[] = []) {
+  const context = { ids: state.ids, clock: state.clock };
+
+  function sendError(res: ServerResponse, error: ApiError, entry: JournalEntry, headers: Headers): void {
+    entry.status = error.status;
+    entry.error = errorMessage(error);
+    if (error.headers) Object.assign(headers, error.headers);
+    writeJson(res, error.status, error.body, headers);
+  }
+
+  /** Runs the pipeline on a parsed body and writes the answer; resolves when the answer is complete. */
+  function answer(surface: Surface, req: IncomingMessage, res: ServerResponse, body: unknown, entry: JournalEntry, headers: Headers): Promise<void> | void {
     // The real API answers JSON unless `stream: true`; a client that leaves `stream` unset and asks
     // for an event stream in `Accept` (as seed 001's samples expect) gets one.
-    if (wantsEventStream(req) && isRecord(body) && body.stream === undefined) body = { ...body, stream: true };
+    if (isRecord(body) && body.stream === undefined && wantsEventStream(req)) body = { ...body, stream: true };
     entry.body = body;
     const outcome = runPipeline(state, surface, body);
     entry.fixture = outcome.fixture;
@@ -72,38 +74,53 @@ export function createRequestHandler(state: HttpState, surfaces: SurfaceRoutes, 
       entry.model = outcome.conversation.model;
       entry.stream = outcome.conversation.stream;
     }
-    const context = { ids: state.ids, clock: state.clock };
     if (outcome.kind === "error") {
       // A fixture's error on a stream that reports errors in-band goes out as events, status 200.
       if (outcome.conversation && isInStreamError(outcome) && surface.renderStreamError) {
         entry.status = 200;
         entry.error = errorMessage(outcome.error);
-        await writeSse(res, surface.renderStreamError(outcome.error, outcome.conversation, context), 0, headers);
-        return;
+        return writeSse(res, surface.renderStreamError(outcome.error, outcome.conversation, context), 0, headers).then(() => undefined);
       }
       return sendError(res, outcome.error, entry, headers);
     }
-
     entry.status = 200;
-    if (!outcome.conversation.stream) {
-      writeJson(res, 200, surface.renderBody(outcome.plan, outcome.conversation, context), headers);
-      return;
-    }
+    if (!outcome.conversation.stream) return writeJsonText(res, 200, surface.renderBody(outcome.plan, outcome.conversation, context), headers);
     const events = surface.renderStream(outcome.plan, outcome.conversation, context);
-    const { interrupted } = await writeSse(res, events, outcome.plan.latencyMs, headers);
-    entry.interrupted = interrupted;
+    return writeSse(res, events, outcome.plan.latencyMs, headers).then(({ interrupted }) => {
+      entry.interrupted = interrupted;
+    });
   }
 
-  function sendError(res: ServerResponse, error: ApiError, entry: JournalEntry, headers: Record<string, string>): void {
-    entry.status = error.status;
-    entry.error = errorMessage(error);
-    writeJson(res, error.status, error.body, error.headers ? { ...headers, ...error.headers } : headers);
+  function serveSurface(surface: Surface, req: IncomingMessage, res: ServerResponse, entry: JournalEntry, headers: Headers, done: () => void): void {
+    entry.api = surface.api;
+    readBody(req, state.maxBodyBytes, (err, raw) => {
+      const parsed = raw ? parseJson(raw) : { ok: false as const };
+      if (err || !parsed.ok) {
+        const error =
+          err instanceof BodyTooLargeError
+            ? openAIError(413, err.message, { type: "invalid_request_error", code: "request_too_large" })
+            : invalidRequest(INVALID_JSON, null);
+        sendError(res, error, entry, headers);
+        return done();
+      }
+      try {
+        const pending = answer(surface, req, res, parsed.value, entry, headers);
+        if (pending) pending.then(done, done);
+        else done();
+      } catch (failure) {
+        // A bug in a stage must not take the server down: answer 500 if we still can, and keep serving.
+        const message = `Internal error in Understudy: ${(failure as Error).message}`;
+        if (!res.headersSent) sendError(res, openAIError(500, message, { type: "server_error" }), entry, headers);
+        else res.destroy();
+        done();
+      }
+    });
   }
 
   return function handleRequest(req: IncomingMessage, res: ServerResponse): void {
     const started = performance.now();
     const requestId = state.ids.next("req_", 32, "hex");
-    const headers = { "x-request-id": requestId };
+    const headers: Headers = { "x-request-id": requestId };
     const method = req.method ?? "GET";
     const url = req.url ?? "/";
     const entry: JournalEntry = {
@@ -111,24 +128,17 @@ export function createRequestHandler(state: HttpState, surfaces: SurfaceRoutes, 
     };
     const done = (): void => {
       entry.durationMs = Math.round((performance.now() - started) * 10) / 10;
-      record(entry);
+      state.journal.add(entry);
+      state.onExchange?.(entry);
     };
     const path = routePath(url);
 
+    const surface = surfaces[path];
+    if (surface && method === "POST") return serveSurface(surface, req, res, entry, headers, done);
     if (path === "/health" && (method === "GET" || method === "HEAD")) {
       entry.status = 200;
       writeJson(res, 200, { status: "ok" }, headers);
       return done();
-    }
-    const surface = surfaces[path];
-    if (surface && method === "POST") {
-      serveSurface(surface, req, res, entry, headers).then(done, (err: unknown) => {
-        // A bug in a stage must not take the server down: answer 500 if we still can, and keep serving.
-        if (!res.headersSent) sendError(res, openAIError(500, `Internal error in Understudy: ${(err as Error).message}`, { type: "server_error" }), entry, headers);
-        else res.destroy();
-        done();
-      });
-      return;
     }
     const resource = findResource(resources, method, path);
     if (resource) {

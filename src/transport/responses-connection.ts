@@ -85,7 +85,7 @@ function readFrame(data: string): { body: Record<string, unknown>; lane: string 
 
 export function serveResponsesConnection(ws: WebSocket, path: string, state: HttpState, store: ResponseStore): void {
   const memory = createConnectionMemory();
-  const surface = createResponsesSurface({ store, ids: state.ids, connection: memory });
+  const surface = createResponsesSurface({ store, ids: state.ids, tokens: state.tokens, connection: memory });
   const lanes = new Map<string, Promise<void>>();
   const inFlight = new Semaphore(MAX_IN_FLIGHT);
   const sink = { send: (frame: string) => ws.send(frame), isOpen: () => ws.readyState === ws.OPEN };

@@ -2,10 +2,16 @@
 import type { ServerResponse } from "node:http";
 import type { StreamEvent } from "../protocols/types.js";
 
-export function writeJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string>): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { ...headers, "content-type": "application/json", "content-length": Buffer.byteLength(text) });
+/** Sends JSON text in one write. `headers` is the exchange's own object, completed here. */
+export function writeJsonText(res: ServerResponse, status: number, text: string, headers: Record<string, string | number>): void {
+  headers["content-type"] = "application/json";
+  headers["content-length"] = Buffer.byteLength(text);
+  res.writeHead(status, headers);
   res.end(text);
+}
+
+export function writeJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string | number>): void {
+  writeJsonText(res, status, JSON.stringify(body), headers);
 }
 
 export function formatSseEvent(event: StreamEvent): string {
@@ -19,8 +25,8 @@ const SSE_HEADERS = { "content-type": "text/event-stream; charset=utf-8", "cache
  * one event per `latencyMs`, waiting for `drain` when the socket is full. Resolves with whether
  * the client went away before the end.
  */
-export function writeSse(res: ServerResponse, events: readonly StreamEvent[], latencyMs: number, headers: Record<string, string>): Promise<{ interrupted: boolean }> {
-  res.writeHead(200, { ...headers, ...SSE_HEADERS });
+export function writeSse(res: ServerResponse, events: readonly StreamEvent[], latencyMs: number, headers: Record<string, string | number>): Promise<{ interrupted: boolean }> {
+  res.writeHead(200, Object.assign(headers, SSE_HEADERS));
   if (latencyMs <= 0) {
     let text = "";
     for (const event of events) text += formatSseEvent(event);

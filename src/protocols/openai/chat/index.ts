@@ -1,11 +1,9 @@
-// POST /v1/chat/completions as a surface of the pipeline.
+// POST /v1/chat/completions as a surface of the pipeline; one per server, owning its render cache.
 import type { Surface } from "../../types.js";
 import { parseChatRequest } from "./parse.js";
-import { renderChatBody, renderChatStream } from "./render.js";
+import { createChatRenderer } from "./render.js";
 
-export const chatCompletions: Surface = {
-  api: "chat.completions",
-  parse: parseChatRequest,
-  renderBody: renderChatBody,
-  renderStream: renderChatStream,
-};
+export function createChatSurface(): Surface {
+  const renderer = createChatRenderer();
+  return { api: "chat.completions", parse: parseChatRequest, renderBody: renderer.renderBody, renderStream: renderer.renderStream };
+}

@@ -1,6 +1,9 @@
 // Renders a plan as a Chat Completions body or as its stream of `chat.completion.chunk` events.
+// Everything but the id and timestamp depends only on the plan, so it is serialised once per
+// fixture reply and plan shape (see RenderCache) and spliced around the per-request id.
 import type { Conversation } from "../../../core/conversation.js";
 import type { Plan } from "../../../core/plan.js";
+import { RenderCache } from "../../render-cache.js";
 import type { RenderContext, StreamEvent } from "../../types.js";
 
 export function renderChatUsage(plan: Plan) {
@@ -22,34 +25,25 @@ export function renderChatUsage(plan: Plan) {
 const chatId = (context: RenderContext): string => context.ids.next("chatcmpl-", 29);
 const unixSeconds = (context: RenderContext): number => Math.floor(context.clock.now() / 1000);
 
-export function renderChatBody(plan: Plan, _conversation: Conversation, context: RenderContext) {
+/** The body after `"created":N`, as JSON text. */
+function renderBodyTail(plan: Plan): string {
   const message: Record<string, unknown> = { role: "assistant", content: plan.content, refusal: null, annotations: [] };
   // Not part of OpenAI's schema: the field DeepSeek-style clients read reasoning text from.
   if (plan.reasoning !== null) message.reasoning_content = plan.reasoning;
   if (plan.toolCalls.length > 0) {
     message.tool_calls = plan.toolCalls.map((call) => ({ id: call.id, type: "function", function: { name: call.name, arguments: call.arguments } }));
   }
-  return {
-    id: chatId(context),
-    object: "chat.completion",
-    created: unixSeconds(context),
-    model: plan.model,
-    choices: [{ index: 0, message, logprobs: null, finish_reason: plan.finishReason }],
-    usage: renderChatUsage(plan),
-    service_tier: "default",
-  };
+  const choices = [{ index: 0, message, logprobs: null, finish_reason: plan.finishReason }];
+  return `,"model":${JSON.stringify(plan.model)},"choices":${JSON.stringify(choices)},"usage":${JSON.stringify(renderChatUsage(plan))},"service_tier":"default"}`;
 }
 
-export function renderChatStream(plan: Plan, conversation: Conversation, context: RenderContext): StreamEvent[] {
-  const includeUsage = conversation.params.includeUsage;
-  // Every chunk shares its envelope; only the choice differs, so the envelope is serialised once.
-  const head = `{"id":${JSON.stringify(chatId(context))},"object":"chat.completion.chunk","created":${unixSeconds(context)},"model":${JSON.stringify(plan.model)},"service_tier":"default","choices":[`;
+/** Every chunk of the stream after its envelope head (`{"id":...,"choices":[`). */
+function renderChunkParts(plan: Plan, includeUsage: boolean): string[] {
   const tail = includeUsage ? `],"usage":null}` : "]}";
-  const events: StreamEvent[] = [];
+  const parts: string[] = [];
   const chunk = (delta: unknown, finishReason: string | null = null): void => {
-    events.push({ data: `${head}{"index":0,"delta":${JSON.stringify(delta)},"logprobs":null,"finish_reason":${JSON.stringify(finishReason)}}${tail}` });
+    parts.push(`{"index":0,"delta":${JSON.stringify(delta)},"logprobs":null,"finish_reason":${JSON.stringify(finishReason)}}${tail}`);
   };
-
   const textFollows = plan.content !== null || plan.toolCalls.length === 0;
   chunk({ role: "assistant", content: textFollows ? "" : null, refusal: null });
   for (const piece of plan.reasoningChunks) chunk({ reasoning_content: piece });
@@ -59,9 +53,29 @@ export function renderChatStream(plan: Plan, conversation: Conversation, context
     for (const fragment of call.argumentChunks) chunk({ tool_calls: [{ index, function: { arguments: fragment } }] });
   });
   chunk({}, plan.finishReason);
-  if (includeUsage) {
-    events.push({ data: `${head}],"usage":${JSON.stringify(renderChatUsage(plan))}}` });
-  }
-  events.push({ data: "[DONE]" });
-  return events;
+  if (includeUsage) parts.push(`],"usage":${JSON.stringify(renderChatUsage(plan))}}`);
+  return parts;
+}
+
+export function createChatRenderer() {
+  const bodies = new RenderCache<string>();
+  const streams = new RenderCache<string[]>();
+  const streamsWithUsage = new RenderCache<string[]>();
+
+  return {
+    renderBody(plan: Plan, _conversation: Conversation, context: RenderContext): string {
+      const tail = bodies.get(plan, renderBodyTail);
+      return `{"id":"${chatId(context)}","object":"chat.completion","created":${unixSeconds(context)}${tail}`;
+    },
+    renderStream(plan: Plan, conversation: Conversation, context: RenderContext): StreamEvent[] {
+      const includeUsage = conversation.params.includeUsage;
+      const parts = (includeUsage ? streamsWithUsage : streams).get(plan, (p) => renderChunkParts(p, includeUsage));
+      // Every chunk shares its envelope; only the part after it differs.
+      const head = `{"id":"${chatId(context)}","object":"chat.completion.chunk","created":${unixSeconds(context)},"model":${JSON.stringify(plan.model)},"service_tier":"default","choices":[`;
+      const events: StreamEvent[] = new Array(parts.length + 1);
+      for (let i = 0; i < parts.length; i++) events[i] = { data: head + parts[i] };
+      events[parts.length] = { data: "[DONE]" };
+      return events;
+    },
+  };
 }

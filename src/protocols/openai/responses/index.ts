@@ -2,7 +2,7 @@
 // `response.create`), plus its stored-response endpoints.
 import type { Message } from "../../../core/conversation.js";
 import type { IdSource } from "../../../core/ids.js";
-import { planReply, ReplyTokenCache, type Plan } from "../../../core/plan.js";
+import { planReply, type Plan, type TokenCache } from "../../../core/plan.js";
 import type { ApiError, RenderContext, ResourceRoute, StreamEvent, Surface } from "../../types.js";
 import { openAIError } from "../errors.js";
 import { parseResponsesRequest, type ResponsesConversation } from "./parse.js";
@@ -31,6 +31,7 @@ export interface ResponsesSurface extends Surface {
 export interface ResponsesSurfaceDeps {
   store: ResponseStore;
   ids: IdSource;
+  tokens: TokenCache;
   connection?: ConnectionMemory;
 }
 
@@ -48,8 +49,7 @@ function errorFields(error: ApiError) {
 const NO_OUTPUT = {};
 
 export function createResponsesSurface(deps: ResponsesSurfaceDeps): ResponsesSurface {
-  const { store, ids, connection } = deps;
-  const tokens = new ReplyTokenCache();
+  const { store, ids, tokens, connection } = deps;
   const lookup: ResponseLookup = connection ? { find: (id) => connection.find(id) ?? store.find(id) } : store;
 
   const remember = (conversation: ResponsesConversation, response: Record<string, unknown>, plan: Plan | null): void => {
@@ -69,7 +69,7 @@ export function createResponsesSurface(deps: ResponsesSurfaceDeps): ResponsesSur
       const output = buildOutputItems(plan, context);
       const response = renderResponseObject(conv, newResponseFrame(context), { status: finalStatus(plan), output, plan });
       remember(conv, response, plan);
-      return response;
+      return JSON.stringify(response);
     },
     renderStream(plan, conversation, context) {
       const conv = conversation as ResponsesConversation;

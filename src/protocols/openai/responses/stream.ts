@@ -10,15 +10,27 @@ class EventList {
   private sequence = 0;
 
   push(type: string, payload: Record<string, unknown>): void {
-    this.events.push({ event: type, data: JSON.stringify({ type, sequence_number: this.sequence++, ...payload }) });
+    this.pushJson(type, JSON.stringify(payload));
   }
+
+  /** `payloadJson` is a serialised object whose fields follow `type` and `sequence_number`. */
+  pushJson(type: string, payloadJson: string): void {
+    const fields = payloadJson.length > 2 ? `,${payloadJson.slice(1)}` : "}";
+    this.events.push({ event: type, data: `{"type":"${type}","sequence_number":${this.sequence++}${fields}` });
+  }
+}
+
+/** Deltas are most of a stream's events; they are assembled around the JSON of the delta alone. */
+function pushDeltas(list: EventList, type: string, at: Record<string, unknown>, deltas: readonly string[], suffix = ""): void {
+  const prefix = `${JSON.stringify(at).slice(0, -1)},"delta":`;
+  for (const delta of deltas) list.pushJson(type, `${prefix}${JSON.stringify(delta)}${suffix}}`);
 }
 
 function pushReasoning(list: EventList, item: OutputItem, outputIndex: number, plan: Plan): void {
   const at = { item_id: item.id, output_index: outputIndex, summary_index: 0 };
   list.push("response.output_item.added", { output_index: outputIndex, item: { ...item, summary: [] } });
   list.push("response.reasoning_summary_part.added", { ...at, part: { type: "summary_text", text: "" } });
-  for (const delta of plan.reasoningChunks) list.push("response.reasoning_summary_text.delta", { ...at, delta });
+  pushDeltas(list, "response.reasoning_summary_text.delta", at, plan.reasoningChunks);
   list.push("response.reasoning_summary_text.done", { ...at, text: plan.reasoning });
   list.push("response.reasoning_summary_part.done", { ...at, part: { type: "summary_text", text: plan.reasoning } });
   list.push("response.output_item.done", { output_index: outputIndex, item });
@@ -29,7 +41,7 @@ function pushMessage(list: EventList, item: OutputItem, outputIndex: number, pla
   const text = plan.content ?? "";
   list.push("response.output_item.added", { output_index: outputIndex, item: { ...item, status: "in_progress", content: [] } });
   list.push("response.content_part.added", { ...at, part: outputTextPart("") });
-  for (const delta of plan.contentChunks) list.push("response.output_text.delta", { ...at, delta, logprobs: [] });
+  pushDeltas(list, "response.output_text.delta", at, plan.contentChunks, ',"logprobs":[]');
   list.push("response.output_text.done", { ...at, text, logprobs: [] });
   list.push("response.content_part.done", { ...at, part: outputTextPart(text) });
   list.push("response.output_item.done", { output_index: outputIndex, item });
@@ -38,15 +50,16 @@ function pushMessage(list: EventList, item: OutputItem, outputIndex: number, pla
 function pushFunctionCall(list: EventList, item: OutputItem, outputIndex: number, chunks: readonly string[]): void {
   const at = { item_id: item.id, output_index: outputIndex };
   list.push("response.output_item.added", { output_index: outputIndex, item: { ...item, status: "in_progress", arguments: "" } });
-  for (const delta of chunks) list.push("response.function_call_arguments.delta", { ...at, delta });
+  pushDeltas(list, "response.function_call_arguments.delta", at, chunks);
   list.push("response.function_call_arguments.done", { ...at, name: item.name, arguments: item.arguments });
   list.push("response.output_item.done", { output_index: outputIndex, item });
 }
 
 function pushOpening(list: EventList, conversation: ResponsesConversation, frame: ResponseFrame): void {
-  const opening = renderResponseObject(conversation, frame, { status: "in_progress", output: [], plan: null });
-  list.push("response.created", { response: opening });
-  list.push("response.in_progress", { response: opening });
+  // Both opening events carry the same in-progress response: serialise it once.
+  const opening = `{"response":${JSON.stringify(renderResponseObject(conversation, frame, { status: "in_progress", output: [], plan: null }))}}`;
+  list.pushJson("response.created", opening);
+  list.pushJson("response.in_progress", opening);
 }
 
 /** The events and the final response object they end with (which the caller stores). */

@@ -1,0 +1,25 @@
+// Remembers what a surface rendered for a plan, keyed by the fixture reply and the plan's reuse key,
+// so identical plans (the common case in tests and load tests) are serialised once.
+import type { Plan } from "../core/plan.js";
+import type { Reply } from "../core/reply.js";
+
+// Keys differ by model, prompt length and limits; a reply asked in many shapes keeps the newest ones.
+const KEYS_PER_REPLY = 256;
+
+export class RenderCache<T> {
+  private readonly byReply = new WeakMap<Reply, Map<string, T>>();
+
+  /** The cached rendering for this plan, or `render(plan)` (remembered when the plan allows it). */
+  get(plan: Plan, render: (plan: Plan) => T): T {
+    const reuse = plan.reuse;
+    if (reuse === null) return render(plan);
+    let byKey = this.byReply.get(reuse.reply);
+    if (!byKey) this.byReply.set(reuse.reply, (byKey = new Map()));
+    let rendered = byKey.get(reuse.key);
+    if (rendered === undefined) {
+      if (byKey.size >= KEYS_PER_REPLY) byKey.clear();
+      byKey.set(reuse.key, (rendered = render(plan)));
+    }
+    return rendered;
+  }
+}
