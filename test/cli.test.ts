@@ -1,0 +1,121 @@
+// The `understudy` command and the built package, run as a user would: from dist/, in child processes.
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from "node:child_process";
+import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import OpenAI from "openai";
+import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+
+const root = fileURLToPath(new URL("..", import.meta.url));
+const cli = join(root, "dist/cli/main.js");
+const seedFixtures = join(root, "test/fixtures/seed-000-chat.json");
+
+let dir: string;
+const running: ChildProcessWithoutNullStreams[] = [];
+
+beforeAll(() => {
+  dir = mkdtempSync(join(tmpdir(), "understudy-cli-"));
+});
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+afterEach(() => {
+  for (const child of running.splice(0)) child.kill("SIGTERM");
+});
+
+/** Starts the CLI and resolves once it prints its URL; `lines` keeps collecting stdout. */
+function startCli(args: string[]): Promise<{ url: string; lines: string[]; child: ChildProcessWithoutNullStreams }> {
+  const child = spawn(process.execPath, [cli, "-p", "0", ...args]);
+  running.push(child);
+  const lines: string[] = [];
+  let buffered = "";
+  return new Promise((resolve, reject) => {
+    child.stdout.on("data", (data: Buffer) => {
+      buffered += data.toString();
+      const complete = buffered.split("\n");
+      buffered = complete.pop() ?? "";
+      lines.push(...complete);
+      const banner = lines.find((line) => line.startsWith("Understudy listening on "));
+      if (banner) resolve({ url: banner.slice("Understudy listening on ".length), lines, child });
+    });
+    child.on("exit", (code) => reject(new Error(`understudy exited with ${code} before listening`)));
+  });
+}
+
+async function waitForLine(lines: string[], pattern: RegExp): Promise<string> {
+  for (let i = 0; i < 100; i++) {
+    const found = lines.find((line) => pattern.test(line));
+    if (found) return found;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+  throw new Error(`no line matching ${pattern} in:\n${lines.join("\n")}`);
+}
+
+describe("the understudy command", () => {
+  it("serves a fixture file, prints its URL and fixture count, and logs one line per request", async () => {
+    const { url, lines } = await startCli(["-f", seedFixtures]);
+    expect(url).toMatch(/^http:\/\/127\.0\.0\.1:\d+$/);
+    expect(lines).toContain(`  2 fixtures from ${seedFixtures}`);
+
+    const health = await fetch(`${url}/health`);
+    expect(health.status).toBe(200);
+
+    const client = new OpenAI({ baseURL: `${url}/v1`, apiKey: "test", maxRetries: 0 });
+    const reply = await client.chat.completions.create({ model: "gpt-4", messages: [{ role: "user", content: "hello" }] });
+    expect(reply.choices[0].message.content).toBe("Hello! How can I help?");
+    await expect(client.chat.completions.create({ model: "gpt-4", messages: [{ role: "user", content: "bye" }] })).rejects.toMatchObject({ status: 400 });
+
+    expect(await waitForLine(lines, /^POST \/v1\/chat\/completions {2}#0 userMessage="hello" {2}200 {2}[\d.]+ ms$/)).toBeTruthy();
+    expect(await waitForLine(lines, /^POST \/v1\/chat\/completions {2}no match {2}400 {2}[\d.]+ ms$/)).toBeTruthy();
+    expect(await waitForLine(lines, /^GET \/health {2}- {2}200/)).toBeTruthy();
+  });
+
+  it("serves the built-in demo set when started without -f, streaming with --chunk-size", async () => {
+    const { url, lines } = await startCli(["--chunk-size", "5", "-q"]);
+    expect(lines.some((line) => line.includes("fixtures from the built-in demo set"))).toBe(true);
+    const client = new OpenAI({ baseURL: `${url}/v1`, apiKey: "test" });
+    const stream = await client.chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "hello there" }], stream: true });
+    const pieces: string[] = [];
+    for await (const chunk of stream) if (chunk.choices[0]?.delta.content) pieces.push(chunk.choices[0].delta.content);
+    expect(pieces.join("")).toBe("Hello! I'm Understudy, standing in for a real model. How can I help?");
+    expect(pieces.slice(0, 2)).toEqual(["Hello", "! I'm"]);
+    // -q: no request lines.
+    expect(lines.some((line) => line.startsWith("POST "))).toBe(false);
+  });
+
+  it("stops with the validation message and exit code 1 on a broken fixture file", () => {
+    const broken = join(dir, "broken.json");
+    writeFileSync(broken, JSON.stringify({ fixtures: [{ match: {}, response: { toolCalls: [{ name: 5, arguments: "{}" }] } }] }));
+    const run = spawnSync(process.execPath, [cli, "-p", "0", "-f", broken], { encoding: "utf8", timeout: 10_000 });
+    expect(run.status).toBe(1);
+    expect(run.stderr).toContain(`understudy: ${broken}:`);
+    expect(run.stderr).toContain("fixtures[0].response.toolCalls[0].name: expected a string");
+  });
+
+  it("rejects a bad flag with exit code 2 and the usage text", () => {
+    const run = spawnSync(process.execPath, [cli, "--port", "http"], { encoding: "utf8", timeout: 10_000 });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain('--port must be an integer from 0 to 65535, got "http"');
+    expect(run.stderr).toContain("Usage: understudy");
+  });
+});
+
+describe("the built package", () => {
+  it("resolves `understudy` and `understudy/server` through its exports", () => {
+    const script = `
+      import { LLMock } from "understudy";
+      import { createServer } from "understudy/server";
+      const mock = new LLMock();
+      mock.on({ userMessage: "ping" }, { content: "pong" });
+      const url = await mock.start();
+      const res = await fetch(url + "/v1/chat/completions", { method: "POST", headers: { "content-type": "application/json" },
+        body: JSON.stringify({ model: "gpt-4o", messages: [{ role: "user", content: "ping" }] }) });
+      const body = await res.json();
+      await mock.stop();
+      const server = await createServer([]);
+      await server.close();
+      console.log(body.choices[0].message.content, typeof createServer);`;
+    const run = spawnSync(process.execPath, ["--input-type=module", "-e", script], { cwd: root, encoding: "utf8", timeout: 15_000 });
+    expect(run.stderr).toBe("");
+    expect(run.stdout.trim()).toBe("pong function");
+  });
+});
