@@ -1,10 +1,11 @@
 // The package's face: LLMock for tests, createServer for integration, and the fixture types.
-import { loadFixturePaths, FixtureSet, validateFixtures, type Fixture, type FixtureMatch, type FixtureOptions, type FixtureResponse } from "./fixtures/index.js";
+import { validateEntries } from "./fixtures/entries.js";
+import { loadFixturePaths, FixtureSet, type FixtureEntry, type FixtureMatch, type FixtureOptions, type FixtureResponse } from "./fixtures/index.js";
 import type { JournalEntry } from "./journal/journal.js";
 import { startServer, type ServerInstance, type ServerOptions } from "./server.js";
 
 export { createServer, type ServerInstance, type ServerOptions } from "./server.js";
-export type { Fixture, FixtureMatch, FixtureOptions, FixtureResponse, TextMatcher } from "./fixtures/index.js";
+export type { Fixture, FixtureEntry, FixtureMatch, FixtureOptions, FixtureResponse, TextMatcher, FlowFileSpec, FlowSpec, FlowMessageSpec } from "./fixtures/index.js";
 export { FixtureValidationError, loadFixtureFile, loadFixturePaths } from "./fixtures/index.js";
 export type { JournalEntry } from "./journal/journal.js";
 export type { Reply, ReplyError, ReplyToolCall, FinishReason, UsageOverride } from "./core/reply.js";
@@ -22,12 +23,16 @@ export class LLMock {
     return this.addFixtures([{ match, response, ...options }]);
   }
 
-  addFixtures(fixtures: readonly Fixture[]): this {
-    this.fixtures.add(validateFixtures(fixtures, "mock fixtures", this.fixtures.size));
+  /** Adds fixtures (or flow files from `loadFixtureFile`); they take effect at once. */
+  addFixtures(fixtures: readonly FixtureEntry[]): this {
+    this.fixtures.add(validateEntries(fixtures, "mock fixtures", this.fixtures.all().length));
     return this;
   }
 
-  /** Adds the fixtures of JSON or YAML files, or of every such file in a folder. */
+  /**
+   * Adds the fixtures of JSON or YAML files, or of every such file in a folder: native fixtures
+   * (`fixtures:`) or conversation flows (`responses:`); a flow file's `apiKey` turns on authentication.
+   */
   loadFixtures(...paths: string[]): this {
     this.fixtures.add(loadFixturePaths(paths));
     return this;

@@ -53,14 +53,12 @@ export function runPipeline(state: PipelineState, surface: Surface, body: unknow
     const error = openAIError(400, describeNoMatch(result.nearest), { type: "invalid_request_error", code: "no_match" });
     return { kind: "error", error, conversation, fixture: null };
   }
-  const { fixture, label } = result.hit;
-  if (fixture.response.error) {
-    return { kind: "error", error: replyErrorToApiError(fixture.response.error), conversation, fixture: label };
-  }
+  const { reply, label, options } = result.hit;
+  if (reply.error) return { kind: "error", error: replyErrorToApiError(reply.error), conversation, fixture: label };
   const plan = planReply(
     conversation,
-    fixture.response,
-    { ids: state.ids, chunkSize: fixture.chunkSize ?? state.chunkSize, latencyMs: fixture.latency ?? state.latencyMs },
+    reply,
+    { ids: state.ids, chunkSize: options.chunkSize ?? state.chunkSize, latencyMs: options.latency ?? state.latencyMs },
     state.tokens,
   );
   return { kind: "reply", plan, conversation, fixture: label };

@@ -4,7 +4,8 @@ import { createServer as createHttpServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createIdSource, systemClock, type Clock } from "./core/ids.js";
 import { TokenCache } from "./core/plan.js";
-import { FixtureSet, validateFixtures, type Fixture } from "./fixtures/index.js";
+import { validateEntries } from "./fixtures/entries.js";
+import { FixtureSet, type FixtureEntry } from "./fixtures/index.js";
 import { Journal, type JournalEntry } from "./journal/journal.js";
 import { createChatSurface } from "./protocols/openai/chat/index.js";
 import { createResponsesSurface, responsesResourceRoutes, ResponseStore } from "./protocols/openai/responses/index.js";
@@ -32,6 +33,17 @@ export interface ServerOptions {
   maxBodyBytes?: number;
   /** Called once per finished exchange. */
   onExchange?: (entry: JournalEntry) => void;
+  /**
+   * When set, every request (and WebSocket upgrade) except `GET /health` must send
+   * `Authorization: Bearer <one of these>`. Keys in UNDERSTUDY_API_KEYS (comma-separated) are added.
+   */
+  apiKeys?: readonly string[];
+}
+
+/** Keys from the option and from the UNDERSTUDY_API_KEYS environment variable. */
+function configuredKeys(options: ServerOptions): Set<string> {
+  const fromEnv = (process.env.UNDERSTUDY_API_KEYS ?? "").split(",").map((key) => key.trim()).filter(Boolean);
+  return new Set([...(options.apiKeys ?? []), ...fromEnv]);
 }
 
 export interface ServerInstance {
@@ -60,6 +72,7 @@ export async function startServer(fixtures: FixtureSet, options: ServerOptions =
     chunkSize: options.chunkSize ?? 0,
     latencyMs: options.latency ?? 0,
     maxBodyBytes: options.maxBodyBytes ?? 16 * 1024 * 1024,
+    auth: { configured: configuredKeys(options), fromFixtures: fixtures.apiKeys },
     onExchange: options.onExchange,
   };
   const handler = createRequestHandler(
@@ -96,9 +109,9 @@ export async function startServer(fixtures: FixtureSet, options: ServerOptions =
   };
 }
 
-/** Validates the fixtures and starts a server answering from them. */
-export async function createServer(fixtures: readonly Fixture[] = [], options: ServerOptions = {}): Promise<ServerInstance> {
+/** Validates the fixtures (and loaded flow files) and starts a server answering from them. */
+export async function createServer(fixtures: readonly FixtureEntry[] = [], options: ServerOptions = {}): Promise<ServerInstance> {
   const set = new FixtureSet();
-  set.add(validateFixtures(fixtures, "createServer fixtures"));
+  set.add(validateEntries(fixtures, "createServer fixtures"));
   return startServer(set, options);
 }

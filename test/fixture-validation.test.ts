@@ -103,12 +103,11 @@ describe("JSON fixture files", () => {
     ]);
   });
 
-  it("requires the top level to be an object with a fixtures array", () => {
-    expect(validationError(() => loadFixtureFile(write("json", [ok]))).issues).toEqual(["(root): expected an object"]);
-    expect(validationError(() => loadFixtureFile(write("json", { fixture: [ok] }))).issues).toEqual([
-      "fixtures: missing (expected an array)",
-      '(root): unknown field "fixture"',
-    ]);
+  it("requires the top level to be an object with a fixtures array (or a responses list of flows)", () => {
+    const expected = ['expected a "fixtures" list (native fixtures) or a "responses" list (conversation flows)'];
+    expect(validationError(() => loadFixtureFile(write("json", [ok]))).issues).toEqual(expected);
+    expect(validationError(() => loadFixtureFile(write("json", { fixture: [ok] }))).issues).toEqual(expected);
+    expect(validationError(() => loadFixtureFile(write("json", { fixtures: {} }))).issues).toEqual(["fixtures: expected an array"]);
   });
 
   it("reports an invalid regular expression or flags at match.<field>.regex", () => {
@@ -173,7 +172,7 @@ describe("folders of fixture files", () => {
     writeFileSync(join(folder, "a-first.json"), JSON.stringify({ fixtures: [{ match: { userMessage: "hello" }, response: { content: "from a" } }] }));
     writeFileSync(join(folder, "c-third.yml"), "fixtures:\n  - match: { userMessage: bye }\n    response: { content: from c }\n");
     writeFileSync(join(folder, "notes.txt"), "not a fixture file");
-    expect(loadFixturePaths([folder]).map((f) => f.response.content)).toEqual(["from a", "from b", "from c"]);
+    expect((loadFixturePaths([folder]) as Fixture[]).map((f) => f.response.content)).toEqual(["from a", "from b", "from c"]);
 
     const mock = new LLMock().loadFixtures(folder);
     await mock.start();

@@ -3,7 +3,9 @@ import { parseArgs } from "node:util";
 
 export interface CliOptions {
   fixturePaths: string[];
-  port: number;
+  /** Undefined when not given: a flow file's `port`, else 4010. */
+  port?: number;
+  apiKeys: string[];
   host: string;
   chunkSize?: number;
   latency?: number;
@@ -20,7 +22,8 @@ Serves OpenAI-compatible APIs from fixtures.
 Options:
   -f, --fixtures <path>   fixture file (JSON or YAML) or folder of them; repeatable.
                           Without -f, a small built-in demo set is served.
-  -p, --port <port>       port to listen on (default 4010; 0 picks a free one)
+  -p, --port <port>       port to listen on (default: a flow file's port, else 4010; 0 picks a free one)
+      --api-key <key>     require "Authorization: Bearer <key>"; repeatable (also UNDERSTUDY_API_KEYS)
       --host <host>       interface to bind (default 127.0.0.1)
       --chunk-size <n>    characters per streamed chunk (default: one token per chunk)
       --latency <ms>      delay between streamed chunks (default 0)
@@ -50,6 +53,7 @@ export function parseCliArgs(argv: string[]): CliOptions {
       options: {
         fixtures: { type: "string", short: "f", multiple: true },
         port: { type: "string", short: "p" },
+        "api-key": { type: "string", multiple: true },
         host: { type: "string" },
         "chunk-size": { type: "string" },
         latency: { type: "string" },
@@ -64,7 +68,8 @@ export function parseCliArgs(argv: string[]): CliOptions {
   }
   return {
     fixturePaths: values.fixtures ?? [],
-    port: integer("port", values.port, 0, 65535) ?? 4010,
+    port: integer("port", values.port, 0, 65535),
+    apiKeys: values["api-key"] ?? [],
     host: values.host ?? "127.0.0.1",
     chunkSize: integer("chunk-size", values["chunk-size"], 1),
     latency: integer("latency", values.latency, 0),

@@ -1,12 +1,17 @@
 // The startup banner and one log line per request.
 import type { JournalEntry } from "../journal/journal.js";
 
-export function formatBanner(url: string, fixtureCount: number, source: string): string {
+const plural = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? "" : "s"}`;
+
+export function formatBanner(url: string, counts: { fixtures: number; flows: number }, source: string, authenticated: boolean): string {
+  const loaded = counts.flows === 0 ? plural(counts.fixtures, "fixture") : counts.fixtures === 0 ? plural(counts.flows, "flow") : `${plural(counts.fixtures, "fixture")} and ${plural(counts.flows, "flow")}`;
   return [
     `Understudy listening on ${url}`,
-    `  ${fixtureCount} fixture${fixtureCount === 1 ? "" : "s"} from ${source}`,
+    `  ${loaded} from ${source}`,
     `  POST ${url}/v1/chat/completions`,
+    `  POST ${url}/v1/responses  (and WebSocket ${url.replace(/^http/, "ws")}/v1/responses)`,
     `  GET  ${url}/health`,
+    ...(authenticated ? ["  requests need Authorization: Bearer <key>"] : []),
   ].join("\n");
 }
 

@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // The `understudy` command: loads fixtures, starts the server, logs each request, stops on a signal.
 import { readFileSync } from "node:fs";
-import { FixtureSet, FixtureValidationError, loadFixturePaths } from "../fixtures/index.js";
+import { FixtureSet, FixtureValidationError, FlowGroup, loadFixturePaths, type FixtureEntry } from "../fixtures/index.js";
 import { startServer } from "../server.js";
 import { parseCliArgs, UsageError, USAGE, type CliOptions } from "./args.js";
 import { DEMO_FIXTURES } from "./demo-fixtures.js";
@@ -12,19 +12,32 @@ function packageVersion(): string {
   return pkg.version;
 }
 
+const DEFAULT_PORT = 4010;
+
+/** -p wins; otherwise the first flow file that names a port; otherwise 4010. */
+function choosePort(options: CliOptions, entries: readonly FixtureEntry[]): number {
+  if (options.port !== undefined) return options.port;
+  for (const entry of entries) if (entry instanceof FlowGroup && entry.settings.port !== undefined) return entry.settings.port;
+  return DEFAULT_PORT;
+}
+
 async function run(options: CliOptions): Promise<void> {
   const fixtures = new FixtureSet();
-  fixtures.add(options.fixturePaths.length ? loadFixturePaths(options.fixturePaths) : DEMO_FIXTURES);
+  const entries = options.fixturePaths.length ? loadFixturePaths(options.fixturePaths) : DEMO_FIXTURES;
+  fixtures.add(entries);
+  options.port = choosePort(options, entries);
   const source = options.fixturePaths.length ? options.fixturePaths.join(", ") : "the built-in demo set (use -f to load your own)";
   const instance = await startServer(fixtures, {
     port: options.port,
     host: options.host,
+    apiKeys: options.apiKeys,
     chunkSize: options.chunkSize,
     latency: options.latency,
     seed: options.seed,
     onExchange: options.quiet ? undefined : (entry) => console.log(formatRequestLine(entry)),
   });
-  console.log(formatBanner(instance.url, fixtures.size, source));
+  const authenticated = options.apiKeys.length > 0 || fixtures.apiKeys.size > 0 || Boolean(process.env.UNDERSTUDY_API_KEYS);
+  console.log(formatBanner(instance.url, fixtures.counts(), source, authenticated));
   const stop = (): void => {
     void instance.close().then(() => process.exit(0));
   };
@@ -49,6 +62,7 @@ async function main(): Promise<number> {
   } catch (err) {
     if (err instanceof FixtureValidationError) console.error(`understudy: ${err.message}`);
     else if ((err as NodeJS.ErrnoException).code === "EADDRINUSE") console.error(`understudy: port ${options.port} on ${options.host} is already in use (try -p 0)`);
+    else if ((err as NodeJS.ErrnoException).code === "EACCES") console.error(`understudy: no permission to listen on port ${options.port} (try a port above 1023)`);
     else console.error(`understudy: ${(err as Error).stack ?? String(err)}`);
     return 1;
   }

@@ -16,6 +16,8 @@ export interface PlannedToolCall {
 
 export interface Plan {
   model: string;
+  /** A fixed suffix for the response id, or null for a fresh random one. */
+  responseId: string | null;
   content: string | null;
   contentChunks: string[];
   reasoning: string | null;
@@ -152,6 +154,7 @@ export function planReply(conversation: Conversation, reply: Reply, options: Pla
   const completion = override.completionTokens ?? completionTokens;
   return {
     model: conversation.model,
+    responseId: reply.responseId ?? null,
     content: content.text,
     contentChunks: chunksOf(content),
     reasoning: reasoning.text,

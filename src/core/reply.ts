@@ -34,4 +34,6 @@ export interface Reply {
   error?: ReplyError;
   finishReason?: FinishReason;
   usage?: UsageOverride;
+  /** Fixes the response id's suffix (`chatcmpl-<id>`, `resp_<id>`) instead of a random one. */
+  responseId?: string;
 }

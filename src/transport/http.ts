@@ -6,12 +6,14 @@ import { isInStreamError, runPipeline, type PipelineState } from "../pipeline.js
 import { isRecord } from "../protocols/openai/content.js";
 import { invalidRequest, openAIError } from "../protocols/openai/errors.js";
 import type { ApiError, ResourceRoute, Surface } from "../protocols/types.js";
+import { authenticate, type AuthKeys } from "./auth.js";
 import { BodyTooLargeError, readBody } from "./body.js";
 import { routePath } from "./route-path.js";
 import { writeJson, writeJsonText, writeSse } from "./writer.js";
 
 export interface HttpState extends PipelineState {
   journal: Journal;
+  auth: AuthKeys;
   maxBodyBytes: number;
   /** Called once per finished exchange (the CLI prints its request log line from it). */
   onExchange?: (entry: JournalEntry) => void;
@@ -132,14 +134,18 @@ export function createRequestHandler(state: HttpState, surfaces: SurfaceRoutes, 
       state.onExchange?.(entry);
     };
     const path = routePath(url);
-
-    const surface = surfaces[path];
-    if (surface && method === "POST") return serveSurface(surface, req, res, entry, headers, done);
     if (path === "/health" && (method === "GET" || method === "HEAD")) {
       entry.status = 200;
       writeJson(res, 200, { status: "ok" }, headers);
       return done();
     }
+    const denied = authenticate(req, state.auth);
+    if (denied) {
+      sendError(res, denied, entry, headers);
+      return done();
+    }
+    const surface = surfaces[path];
+    if (surface && method === "POST") return serveSurface(surface, req, res, entry, headers, done);
     const resource = findResource(resources, method, path);
     if (resource) {
       const query = new URLSearchParams(url.includes("?") ? url.slice(url.indexOf("?") + 1) : "");

@@ -22,7 +22,8 @@ export function renderChatUsage(plan: Plan) {
   };
 }
 
-const chatId = (context: RenderContext): string => context.ids.next("chatcmpl-", 29);
+const chatId = (plan: Plan, context: RenderContext): string =>
+  plan.responseId === null ? context.ids.next("chatcmpl-", 29) : `chatcmpl-${plan.responseId}`;
 const unixSeconds = (context: RenderContext): number => Math.floor(context.clock.now() / 1000);
 
 /** The body after `"created":N`, as JSON text. */
@@ -65,13 +66,13 @@ export function createChatRenderer() {
   return {
     renderBody(plan: Plan, _conversation: Conversation, context: RenderContext): string {
       const tail = bodies.get(plan, renderBodyTail);
-      return `{"id":"${chatId(context)}","object":"chat.completion","created":${unixSeconds(context)}${tail}`;
+      return `{"id":${JSON.stringify(chatId(plan, context))},"object":"chat.completion","created":${unixSeconds(context)}${tail}`;
     },
     renderStream(plan: Plan, conversation: Conversation, context: RenderContext): StreamEvent[] {
       const includeUsage = conversation.params.includeUsage;
       const parts = (includeUsage ? streamsWithUsage : streams).get(plan, (p) => renderChunkParts(p, includeUsage));
       // Every chunk shares its envelope; only the part after it differs.
-      const head = `{"id":"${chatId(context)}","object":"chat.completion.chunk","created":${unixSeconds(context)},"model":${JSON.stringify(plan.model)},"service_tier":"default","choices":[`;
+      const head = `{"id":${JSON.stringify(chatId(plan, context))},"object":"chat.completion.chunk","created":${unixSeconds(context)},"model":${JSON.stringify(plan.model)},"service_tier":"default","choices":[`;
       const events: StreamEvent[] = new Array(parts.length + 1);
       for (let i = 0; i < parts.length; i++) events[i] = { data: head + parts[i] };
       events[parts.length] = { data: "[DONE]" };

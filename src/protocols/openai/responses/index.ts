@@ -67,13 +67,13 @@ export function createResponsesSurface(deps: ResponsesSurfaceDeps): ResponsesSur
     renderBody(plan, conversation, context) {
       const conv = conversation as ResponsesConversation;
       const output = buildOutputItems(plan, context);
-      const response = renderResponseObject(conv, newResponseFrame(context), { status: finalStatus(plan), output, plan });
+      const response = renderResponseObject(conv, newResponseFrame(context, plan.responseId), { status: finalStatus(plan), output, plan });
       remember(conv, response, plan);
       return JSON.stringify(response);
     },
     renderStream(plan, conversation, context) {
       const conv = conversation as ResponsesConversation;
-      const { events, response } = renderResponseStream(plan, conv, context, newResponseFrame(context));
+      const { events, response } = renderResponseStream(plan, conv, context, newResponseFrame(context, plan.responseId));
       remember(conv, response, plan);
       return events;
     },

@@ -13,8 +13,9 @@ export interface ResponseFrame {
   createdAt: number;
 }
 
-export function newResponseFrame(context: RenderContext): ResponseFrame {
-  return { id: context.ids.next("resp_", 48, "hex"), createdAt: Math.floor(context.clock.now() / 1000) };
+export function newResponseFrame(context: RenderContext, responseId: string | null = null): ResponseFrame {
+  const id = responseId === null ? context.ids.next("resp_", 48, "hex") : `resp_${responseId}`;
+  return { id, createdAt: Math.floor(context.clock.now() / 1000) };
 }
 
 export const outputTextPart = (text: string) => ({ type: "output_text", text, annotations: [], logprobs: [] });
