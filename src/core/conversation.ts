@@ -32,7 +32,18 @@ export interface GenerationParams {
   includeUsage: boolean;
   /** The most tokens the reply may have (`max_tokens`, `max_completion_tokens`, `max_output_tokens`). */
   maxOutputTokens?: number;
+  /** How many choices to answer with (`n`). */
+  n: number;
+  /** Stop sequences: a reply ends before the first of them. */
+  stop: string[];
+  /** With a token limit, extend the reply to exactly that many tokens (`ignore_eos`, as inference servers do). */
+  ignoreEos: boolean;
+  /** Per-token log probabilities, with this many alternatives each (`logprobs`, `top_logprobs`); null for none. */
+  topLogprobs: number | null;
 }
+
+/** Parameters for a request that sets none of them. */
+export const DEFAULT_PARAMS: GenerationParams = { includeUsage: false, n: 1, stop: [], ignoreEos: false, topLogprobs: null };
 
 export interface Conversation {
   /** The wire surface the request came in on, for logs and surface-specific fixtures. */

@@ -1,10 +1,16 @@
-// The plan stage: turns a matched reply into what every surface renders, the pieces to stream,
-// the finish reason and exact usage, computed with the request model's encoding.
+// The plan stage: turns a matched reply into what every surface renders: the choices with their
+// text, streamed pieces, tool calls, finish reasons and log probabilities, and exact usage, all
+// computed with the request model's encoding and shaped by the request's parameters.
 import type { Conversation } from "./conversation.js";
 import type { IdSource } from "./ids.js";
-import type { FinishReason, Reply } from "./reply.js";
-import { countTokens, encodingForModel, splitCharacters, splitTokens, truncateTokens, type EncodingName, type TokenizedText } from "./tokenizer.js";
-import { countPromptTokens, type TokenCounter, type Usage } from "./usage.js";
+import { tokenLogprobs, type TokenLogprob } from "./logprobs.js";
+import type { FinishReason, Reply, ReplyChoice } from "./reply.js";
+import { applyBudget, cutAtStop, extendToLimit, type Segment } from "./shape.js";
+import { argumentsText, TokenCache } from "./token-cache.js";
+import { encodingForModel, splitCharacters, splitTokens, tokenPieces, type EncodingName } from "./tokenizer.js";
+import { countPromptTokens, type Usage } from "./usage.js";
+
+export { TokenCache, argumentsText } from "./token-cache.js";
 
 export interface PlannedToolCall {
   id: string;
@@ -14,18 +20,28 @@ export interface PlannedToolCall {
   argumentChunks: string[];
 }
 
-export interface Plan {
-  model: string;
-  /** A fixed suffix for the response id, or null for a fresh random one. */
-  responseId: string | null;
+export interface PlannedChoice {
+  index: number;
   content: string | null;
   contentChunks: string[];
+  /** With logprobs: the entries of each content chunk, aligned with contentChunks. */
+  contentLogprobs: TokenLogprob[][] | null;
   reasoning: string | null;
   reasoningChunks: string[];
   toolCalls: PlannedToolCall[];
   finishReason: FinishReason;
   /** The reply was cut at the request's output token limit. */
   truncated: boolean;
+  completionTokens: number;
+  reasoningTokens: number;
+}
+
+export interface Plan {
+  model: string;
+  /** A fixed suffix for the response id, or null for a fresh random one. */
+  responseId: string | null;
+  choices: PlannedChoice[];
+  /** Usage for the whole answer: the prompt once, the completion tokens of every choice. */
   usage: Usage;
   /** Milliseconds between streamed chunks. */
   latencyMs: number;
@@ -44,100 +60,49 @@ export interface PlanOptions {
   latencyMs?: number;
 }
 
-interface TokenizedReply {
-  content: TokenizedText;
-  reasoning: TokenizedText;
-  toolArguments: TokenizedText[];
+interface ChoiceContext {
+  conversation: Conversation;
+  reply: Reply;
+  encoding: EncodingName;
+  chunkSize: number;
+  options: PlanOptions;
+  tokens: TokenCache;
 }
 
-export function argumentsText(args: string | Record<string, unknown>): string {
-  return typeof args === "string" ? args : JSON.stringify(args);
-}
-
-// Clients resend the same system prompt and history every turn, and load tests the same prompts
-// thousands of times, so text counts are remembered; the memo is cleared whenever it fills.
-const COUNT_MEMO_LIMIT = 20_000;
-const COUNT_MEMO_MAX_TEXT = 64 * 1024;
-
-/**
- * A server's tokenization work, done once: fixture replies (long-lived objects, tokenized once per
- * encoding and kept with the reply) and the token counts of prompt texts.
- */
-export class TokenCache {
-  private readonly replies = new WeakMap<Reply, Partial<Record<EncodingName, TokenizedReply>>>();
-  private readonly counters = {} as Record<EncodingName, TokenCounter>;
-
-  counter(encoding: EncodingName): TokenCounter {
-    const existing = this.counters[encoding];
-    if (existing) return existing;
-    const memo = new Map<string, number>();
-    return (this.counters[encoding] = (text) => {
-      let count = memo.get(text);
-      if (count === undefined) {
-        count = countTokens(text, encoding);
-        if (text.length <= COUNT_MEMO_MAX_TEXT) {
-          if (memo.size >= COUNT_MEMO_LIMIT) memo.clear();
-          memo.set(text, count);
-        }
-      }
-      return count;
-    });
-  }
-
-  reply(reply: Reply, encoding: EncodingName): TokenizedReply {
-    const cache = this.replies;
-    let byEncoding = cache.get(reply);
-    if (!byEncoding) cache.set(reply, (byEncoding = {}));
-    return (byEncoding[encoding] ??= {
-      content: splitTokens(reply.content ?? "", encoding),
-      reasoning: splitTokens(reply.reasoning ?? "", encoding),
-      toolArguments: (reply.toolCalls ?? []).map((call) => splitTokens(argumentsText(call.arguments), encoding)),
-    });
-  }
-}
-
-interface Segment {
-  text: string | null;
-  tokenized: TokenizedText;
-}
-
-/**
- * Spends an output token budget over the reply's parts in the order a model produces them
- * (reasoning, text, then tool calls), cutting the part that crosses the limit on a token boundary
- * and dropping what would come after it.
- */
-function applyBudget(segments: Segment[], budget: number, encoding: EncodingName): { segments: Segment[]; truncated: boolean } {
-  let left = budget;
-  let truncated = false;
-  const kept = segments.map((segment) => {
-    if (segment.text === null) return segment;
-    if (segment.tokenized.count <= left) {
-      left -= segment.tokenized.count;
-      return segment;
+/** The content segment after stop sequences and ignore_eos; whether a stop sequence cut it. */
+function shapeContent(choice: ReplyChoice, base: Segment, context: ChoiceContext): { segment: Segment; stopped: boolean } {
+  const { conversation, encoding, tokens, reply } = context;
+  const { stop, ignoreEos, maxOutputTokens } = conversation.params;
+  let segment = base;
+  let stopped = false;
+  if (segment.text !== null && stop.length > 0) {
+    const cut = cutAtStop(segment.text, stop);
+    if (cut !== null) {
+      stopped = true;
+      segment = { text: cut, tokenized: tokens.derived(reply, `stop\u0000${encoding}\u0000${cut}`, () => splitTokens(cut, encoding)) };
     }
-    truncated = true;
-    const cut = truncateTokens(segment.tokenized, left, encoding);
-    left = 0;
-    return { text: cut.text, tokenized: cut.tokenized };
-  });
-  return { segments: kept, truncated };
+  }
+  if (ignoreEos && !stopped && maxOutputTokens !== undefined && !choice.toolCalls?.length) {
+    segment = extendToLimit({ text: segment.text ?? "", tokenized: segment.tokenized }, maxOutputTokens, encoding, tokens, reply);
+  }
+  return { segment, stopped };
 }
 
-export function planReply(conversation: Conversation, reply: Reply, options: PlanOptions, tokens: TokenCache): Plan {
-  const encoding = encodingForModel(conversation.model);
-  const tokenized = tokens.reply(reply, encoding);
-  const calls = reply.toolCalls ?? [];
+function planChoice(choice: ReplyChoice, index: number, context: ChoiceContext): PlannedChoice {
+  const { conversation, encoding, chunkSize, options, tokens } = context;
+  const tokenized = tokens.choice(choice, encoding);
+  const calls = choice.toolCalls ?? [];
+  const content = shapeContent(choice, { text: choice.content ?? null, tokenized: tokenized.content }, context);
   let segments: Segment[] = [
-    { text: reply.reasoning ?? null, tokenized: tokenized.reasoning },
-    { text: reply.content ?? null, tokenized: tokenized.content },
+    { text: choice.reasoning ?? null, tokenized: tokenized.reasoning },
+    content.segment,
     ...calls.map((call, i) => ({ text: argumentsText(call.arguments), tokenized: tokenized.toolArguments[i] })),
   ];
   let truncated = false;
   const limit = conversation.params.maxOutputTokens;
   if (limit !== undefined) ({ segments, truncated } = applyBudget(segments, limit, encoding));
-  const [reasoning, content, ...args] = segments;
+  const [reasoning, text, ...args] = segments;
 
-  const chunkSize = options.chunkSize && options.chunkSize > 0 ? options.chunkSize : 0;
   const chunksOf = (segment: Segment): string[] =>
     segment.text === null ? [] : chunkSize ? splitCharacters(segment.text, chunkSize) : segment.tokenized.pieces;
 
@@ -148,27 +113,76 @@ export function planReply(conversation: Conversation, reply: Reply, options: Pla
     toolCalls.push({ id: call.id ?? options.ids.next("call_", 24), name: call.name, arguments: args[i].text ?? "", argumentChunks: chunksOf(args[i]) });
   });
 
-  const completionTokens = segments.reduce((sum, segment) => sum + segment.tokenized.count, 0);
-  const override = reply.usage ?? {};
-  const promptTokens = override.promptTokens ?? countPromptTokens(conversation.messages, conversation.tools, tokens.counter(encoding));
-  const completion = override.completionTokens ?? completionTokens;
+  let contentChunks = chunksOf(text);
+  let contentLogprobs: TokenLogprob[][] | null = null;
+  const top = conversation.params.topLogprobs;
+  if (top !== null && text.text !== null) {
+    // Log probabilities go with tokens, so the content streams by token whatever the chunk size.
+    const entries = tokenLogprobs(text.tokenized.tokens, encoding, top);
+    const pieces = tokenPieces(text.tokenized.tokens, encoding);
+    contentChunks = pieces.map((piece) => piece.text);
+    let at = 0;
+    contentLogprobs = pieces.map((piece) => entries.slice(at, (at += piece.count)));
+  }
+
+  const reasoningTokens = reasoning.tokenized.count;
   return {
-    model: conversation.model,
-    responseId: reply.responseId ?? null,
-    content: content.text,
-    contentChunks: chunksOf(content),
+    index,
+    content: text.text,
+    contentChunks,
+    contentLogprobs,
     reasoning: reasoning.text,
     reasoningChunks: chunksOf(reasoning),
     toolCalls,
-    finishReason: truncated ? "length" : reply.finishReason ?? (toolCalls.length > 0 ? "tool_calls" : "stop"),
+    finishReason: truncated || (conversation.params.ignoreEos && limit !== undefined && !content.stopped && !calls.length)
+      ? "length"
+      : content.stopped
+        ? "stop"
+        : choice.finishReason ?? (toolCalls.length > 0 ? "tool_calls" : "stop"),
     truncated,
-    usage: {
-      promptTokens,
-      completionTokens: completion,
-      reasoningTokens: override.reasoningTokens ?? reasoning.tokenized.count,
-      totalTokens: promptTokens + completion,
-    },
+    completionTokens: segments.reduce((sum, segment) => sum + segment.tokenized.count, 0),
+    reasoningTokens,
+  };
+}
+
+/**
+ * Choice i answers with the reply's i-th alternative (cycling), completed from the reply; the reply
+ * itself when it has none. Kept in the token cache, which is keyed by object.
+ */
+function choiceAt(reply: Reply, i: number, tokens: TokenCache): ReplyChoice {
+  const alternatives = reply.choices;
+  if (!alternatives?.length) return reply;
+  const slot = i % alternatives.length;
+  return tokens.variant(reply, slot, () => ({
+    content: alternatives[slot].content ?? reply.content,
+    toolCalls: alternatives[slot].toolCalls ?? reply.toolCalls,
+    reasoning: alternatives[slot].reasoning ?? reply.reasoning,
+    finishReason: alternatives[slot].finishReason ?? reply.finishReason,
+  }));
+}
+
+export function planReply(conversation: Conversation, reply: Reply, options: PlanOptions, tokens: TokenCache): Plan {
+  const encoding = encodingForModel(conversation.model);
+  const chunkSize = options.chunkSize && options.chunkSize > 0 ? options.chunkSize : 0;
+  const context: ChoiceContext = { conversation, reply, encoding, chunkSize, options, tokens };
+  const { n } = conversation.params;
+  // Alternatives are derived objects; keep the reply itself (a long-lived object) as choice 0's key.
+  const choices = Array.from({ length: Math.max(1, n) }, (_, i) => planChoice(choiceAt(reply, i, tokens), i, context));
+
+  const override = reply.usage ?? {};
+  const promptTokens = override.promptTokens ?? countPromptTokens(conversation.messages, conversation.tools, tokens.counter(encoding));
+  const completion = override.completionTokens ?? choices.reduce((sum, choice) => sum + choice.completionTokens, 0);
+  const reasoningTokens = override.reasoningTokens ?? choices.reduce((sum, choice) => sum + choice.reasoningTokens, 0);
+  const generatedIds = [reply, ...(reply.choices ?? [])].some((choice) => choice.toolCalls?.some((call) => call.id === undefined));
+  const params = conversation.params;
+  return {
+    model: conversation.model,
+    responseId: reply.responseId ?? null,
+    choices,
+    usage: { promptTokens, completionTokens: completion, reasoningTokens, totalTokens: promptTokens + completion },
     latencyMs: options.latencyMs ?? 0,
-    reuse: calls.some((call) => call.id === undefined) ? null : { reply, key: `${conversation.model}\u0000${promptTokens}\u0000${limit}\u0000${chunkSize}` },
+    reuse: generatedIds
+      ? null
+      : { reply, key: [conversation.model, promptTokens, params.maxOutputTokens, chunkSize, n, params.stop.join("\u0001"), params.ignoreEos, params.topLogprobs].join("\u0000") },
   };
 }

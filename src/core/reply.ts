@@ -1,4 +1,5 @@
-// What a fixture answers with, independent of any wire format: text, tool calls, reasoning, or an error.
+// What a fixture answers with, independent of any wire format: text, tool calls, reasoning, an error,
+// or a pinned embedding vector.
 
 export interface ReplyToolCall {
   name: string;
@@ -27,6 +28,14 @@ export interface UsageOverride {
 
 export type FinishReason = "stop" | "length" | "tool_calls" | "content_filter" | "function_call";
 
+/** One alternative answer, for requests with `n` > 1. */
+export interface ReplyChoice {
+  content?: string;
+  toolCalls?: ReplyToolCall[];
+  reasoning?: string;
+  finishReason?: FinishReason;
+}
+
 export interface Reply {
   content?: string;
   toolCalls?: ReplyToolCall[];
@@ -36,4 +45,11 @@ export interface Reply {
   usage?: UsageOverride;
   /** Fixes the response id's suffix (`chatcmpl-<id>`, `resp_<id>`) instead of a random one. */
   responseId?: string;
+  /** The vector `POST /v1/embeddings` returns for a matching input, instead of a derived one. */
+  embedding?: number[];
+  /**
+   * Alternatives for `n` > 1: choice i answers with choices[i % length]; without them every choice
+   * repeats the reply. Fields a choice leaves out come from the reply.
+   */
+  choices?: ReplyChoice[];
 }

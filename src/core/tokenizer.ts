@@ -7,10 +7,31 @@ export type EncodingName = "o200k_base" | "cl100k_base";
 
 interface Encoding {
   encode(text: string, options?: { disallowedSpecial?: Set<string> }): number[];
+  decode(tokens: Iterable<number>): string;
   decodeGenerator(tokens: Iterable<number>): Generator<string, void, void>;
 }
 
 const ENCODINGS: Record<EncodingName, Encoding> = { o200k_base: o200k, cl100k_base: cl100k };
+
+// gpt-tokenizer keeps a token's raw bytes in its core processor, which its types do not expose.
+interface BytesDecoder {
+  decodeNativeGenerator(tokens: Iterable<number>): Generator<Uint8Array | string, void, void>;
+}
+const BYTE_DECODERS: Record<EncodingName, BytesDecoder | undefined> = {
+  o200k_base: (o200k.default as unknown as { bytePairEncodingCoreProcessor?: BytesDecoder }).bytePairEncodingCoreProcessor,
+  cl100k_base: (cl100k.default as unknown as { bytePairEncodingCoreProcessor?: BytesDecoder }).bytePairEncodingCoreProcessor,
+};
+
+/** A token's UTF-8 bytes (a token may hold part of a character) and its text as OpenAI shows it. */
+export function describeToken(token: number, encoding: EncodingName): { text: string; bytes: number[] } {
+  const decoder = BYTE_DECODERS[encoding];
+  const raw = decoder ? decoder.decodeNativeGenerator([token]).next().value : undefined;
+  const bytes = raw === undefined ? [...Buffer.from(ENCODINGS[encoding].decode([token]))] : typeof raw === "string" ? [...Buffer.from(raw)] : [...raw];
+  const text = Buffer.from(bytes).toString("utf8");
+  // OpenAI writes a token that is not valid UTF-8 on its own as its bytes: "bytes:\xe6\x97".
+  const valid = Buffer.from(text).equals(Buffer.from(bytes));
+  return { text: valid ? text : `bytes:${bytes.map((b) => `\\x${b.toString(16).padStart(2, "0")}`).join("")}`, bytes };
+}
 
 // User text may contain strings such as "<|endoftext|>"; they are counted as plain text, never rejected.
 const PLAIN_TEXT = { disallowedSpecial: new Set<string>() };
@@ -28,6 +49,11 @@ export function encodingForModel(model: string): EncodingName {
 
 export function countTokens(text: string, encoding: EncodingName): number {
   return text.length === 0 ? 0 : ENCODINGS[encoding].encode(text, PLAIN_TEXT).length;
+}
+
+/** The text of a token list; throws when a token is not in the encoding's vocabulary. */
+export function decodeTokens(tokens: readonly number[], encoding: EncodingName): string {
+  return ENCODINGS[encoding].decode(tokens);
 }
 
 /**
@@ -66,5 +92,28 @@ export function splitCharacters(text: string, size: number): string[] {
   const chars = Array.from(text);
   const pieces: string[] = [];
   for (let i = 0; i < chars.length; i += size) pieces.push(chars.slice(i, i + size).join(""));
+  return pieces;
+}
+
+/**
+ * Tokens grouped into the pieces a stream sends: one token each, except where several tokens share
+ * one character, which come out together once it is complete. `count` is the tokens in each piece.
+ */
+export function tokenPieces(tokens: readonly number[], encoding: EncodingName): { text: string; count: number }[] {
+  const pieces: { text: string; count: number }[] = [];
+  let pending: number[] = [];
+  let pendingTokens = 0;
+  for (const token of tokens) {
+    pending.push(...describeToken(token, encoding).bytes);
+    pendingTokens++;
+    const text = Buffer.from(pending).toString("utf8");
+    // Incomplete UTF-8 decodes to U+FFFD; wait for the token that completes the character.
+    if (!text.endsWith("\uFFFD") || pending.length > 8) {
+      pieces.push({ text, count: pendingTokens });
+      pending = [];
+      pendingTokens = 0;
+    }
+  }
+  if (pendingTokens > 0) pieces.push({ text: Buffer.from(pending).toString("utf8"), count: pendingTokens });
   return pieces;
 }

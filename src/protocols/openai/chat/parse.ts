@@ -1,5 +1,5 @@
 // Parses a Chat Completions request body into the canonical conversation, or an OpenAI-shaped 400.
-import type { Conversation, Message, Role, ToolCall, ToolDefinition } from "../../../core/conversation.js";
+import type { Conversation, GenerationParams, Message, Role, ToolCall, ToolDefinition } from "../../../core/conversation.js";
 import type { ApiError } from "../../types.js";
 import { contentText, isRecord } from "../content.js";
 import { invalidRequest } from "../errors.js";
@@ -75,6 +75,14 @@ export function parseChatRequest(body: unknown): Conversation | ApiError {
   if (!isRecord(body)) return invalidRequest("The request body must be a JSON object.", null, "invalid_type");
   if (body.model === undefined) return invalidRequest("Missing required parameter: 'model'.", "model", "missing_required_parameter");
   if (typeof body.model !== "string") return invalidRequest("Invalid type for 'model': expected a string.", "model", "invalid_type");
+  const messages = parseMessages(body);
+  if (!Array.isArray(messages)) return messages;
+  return { api: "chat.completions", model: body.model, messages, tools: parseTools(body), stream: body.stream === true, params: parseChatParams(body), body };
+}
+
+/** `messages`, or (as inference servers such as Mini-SGLang accept) a raw `prompt` as one user message. */
+function parseMessages(body: Record<string, unknown>): Message[] | ApiError {
+  if (body.messages === undefined && typeof body.prompt === "string") return [{ role: "user", content: body.prompt }];
   if (body.messages === undefined) return invalidRequest("Missing required parameter: 'messages'.", "messages", "missing_required_parameter");
   if (!Array.isArray(body.messages)) return invalidRequest("Invalid type for 'messages': expected an array.", "messages", "invalid_type");
   if (body.messages.length === 0) {
@@ -86,14 +94,23 @@ export function parseChatRequest(body: unknown): Conversation | ApiError {
     if ("status" in message) return message;
     messages.push(message);
   }
+  return messages;
+}
+
+/** `stop` as a list: a string is one sequence; null or absent is none. */
+export function stopSequences(stop: unknown): string[] {
+  if (typeof stop === "string") return [stop];
+  return Array.isArray(stop) ? stop.filter((s): s is string => typeof s === "string") : [];
+}
+
+function parseChatParams(body: Record<string, unknown>): GenerationParams {
   const streamOptions = isRecord(body.stream_options) ? body.stream_options : undefined;
   return {
-    api: "chat.completions",
-    model: body.model,
-    messages,
-    tools: parseTools(body),
-    stream: body.stream === true,
-    params: { includeUsage: streamOptions?.include_usage === true, maxOutputTokens: outputLimit(body.max_completion_tokens ?? body.max_tokens) },
-    body,
+    includeUsage: streamOptions?.include_usage === true,
+    maxOutputTokens: outputLimit(body.max_completion_tokens ?? body.max_tokens),
+    n: typeof body.n === "number" && Number.isInteger(body.n) && body.n > 1 ? body.n : 1,
+    stop: stopSequences(body.stop),
+    ignoreEos: body.ignore_eos === true,
+    topLogprobs: body.logprobs === true ? (typeof body.top_logprobs === "number" ? body.top_logprobs : 0) : null,
   };
 }

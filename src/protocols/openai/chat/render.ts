@@ -2,7 +2,7 @@
 // Everything but the id and timestamp depends only on the plan, so it is serialised once per
 // fixture reply and plan shape (see RenderCache) and spliced around the per-request id.
 import type { Conversation } from "../../../core/conversation.js";
-import type { Plan } from "../../../core/plan.js";
+import type { Plan, PlannedChoice } from "../../../core/plan.js";
 import { RenderCache } from "../../render-cache.js";
 import type { RenderContext, StreamEvent } from "../../types.js";
 
@@ -26,34 +26,58 @@ const chatId = (plan: Plan, context: RenderContext): string =>
   plan.responseId === null ? context.ids.next("chatcmpl-", 29) : `chatcmpl-${plan.responseId}`;
 const unixSeconds = (context: RenderContext): number => Math.floor(context.clock.now() / 1000);
 
+function renderMessage(choice: PlannedChoice) {
+  const message: Record<string, unknown> = { role: "assistant", content: choice.content, refusal: null, annotations: [] };
+  // Not part of OpenAI's schema: the field DeepSeek-style clients read reasoning text from.
+  if (choice.reasoning !== null) message.reasoning_content = choice.reasoning;
+  if (choice.toolCalls.length > 0) {
+    message.tool_calls = choice.toolCalls.map((call) => ({ id: call.id, type: "function", function: { name: call.name, arguments: call.arguments } }));
+  }
+  return message;
+}
+
 /** The body after `"created":N`, as JSON text. */
 function renderBodyTail(plan: Plan): string {
-  const message: Record<string, unknown> = { role: "assistant", content: plan.content, refusal: null, annotations: [] };
-  // Not part of OpenAI's schema: the field DeepSeek-style clients read reasoning text from.
-  if (plan.reasoning !== null) message.reasoning_content = plan.reasoning;
-  if (plan.toolCalls.length > 0) {
-    message.tool_calls = plan.toolCalls.map((call) => ({ id: call.id, type: "function", function: { name: call.name, arguments: call.arguments } }));
-  }
-  const choices = [{ index: 0, message, logprobs: null, finish_reason: plan.finishReason }];
+  const choices = plan.choices.map((choice) => ({
+    index: choice.index,
+    message: renderMessage(choice),
+    logprobs: choice.contentLogprobs ? { content: choice.contentLogprobs.flat(), refusal: null } : null,
+    finish_reason: choice.finishReason,
+  }));
   return `,"model":${JSON.stringify(plan.model)},"choices":${JSON.stringify(choices)},"usage":${JSON.stringify(renderChatUsage(plan))},"service_tier":"default"}`;
 }
 
-/** Every chunk of the stream after its envelope head (`{"id":...,"choices":[`). */
-function renderChunkParts(plan: Plan, includeUsage: boolean): string[] {
-  const tail = includeUsage ? `],"usage":null}` : "]}";
+/** One choice's chunks, each the part of a chunk after its envelope head. */
+function renderChoiceChunks(choice: PlannedChoice, tail: string): string[] {
   const parts: string[] = [];
-  const chunk = (delta: unknown, finishReason: string | null = null): void => {
-    parts.push(`{"index":0,"delta":${JSON.stringify(delta)},"logprobs":null,"finish_reason":${JSON.stringify(finishReason)}}${tail}`);
+  const chunk = (delta: unknown, finishReason: string | null = null, logprobs: unknown = null): void => {
+    parts.push(`{"index":${choice.index},"delta":${JSON.stringify(delta)},"logprobs":${JSON.stringify(logprobs)},"finish_reason":${JSON.stringify(finishReason)}}${tail}`);
   };
-  const textFollows = plan.content !== null || plan.toolCalls.length === 0;
+  const textFollows = choice.content !== null || choice.toolCalls.length === 0;
   chunk({ role: "assistant", content: textFollows ? "" : null, refusal: null });
-  for (const piece of plan.reasoningChunks) chunk({ reasoning_content: piece });
-  for (const piece of plan.contentChunks) chunk({ content: piece });
-  plan.toolCalls.forEach((call, index) => {
+  for (const piece of choice.reasoningChunks) chunk({ reasoning_content: piece });
+  choice.contentChunks.forEach((piece, i) => {
+    const logprobs = choice.contentLogprobs ? { content: choice.contentLogprobs[i], refusal: null } : null;
+    chunk({ content: piece }, null, logprobs);
+  });
+  choice.toolCalls.forEach((call, index) => {
     chunk({ tool_calls: [{ index, id: call.id, type: "function", function: { name: call.name, arguments: "" } }] });
     for (const fragment of call.argumentChunks) chunk({ tool_calls: [{ index, function: { arguments: fragment } }] });
   });
-  chunk({}, plan.finishReason);
+  chunk({}, choice.finishReason);
+  return parts;
+}
+
+/**
+ * Every chunk of the stream after its envelope head (`{"id":...,"choices":[`). With n > 1 the
+ * choices' chunks interleave, as the real API sends them, each chunk carrying one choice.
+ */
+function renderChunkParts(plan: Plan, includeUsage: boolean): string[] {
+  const tail = includeUsage ? `],"usage":null}` : "]}";
+  const perChoice = plan.choices.map((choice) => renderChoiceChunks(choice, tail));
+  const parts: string[] = [];
+  const longest = Math.max(...perChoice.map((chunks) => chunks.length));
+  for (let i = 0; i < longest; i++) for (const chunks of perChoice) if (i < chunks.length) parts.push(chunks[i]);
   if (includeUsage) parts.push(`],"usage":${JSON.stringify(renderChatUsage(plan))}}`);
   return parts;
 }

@@ -2,7 +2,7 @@
 // `response.create`), plus its stored-response endpoints.
 import type { Message } from "../../../core/conversation.js";
 import type { IdSource } from "../../../core/ids.js";
-import { planReply, type Plan, type TokenCache } from "../../../core/plan.js";
+import { planReply, type Plan, type PlannedChoice, type TokenCache } from "../../../core/plan.js";
 import type { ApiError, RenderContext, ResourceRoute, StreamEvent, Surface } from "../../types.js";
 import { openAIError } from "../errors.js";
 import { parseResponsesRequest, type ResponsesConversation } from "./parse.js";
@@ -35,9 +35,9 @@ export interface ResponsesSurfaceDeps {
   connection?: ConnectionMemory;
 }
 
-function replyMessage(plan: Plan): Message {
-  const message: Message = { role: "assistant", content: plan.content ?? "" };
-  if (plan.toolCalls.length) message.toolCalls = plan.toolCalls.map(({ id, name, arguments: args }) => ({ id, name, arguments: args }));
+function replyMessage(choice: PlannedChoice): Message {
+  const message: Message = { role: "assistant", content: choice.content ?? "" };
+  if (choice.toolCalls.length) message.toolCalls = choice.toolCalls.map(({ id, name, arguments: args }) => ({ id, name, arguments: args }));
   return message;
 }
 
@@ -54,8 +54,9 @@ export function createResponsesSurface(deps: ResponsesSurfaceDeps): ResponsesSur
 
   const remember = (conversation: ResponsesConversation, response: Record<string, unknown>, plan: Plan | null): void => {
     // A warm-up or failed response adds no assistant turn to the chain.
-    const replied = plan !== null && (plan.content !== null || plan.toolCalls.length > 0);
-    const history = replied ? [...conversation.responses.history, replyMessage(plan)] : conversation.responses.history;
+    const choice = plan?.choices[0];
+    const replied = choice !== undefined && (choice.content !== null || choice.toolCalls.length > 0);
+    const history = replied ? [...conversation.responses.history, replyMessage(choice)] : conversation.responses.history;
     const stored: StoredResponse = { id: response.id as string, response, inputItems: conversation.responses.inputItems, history };
     if (conversation.body.store !== false) store.save(stored);
     connection?.remember(conversation, stored);

@@ -1,6 +1,6 @@
 // Parses a Responses API request (HTTP body or WebSocket `response.create`) into the canonical
 // conversation, resolving previous_response_id against the stored chain.
-import type { Conversation, Message, ToolDefinition } from "../../../core/conversation.js";
+import { DEFAULT_PARAMS, type Conversation, type Message, type ToolDefinition } from "../../../core/conversation.js";
 import type { IdSource } from "../../../core/ids.js";
 import type { ApiError } from "../../types.js";
 import { isRecord } from "../content.js";
@@ -66,7 +66,7 @@ export function parseResponsesRequest(body: unknown, lookup: ResponseLookup, ids
     messages,
     tools: parseTools(body.tools),
     stream: body.stream === true,
-    params: { includeUsage: true, maxOutputTokens: outputLimit(body.max_output_tokens) },
+    params: { ...DEFAULT_PARAMS, includeUsage: true, maxOutputTokens: outputLimit(body.max_output_tokens) },
     body,
     responses: { inputItems: input.items, history, previousResponseId },
   };

@@ -23,19 +23,20 @@ export const outputTextPart = (text: string) => ({ type: "output_text", text, an
 /** The reply's output items, finished, in the order a model produces them. */
 export function buildOutputItems(plan: Plan, context: RenderContext): OutputItem[] {
   const items: OutputItem[] = [];
-  if (plan.reasoning !== null) {
-    items.push({ id: context.ids.next("rs_", 48, "hex"), type: "reasoning", summary: [{ type: "summary_text", text: plan.reasoning }] });
+  const [choice] = plan.choices;
+  if (choice.reasoning !== null) {
+    items.push({ id: context.ids.next("rs_", 48, "hex"), type: "reasoning", summary: [{ type: "summary_text", text: choice.reasoning }] });
   }
-  if (plan.content !== null) {
+  if (choice.content !== null) {
     items.push({
       id: context.ids.next("msg_", 48, "hex"),
       type: "message",
-      status: plan.truncated ? "incomplete" : "completed",
+      status: choice.truncated ? "incomplete" : "completed",
       role: "assistant",
-      content: [outputTextPart(plan.content)],
+      content: [outputTextPart(choice.content)],
     });
   }
-  for (const call of plan.toolCalls) {
+  for (const call of choice.toolCalls) {
     items.push({ id: context.ids.next("fc_", 48, "hex"), type: "function_call", status: "completed", call_id: call.id, name: call.name, arguments: call.arguments });
   }
   return items;
@@ -98,5 +99,5 @@ export function renderResponseObject(conversation: ResponsesConversation, frame:
 }
 
 export function finalStatus(plan: Plan): ResponseStatus {
-  return plan.truncated ? "incomplete" : "completed";
+  return plan.choices[0].truncated ? "incomplete" : "completed";
 }

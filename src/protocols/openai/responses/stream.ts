@@ -1,6 +1,6 @@
 // The Responses API event stream for a plan, in the order the real API sends it, each event with
 // its sequence_number, output_index, item_id and content_index.
-import type { Plan } from "../../../core/plan.js";
+import type { Plan, PlannedChoice } from "../../../core/plan.js";
 import type { RenderContext, StreamEvent } from "../../types.js";
 import type { ResponsesConversation } from "./parse.js";
 import { buildOutputItems, finalStatus, outputTextPart, renderResponseObject, type OutputItem, type ResponseFrame } from "./render.js";
@@ -26,22 +26,22 @@ function pushDeltas(list: EventList, type: string, at: Record<string, unknown>, 
   for (const delta of deltas) list.pushJson(type, `${prefix}${JSON.stringify(delta)}${suffix}}`);
 }
 
-function pushReasoning(list: EventList, item: OutputItem, outputIndex: number, plan: Plan): void {
+function pushReasoning(list: EventList, item: OutputItem, outputIndex: number, choice: PlannedChoice): void {
   const at = { item_id: item.id, output_index: outputIndex, summary_index: 0 };
   list.push("response.output_item.added", { output_index: outputIndex, item: { ...item, summary: [] } });
   list.push("response.reasoning_summary_part.added", { ...at, part: { type: "summary_text", text: "" } });
-  pushDeltas(list, "response.reasoning_summary_text.delta", at, plan.reasoningChunks);
-  list.push("response.reasoning_summary_text.done", { ...at, text: plan.reasoning });
-  list.push("response.reasoning_summary_part.done", { ...at, part: { type: "summary_text", text: plan.reasoning } });
+  pushDeltas(list, "response.reasoning_summary_text.delta", at, choice.reasoningChunks);
+  list.push("response.reasoning_summary_text.done", { ...at, text: choice.reasoning });
+  list.push("response.reasoning_summary_part.done", { ...at, part: { type: "summary_text", text: choice.reasoning } });
   list.push("response.output_item.done", { output_index: outputIndex, item });
 }
 
-function pushMessage(list: EventList, item: OutputItem, outputIndex: number, plan: Plan): void {
+function pushMessage(list: EventList, item: OutputItem, outputIndex: number, choice: PlannedChoice): void {
   const at = { item_id: item.id, output_index: outputIndex, content_index: 0 };
-  const text = plan.content ?? "";
+  const text = choice.content ?? "";
   list.push("response.output_item.added", { output_index: outputIndex, item: { ...item, status: "in_progress", content: [] } });
   list.push("response.content_part.added", { ...at, part: outputTextPart("") });
-  pushDeltas(list, "response.output_text.delta", at, plan.contentChunks, ',"logprobs":[]');
+  pushDeltas(list, "response.output_text.delta", at, choice.contentChunks, ',"logprobs":[]');
   list.push("response.output_text.done", { ...at, text, logprobs: [] });
   list.push("response.content_part.done", { ...at, part: outputTextPart(text) });
   list.push("response.output_item.done", { output_index: outputIndex, item });
@@ -67,11 +67,13 @@ export function renderResponseStream(plan: Plan, conversation: ResponsesConversa
   const list = new EventList();
   pushOpening(list, conversation, frame);
   const output = buildOutputItems(plan, context);
+  // The Responses API has no `n`: one choice.
+  const [choice] = plan.choices;
   let toolIndex = 0;
   output.forEach((item, outputIndex) => {
-    if (item.type === "reasoning") pushReasoning(list, item, outputIndex, plan);
-    else if (item.type === "message") pushMessage(list, item, outputIndex, plan);
-    else pushFunctionCall(list, item, outputIndex, plan.toolCalls[toolIndex++].argumentChunks);
+    if (item.type === "reasoning") pushReasoning(list, item, outputIndex, choice);
+    else if (item.type === "message") pushMessage(list, item, outputIndex, choice);
+    else pushFunctionCall(list, item, outputIndex, choice.toolCalls[toolIndex++].argumentChunks);
   });
   const status = finalStatus(plan);
   const completedAt = Math.floor(context.clock.now() / 1000);

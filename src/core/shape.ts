@@ -1,0 +1,59 @@
+// Request parameters that change a reply's text: stop sequences, the output token limit, and
+// ignore_eos, each applied on token boundaries with the request's encoding.
+import type { TokenCache } from "./token-cache.js";
+import type { Reply } from "./reply.js";
+import { splitTokens, truncateTokens, type EncodingName, type TokenizedText } from "./tokenizer.js";
+
+export interface Segment {
+  text: string | null;
+  tokenized: TokenizedText;
+}
+
+/** The text up to (not including) the first stop sequence, or null when none occurs. */
+export function cutAtStop(text: string, stop: readonly string[]): string | null {
+  let cut = -1;
+  for (const sequence of stop) {
+    if (sequence.length === 0) continue;
+    const at = text.indexOf(sequence);
+    if (at !== -1 && (cut === -1 || at < cut)) cut = at;
+  }
+  return cut === -1 ? null : text.slice(0, cut);
+}
+
+/**
+ * Spends an output token budget over the parts in the order a model produces them (reasoning, text,
+ * then tool calls), cutting the part that crosses the limit on a token boundary and dropping what
+ * would come after it.
+ */
+export function applyBudget(segments: Segment[], budget: number, encoding: EncodingName): { segments: Segment[]; truncated: boolean } {
+  let left = budget;
+  let truncated = false;
+  const kept = segments.map((segment) => {
+    if (segment.text === null) return segment;
+    if (segment.tokenized.count <= left) {
+      left -= segment.tokenized.count;
+      return segment;
+    }
+    truncated = true;
+    const cut = truncateTokens(segment.tokenized, left, encoding);
+    left = 0;
+    return { text: cut.text, tokenized: cut.tokenized };
+  });
+  return { segments: kept, truncated };
+}
+
+// What an inference server generates past a reply when told to ignore end-of-sequence.
+const FILLER = "The quick brown fox jumps over the lazy dog. ";
+
+/** The text repeated (or a filler, for an empty text) until it is at least `limit` tokens long. */
+export function extendToLimit(segment: Segment, limit: number, encoding: EncodingName, cache: TokenCache, owner: Reply): Segment {
+  if (segment.tokenized.count >= limit) return segment;
+  const unit = segment.text ? `${segment.text} ` : FILLER;
+  const tokenized = cache.derived(owner, `ignore_eos\u0000${encoding}\u0000${limit}\u0000${unit}`, () => {
+    // Token counts of joined text are not additive, so overshoot, tokenize once and cut exactly.
+    const perUnit = Math.max(1, splitTokens(unit, encoding).count);
+    return splitTokens(unit.repeat(Math.ceil(limit / perUnit) + 1), encoding);
+  });
+  const cut = truncateTokens(tokenized, limit, encoding);
+  return { text: cut.text, tokenized: cut.tokenized };
+}
