@@ -2,7 +2,7 @@
 import type { Conversation } from "./core/conversation.js";
 import type { Clock, IdSource } from "./core/ids.js";
 import { planReply, type Plan, type TokenCache } from "./core/plan.js";
-import type { ReplyError } from "./core/reply.js";
+import { isGenerationReply, type ReplyError } from "./core/reply.js";
 import type { FixtureSet, NearMiss } from "./fixtures/index.js";
 import { openAIError } from "./protocols/openai/errors.js";
 import { isApiError, type ApiError, type Surface } from "./protocols/types.js";
@@ -48,7 +48,7 @@ export function runPipeline(state: PipelineState, surface: Surface, body: unknow
   const conversation = surface.parse(body);
   if (isApiError(conversation)) return { kind: "error", error: conversation, fixture: null };
 
-  const result = state.fixtures.match(conversation);
+  const result = state.fixtures.match(conversation, isGenerationReply);
   if (!result.hit) {
     const error = openAIError(400, describeNoMatch(result.nearest), { type: "invalid_request_error", code: "no_match" });
     return { kind: "error", error, conversation, fixture: null };

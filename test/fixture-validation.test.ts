@@ -66,7 +66,7 @@ describe("JSON fixture files", () => {
   it("rejects a response with nothing to answer and an error status outside 400-599", () => {
     const path = write("json", { fixtures: [{ match: {}, response: {} }, { match: {}, response: { error: { status: 200, message: "x" } } }] });
     expect(validationError(() => loadFixtureFile(path)).issues).toEqual([
-      "fixtures[0].response: expected at least one of content, toolCalls, reasoning or error",
+      "fixtures[0].response: expected at least one of content, toolCalls, reasoning, error or embedding",
       "fixtures[1].response.error.status: expected a number >= 400",
     ]);
   });

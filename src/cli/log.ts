@@ -10,6 +10,7 @@ export function formatBanner(url: string, counts: { fixtures: number; flows: num
     `  ${loaded} from ${source}`,
     `  POST ${url}/v1/chat/completions`,
     `  POST ${url}/v1/responses  (and WebSocket ${url.replace(/^http/, "ws")}/v1/responses)`,
+    `  POST ${url}/v1/embeddings`,
     `  GET  ${url}/health`,
     ...(authenticated ? ["  requests need Authorization: Bearer <key>"] : []),
   ].join("\n");
@@ -17,7 +18,8 @@ export function formatBanner(url: string, counts: { fixtures: number; flows: num
 
 /** `POST /v1/chat/completions  #0 userMessage="hello"  200  1.2 ms` */
 export function formatRequestLine(entry: JournalEntry): string {
-  const matched = entry.api === undefined ? "-" : entry.fixture ?? "no match";
+  // Only a failed API request went unmatched: embeddings answer unmatched inputs with derived vectors.
+  const matched = entry.fixture ?? (entry.api === undefined || entry.status < 400 ? "-" : "no match");
   const note = entry.interrupted ? "  (client disconnected)" : "";
   return `${entry.method} ${entry.path}  ${matched}  ${entry.status}  ${entry.durationMs} ms${note}`;
 }

@@ -36,6 +36,11 @@ export interface ReplyChoice {
   finishReason?: FinishReason;
 }
 
+/** Whether a reply can answer a generation request (it is more than a pinned embedding). */
+export function isGenerationReply(reply: Reply): boolean {
+  return reply.content !== undefined || reply.toolCalls !== undefined || reply.reasoning !== undefined || reply.error !== undefined || reply.choices !== undefined;
+}
+
 export interface Reply {
   content?: string;
   toolCalls?: ReplyToolCall[];

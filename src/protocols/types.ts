@@ -36,17 +36,28 @@ export interface Surface {
   renderStreamError?(error: ApiError, conversation: Conversation, context: RenderContext): StreamEvent[];
 }
 
-/** A JSON answer from a non-generation endpoint. */
+/** A JSON answer from a non-generation endpoint (an ApiError is one). */
 export interface ResourceAnswer {
   status: number;
   body: unknown;
+  headers?: Record<string, string>;
+  /** For the journal: the model the request named. */
+  model?: string;
+  /** For the journal: the label of the fixture(s) that answered, or null when none did. */
+  fixture?: string | null;
 }
 
-/** A non-generation endpoint, e.g. `GET /responses/{id}`; the path is matched without `/v1`. */
+/**
+ * A non-generation endpoint, e.g. `GET /responses/{id}` or `POST /embeddings`; the path is matched
+ * without `/v1`. A POST route's JSON body is read (with the limits and errors of the generation
+ * surfaces) and handed to `handle`; other methods get no body.
+ */
 export interface ResourceRoute {
   method: string;
   pattern: RegExp;
-  handle(params: string[], query: URLSearchParams): ResourceAnswer;
+  /** The API name for the journal and request log (e.g. `embeddings`); unset for plain resource endpoints. */
+  api?: string;
+  handle(params: string[], query: URLSearchParams, body?: unknown): ResourceAnswer;
 }
 
 export function isApiError(value: Conversation | ApiError): value is ApiError {

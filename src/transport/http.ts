@@ -5,7 +5,7 @@ import type { Journal, JournalEntry } from "../journal/journal.js";
 import { isInStreamError, runPipeline, type PipelineState } from "../pipeline.js";
 import { isRecord } from "../protocols/openai/content.js";
 import { invalidRequest, openAIError } from "../protocols/openai/errors.js";
-import type { ApiError, ResourceRoute, Surface } from "../protocols/types.js";
+import type { ApiError, ResourceAnswer, ResourceRoute, Surface } from "../protocols/types.js";
 import { authenticate, type AuthKeys } from "./auth.js";
 import { BodyTooLargeError, readBody } from "./body.js";
 import { routePath } from "./route-path.js";
@@ -93,8 +93,11 @@ export function createRequestHandler(state: HttpState, surfaces: SurfaceRoutes, 
     });
   }
 
-  function serveSurface(surface: Surface, req: IncomingMessage, res: ServerResponse, entry: JournalEntry, headers: Headers, done: () => void): void {
-    entry.api = surface.api;
+  /**
+   * Reads the JSON body within the size limit and hands it to `use`, which calls `done` once its answer
+   * is complete; answers 413 or 400 itself when there is no JSON body, and 500 when `use` throws.
+   */
+  function withJsonBody(req: IncomingMessage, res: ServerResponse, entry: JournalEntry, headers: Headers, done: () => void, use: (body: unknown) => void): void {
     readBody(req, state.maxBodyBytes, (err, raw) => {
       const parsed = raw ? parseJson(raw) : { ok: false as const };
       if (err || !parsed.ok) {
@@ -106,9 +109,7 @@ export function createRequestHandler(state: HttpState, surfaces: SurfaceRoutes, 
         return done();
       }
       try {
-        const pending = answer(surface, req, res, parsed.value, entry, headers);
-        if (pending) pending.then(done, done);
-        else done();
+        use(parsed.value);
       } catch (failure) {
         // A bug in a stage must not take the server down: answer 500 if we still can, and keep serving.
         const message = `Internal error in Understudy: ${(failure as Error).message}`;
@@ -117,6 +118,24 @@ export function createRequestHandler(state: HttpState, surfaces: SurfaceRoutes, 
         done();
       }
     });
+  }
+
+  function serveSurface(surface: Surface, req: IncomingMessage, res: ServerResponse, entry: JournalEntry, headers: Headers, done: () => void): void {
+    entry.api = surface.api;
+    withJsonBody(req, res, entry, headers, done, (body) => {
+      const pending = answer(surface, req, res, body, entry, headers);
+      if (pending) pending.then(done, done);
+      else done();
+    });
+  }
+
+  function sendResource(res: ServerResponse, answer: ResourceAnswer, entry: JournalEntry, headers: Headers): void {
+    entry.status = answer.status;
+    if (answer.model !== undefined) entry.model = answer.model;
+    if (answer.fixture !== undefined) entry.fixture = answer.fixture;
+    if (answer.status >= 400) entry.error = errorMessage(answer);
+    if (answer.headers) Object.assign(headers, answer.headers);
+    writeJson(res, answer.status, answer.body, headers);
   }
 
   return function handleRequest(req: IncomingMessage, res: ServerResponse): void {
@@ -148,11 +167,18 @@ export function createRequestHandler(state: HttpState, surfaces: SurfaceRoutes, 
     if (surface && method === "POST") return serveSurface(surface, req, res, entry, headers, done);
     const resource = findResource(resources, method, path);
     if (resource) {
+      const { route, params } = resource;
       const query = new URLSearchParams(url.includes("?") ? url.slice(url.indexOf("?") + 1) : "");
-      const answer = resource.route.handle(resource.params, query);
-      entry.status = answer.status;
-      writeJson(res, answer.status, answer.body, headers);
-      return done();
+      if (route.api) entry.api = route.api;
+      if (method !== "POST") {
+        sendResource(res, route.handle(params, query), entry, headers);
+        return done();
+      }
+      return withJsonBody(req, res, entry, headers, done, (body) => {
+        entry.body = body;
+        sendResource(res, route.handle(params, query, body), entry, headers);
+        done();
+      });
     }
     sendError(res, openAIError(404, `Invalid URL (${method} ${url.split("?")[0]})`, { type: "invalid_request_error" }), entry, headers);
     done();

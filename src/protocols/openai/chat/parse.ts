@@ -3,6 +3,7 @@ import type { Conversation, GenerationParams, Message, Role, ToolCall, ToolDefin
 import type { ApiError } from "../../types.js";
 import { contentText, isRecord } from "../content.js";
 import { invalidRequest } from "../errors.js";
+import { validateChatParameters } from "../validate.js";
 
 const ROLES = new Set<string>(["system", "developer", "user", "assistant", "tool", "function"]);
 
@@ -77,6 +78,8 @@ export function parseChatRequest(body: unknown): Conversation | ApiError {
   if (typeof body.model !== "string") return invalidRequest("Invalid type for 'model': expected a string.", "model", "invalid_type");
   const messages = parseMessages(body);
   if (!Array.isArray(messages)) return messages;
+  const invalid = validateChatParameters(body, messages.map((m) => m.content).join("\n"));
+  if (invalid) return invalid;
   return { api: "chat.completions", model: body.model, messages, tools: parseTools(body), stream: body.stream === true, params: parseChatParams(body), body };
 }
 

@@ -5,6 +5,7 @@ import type { IdSource } from "../../../core/ids.js";
 import type { ApiError } from "../../types.js";
 import { isRecord } from "../content.js";
 import { invalidRequest } from "../errors.js";
+import { validateResponsesParameters } from "../validate.js";
 import { outputLimit } from "../chat/parse.js";
 import { findUnansweredOutput, parseInput } from "./input.js";
 import type { ResponseLookup } from "./store.js";
@@ -56,6 +57,8 @@ export function parseResponsesRequest(body: unknown, lookup: ResponseLookup, ids
   const history = [...prior, ...input.messages];
   const unanswered = findUnansweredOutput(history);
   if (unanswered) return unanswered;
+  const invalid = validateResponsesParameters(body, history.map((m) => m.content).join("\n"));
+  if (invalid) return invalid;
 
   // Instructions apply to this response only; a follow-up does not inherit them.
   const instructions = typeof body.instructions === "string" && body.instructions.length > 0 ? body.instructions : null;
