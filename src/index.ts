@@ -61,6 +61,16 @@ export class LLMock {
     return this.instance.url;
   }
 
+  /**
+   * Queues an error for the next request a fixture matches (see ServerInstance.nextError).
+   * Call after start().
+   */
+  nextError(status: number, error?: Parameters<ServerInstance["nextError"]>[1]): this {
+    if (!this.instance) throw new Error("LLMock is not started: call await mock.start() first");
+    this.instance.nextError(status, error);
+    return this;
+  }
+
   /** The exchanges served so far (the newest `journalSize`), oldest first. */
   get requests(): JournalEntry[] {
     return this.instance?.journal.all() ?? [];

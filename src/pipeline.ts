@@ -1,14 +1,21 @@
-// One request through the pure stages: parse, match, plan. The transport renders and writes the outcome.
+// One request through the pure stages: parse, model check, match, plan, rate limit. The transport
+// renders and writes the outcome.
 import type { Conversation } from "./core/conversation.js";
 import type { Clock, IdSource } from "./core/ids.js";
 import { planReply, type Plan, type TokenCache } from "./core/plan.js";
 import { isGenerationReply, type ReplyError } from "./core/reply.js";
 import type { FixtureSet, NearMiss } from "./fixtures/index.js";
 import { openAIError } from "./protocols/openai/errors.js";
+import type { ModelRegistry } from "./protocols/openai/models.js";
 import { isApiError, type ApiError, type Surface } from "./protocols/types.js";
+import type { RateLimiter } from "./transport/rate-limit.js";
 
 export interface PipelineState {
   fixtures: FixtureSet;
+  models: ModelRegistry;
+  limiter: RateLimiter;
+  /** Errors queued from code (`nextError`): each answers the next request a fixture matches. */
+  queuedErrors: ReplyError[];
   ids: IdSource;
   clock: Clock;
   tokens: TokenCache;
@@ -18,7 +25,7 @@ export interface PipelineState {
 
 export type Outcome =
   | { kind: "error"; error: ApiError; conversation?: Conversation; fixture: string | null }
-  | { kind: "reply"; plan: Plan; conversation: Conversation; fixture: string };
+  | { kind: "reply"; plan: Plan; conversation: Conversation; fixture: string; headers: Record<string, string> };
 
 export function describeNoMatch(nearest: readonly NearMiss[]): string {
   const base = "No matching response found for the given conversation.";
@@ -44,9 +51,28 @@ export function isInStreamError(outcome: Outcome): boolean {
   return outcome.kind === "error" && outcome.fixture !== null && outcome.error.status !== 429 && outcome.conversation?.stream === true;
 }
 
-export function runPipeline(state: PipelineState, surface: Surface, body: unknown): Outcome {
+/** OpenAI's 429 for an exhausted limit, with the headers its clients back off by. */
+function rateLimited(model: string, decision: Extract<ReturnType<RateLimiter["take"]>, { ok: false }>, requested: number): ApiError {
+  const seconds = decision.retryAfterMs / 1000;
+  const what = decision.kind === "requests" ? "requests per min (RPM)" : "tokens per min (TPM)";
+  const amount = decision.kind === "requests" ? 1 : requested;
+  const message =
+    `Rate limit reached for ${model} in organization org-understudy on ${what}: Limit ${decision.limit}, Used ${decision.used}, Requested ${amount}. ` +
+    `Please try again in ${Number(seconds.toFixed(3))}s. Visit https://platform.openai.com/account/rate-limits to learn more.`;
+  return openAIError(429, message, { type: decision.kind, code: "rate_limit_exceeded" }, {
+    ...decision.headers,
+    "retry-after": String(Math.max(1, Math.ceil(seconds))),
+    "retry-after-ms": String(decision.retryAfterMs),
+  });
+}
+
+/** `client` names the caller for per-key rate limits (its API key, or "" without one). */
+export function runPipeline(state: PipelineState, surface: Surface, body: unknown, client = ""): Outcome {
   const conversation = surface.parse(body);
   if (isApiError(conversation)) return { kind: "error", error: conversation, fixture: null };
+  const model = state.models.resolve(conversation.model);
+  if (typeof model !== "string") return { kind: "error", error: model, conversation, fixture: null };
+  conversation.model = model;
 
   const result = state.fixtures.match(conversation, isGenerationReply);
   if (!result.hit) {
@@ -54,6 +80,8 @@ export function runPipeline(state: PipelineState, surface: Surface, body: unknow
     return { kind: "error", error, conversation, fixture: null };
   }
   const { reply, label, options } = result.hit;
+  const queued = state.queuedErrors.shift();
+  if (queued) return { kind: "error", error: replyErrorToApiError(queued), conversation, fixture: `${label} (queued error)` };
   if (reply.error) return { kind: "error", error: replyErrorToApiError(reply.error), conversation, fixture: label };
   const plan = planReply(
     conversation,
@@ -61,5 +89,11 @@ export function runPipeline(state: PipelineState, surface: Surface, body: unknow
     { ids: state.ids, chunkSize: options.chunkSize ?? state.chunkSize, latencyMs: options.latency ?? state.latencyMs },
     state.tokens,
   );
-  return { kind: "reply", plan, conversation, fixture: label };
+  let headers: Record<string, string> = {};
+  if (state.limiter.enabled) {
+    const decision = state.limiter.take(client, plan.usage.totalTokens);
+    if (!decision.ok) return { kind: "error", error: rateLimited(conversation.model, decision, plan.usage.totalTokens), conversation, fixture: label };
+    headers = decision.headers;
+  }
+  return { kind: "reply", plan, conversation, fixture: label, headers };
 }

@@ -10,7 +10,10 @@ import { Journal, type JournalEntry } from "./journal/journal.js";
 import { createChatSurface } from "./protocols/openai/chat/index.js";
 import { createEmbeddingsRoute } from "./protocols/openai/embeddings/index.js";
 import { createResponsesSurface, responsesResourceRoutes, ResponseStore } from "./protocols/openai/responses/index.js";
+import type { ReplyError } from "./core/reply.js";
+import { ModelRegistry, type ModelConfig } from "./protocols/openai/models.js";
 import { createRequestHandler, type HttpState } from "./transport/http.js";
+import { RateLimiter, type RateLimitConfig } from "./transport/rate-limit.js";
 import { attachResponsesWebSocket } from "./transport/websocket.js";
 
 export interface ServerOptions {
@@ -39,6 +42,13 @@ export interface ServerOptions {
    * `Authorization: Bearer <one of these>`. Keys in UNDERSTUDY_API_KEYS (comma-separated) are added.
    */
   apiKeys?: readonly string[];
+  /**
+   * The models served. Without a list any model is accepted and echoed; with one, a model neither
+   * listed nor named by a fixture gets 404 model_not_found. An entry may alias another model.
+   */
+  models?: readonly (string | ModelConfig)[];
+  /** Requests and tokens per minute, per API key: 429 with retry-after and x-ratelimit-* beyond them. */
+  rateLimit?: RateLimitConfig;
 }
 
 /** Keys from the option and from the UNDERSTUDY_API_KEYS environment variable. */
@@ -54,6 +64,11 @@ export interface ServerInstance {
   server: Server;
   fixtures: FixtureSet;
   journal: Journal;
+  /**
+   * Queues an error for the next request a fixture matches: that request gets this status and an
+   * OpenAI error body (`message`, `type`, `code`, `param` default by status) instead of its reply.
+   */
+  nextError(status: number, error?: Partial<Omit<ReplyError, "status">>): void;
   close(): Promise<void>;
 }
 
@@ -64,8 +79,12 @@ export async function startServer(fixtures: FixtureSet, options: ServerOptions =
   const ids = createIdSource(options.seed);
   const responseStore = new ResponseStore(options.responseStoreSize ?? 1000);
   const tokens = new TokenCache();
+  const models = new ModelRegistry(options.models ?? [], fixtures);
   const state: HttpState = {
     fixtures,
+    models,
+    limiter: new RateLimiter(options.rateLimit ?? {}, () => clock.now()),
+    queuedErrors: [],
     journal,
     clock,
     ids,
@@ -79,7 +98,7 @@ export async function startServer(fixtures: FixtureSet, options: ServerOptions =
   const handler = createRequestHandler(
     state,
     { "/chat/completions": createChatSurface(), "/responses": createResponsesSurface({ store: responseStore, ids, tokens }) },
-    [...responsesResourceRoutes(responseStore), createEmbeddingsRoute({ fixtures, tokens })],
+    [...responsesResourceRoutes(responseStore), createEmbeddingsRoute({ fixtures, tokens }), ...models.routes()],
   );
   const server = createHttpServer({ keepAliveTimeout: 65_000 }, handler);
   const sockets = attachResponsesWebSocket(server, state, responseStore);
@@ -99,6 +118,9 @@ export async function startServer(fixtures: FixtureSet, options: ServerOptions =
     server,
     fixtures,
     journal,
+    nextError: (status, error = {}) => {
+      state.queuedErrors.push({ status, message: error.message ?? `Queued error with status ${status}.`, ...error });
+    },
     close: () =>
       new Promise<void>((resolve, reject) => {
         for (const client of sockets.clients) client.terminate();

@@ -1,54 +1,21 @@
 // The `understudy` command and the built package, run as a user would: from dist/, in child processes.
-import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from "node:child_process";
+import { spawnSync } from "node:child_process";
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import OpenAI from "openai";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
+import { root, runCli, startCli, stopAllClis, waitForLine } from "./support/cli.js";
 
-const root = fileURLToPath(new URL("..", import.meta.url));
-const cli = join(root, "dist/cli/main.js");
 const seedFixtures = join(root, "test/fixtures/seed-000-chat.json");
 
 let dir: string;
-const running: ChildProcessWithoutNullStreams[] = [];
 
 beforeAll(() => {
   dir = mkdtempSync(join(tmpdir(), "understudy-cli-"));
 });
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
-afterEach(() => {
-  for (const child of running.splice(0)) child.kill("SIGTERM");
-});
-
-/** Starts the CLI and resolves once it prints its URL; `lines` keeps collecting stdout. */
-function startCli(args: string[]): Promise<{ url: string; lines: string[]; child: ChildProcessWithoutNullStreams }> {
-  const child = spawn(process.execPath, [cli, "-p", "0", ...args]);
-  running.push(child);
-  const lines: string[] = [];
-  let buffered = "";
-  return new Promise((resolve, reject) => {
-    child.stdout.on("data", (data: Buffer) => {
-      buffered += data.toString();
-      const complete = buffered.split("\n");
-      buffered = complete.pop() ?? "";
-      lines.push(...complete);
-      const banner = lines.find((line) => line.startsWith("Understudy listening on "));
-      if (banner) resolve({ url: banner.slice("Understudy listening on ".length), lines, child });
-    });
-    child.on("exit", (code) => reject(new Error(`understudy exited with ${code} before listening`)));
-  });
-}
-
-async function waitForLine(lines: string[], pattern: RegExp): Promise<string> {
-  for (let i = 0; i < 100; i++) {
-    const found = lines.find((line) => pattern.test(line));
-    if (found) return found;
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-  throw new Error(`no line matching ${pattern} in:\n${lines.join("\n")}`);
-}
+afterEach(stopAllClis);
 
 describe("the understudy command", () => {
   it("serves a fixture file, prints its URL and fixture count, and logs one line per request", async () => {
@@ -85,14 +52,14 @@ describe("the understudy command", () => {
   it("stops with the validation message and exit code 1 on a broken fixture file", () => {
     const broken = join(dir, "broken.json");
     writeFileSync(broken, JSON.stringify({ fixtures: [{ match: {}, response: { toolCalls: [{ name: 5, arguments: "{}" }] } }] }));
-    const run = spawnSync(process.execPath, [cli, "-p", "0", "-f", broken], { encoding: "utf8", timeout: 10_000 });
+    const run = runCli(["-p", "0", "-f", broken]);
     expect(run.status).toBe(1);
     expect(run.stderr).toContain(`understudy: ${broken}:`);
     expect(run.stderr).toContain("fixtures[0].response.toolCalls[0].name: expected a string");
   });
 
   it("rejects a bad flag with exit code 2 and the usage text", () => {
-    const run = spawnSync(process.execPath, [cli, "--port", "http"], { encoding: "utf8", timeout: 10_000 });
+    const run = runCli(["--port", "http"]);
     expect(run.status).toBe(2);
     expect(run.stderr).toContain('--port must be an integer from 0 to 65535, got "http"');
     expect(run.stderr).toContain("Usage: understudy");

@@ -33,6 +33,14 @@ function wantsEventStream(req: IncomingMessage): boolean {
   return accept !== undefined && accept.includes("text/event-stream");
 }
 
+const OPENAI_VERSION = "2020-10-01";
+
+/** The API key a request authenticated with, which rate limits are kept per ("" without one). */
+export function clientKey(req: IncomingMessage): string {
+  const header = req.headers.authorization;
+  return header?.startsWith("Bearer ") ? header.slice(7).trim() : "";
+}
+
 function errorMessage(error: ApiError): string | undefined {
   return (error.body as { error?: { message?: string } }).error?.message;
 }
@@ -56,8 +64,15 @@ function parseJson(raw: Buffer): { ok: true; value: unknown } | { ok: false } {
 
 export function createRequestHandler(state: HttpState, surfaces: SurfaceRoutes, resources: readonly ResourceRoute[] = []) {
   const context = { ids: state.ids, clock: state.clock };
+  const arrivals = new WeakMap<JournalEntry, number>();
+
+  /** `openai-processing-ms`: the time from the request's arrival to the answer's headers. */
+  function stampProcessingTime(headers: Headers, entry: JournalEntry): void {
+    headers["openai-processing-ms"] = Math.round(performance.now() - (arrivals.get(entry) ?? performance.now()));
+  }
 
   function sendError(res: ServerResponse, error: ApiError, entry: JournalEntry, headers: Headers): void {
+    stampProcessingTime(headers, entry);
     entry.status = error.status;
     entry.error = errorMessage(error);
     if (error.headers) Object.assign(headers, error.headers);
@@ -70,7 +85,7 @@ export function createRequestHandler(state: HttpState, surfaces: SurfaceRoutes, 
     // for an event stream in `Accept` (as seed 001's samples expect) gets one.
     if (isRecord(body) && body.stream === undefined && wantsEventStream(req)) body = { ...body, stream: true };
     entry.body = body;
-    const outcome = runPipeline(state, surface, body);
+    const outcome = runPipeline(state, surface, body, clientKey(req));
     entry.fixture = outcome.fixture;
     if (outcome.conversation) {
       entry.model = outcome.conversation.model;
@@ -86,6 +101,8 @@ export function createRequestHandler(state: HttpState, surfaces: SurfaceRoutes, 
       return sendError(res, outcome.error, entry, headers);
     }
     entry.status = 200;
+    Object.assign(headers, outcome.headers);
+    stampProcessingTime(headers, entry);
     if (!outcome.conversation.stream) return writeJsonText(res, 200, surface.renderBody(outcome.plan, outcome.conversation, context), headers);
     const events = surface.renderStream(outcome.plan, outcome.conversation, context);
     return writeSse(res, events, outcome.plan.latencyMs, headers).then(({ interrupted }) => {
@@ -130,6 +147,7 @@ export function createRequestHandler(state: HttpState, surfaces: SurfaceRoutes, 
   }
 
   function sendResource(res: ServerResponse, answer: ResourceAnswer, entry: JournalEntry, headers: Headers): void {
+    stampProcessingTime(headers, entry);
     entry.status = answer.status;
     if (answer.model !== undefined) entry.model = answer.model;
     if (answer.fixture !== undefined) entry.fixture = answer.fixture;
@@ -141,12 +159,13 @@ export function createRequestHandler(state: HttpState, surfaces: SurfaceRoutes, 
   return function handleRequest(req: IncomingMessage, res: ServerResponse): void {
     const started = performance.now();
     const requestId = state.ids.next("req_", 32, "hex");
-    const headers: Headers = { "x-request-id": requestId };
+    const headers: Headers = { "x-request-id": requestId, "openai-version": OPENAI_VERSION };
     const method = req.method ?? "GET";
     const url = req.url ?? "/";
     const entry: JournalEntry = {
       requestId, time: state.clock.now(), method, path: url, stream: false, status: 0, fixture: null, durationMs: 0, interrupted: false,
     };
+    arrivals.set(entry, started);
     const done = (): void => {
       entry.durationMs = Math.round((performance.now() - started) * 10) / 10;
       state.journal.add(entry);

@@ -83,7 +83,8 @@ function readFrame(data: string): { body: Record<string, unknown>; lane: string 
   return { body: { ...body, stream: true, ...(lane !== undefined ? { stream_id: lane } : {}) }, lane };
 }
 
-export function serveResponsesConnection(ws: WebSocket, path: string, state: HttpState, store: ResponseStore): void {
+/** `client` is the API key the upgrade authenticated with, which rate limits are kept per. */
+export function serveResponsesConnection(ws: WebSocket, path: string, client: string, state: HttpState, store: ResponseStore): void {
   const memory = createConnectionMemory();
   const surface = createResponsesSurface({ store, ids: state.ids, tokens: state.tokens, connection: memory });
   const lanes = new Map<string, Promise<void>>();
@@ -99,7 +100,7 @@ export function serveResponsesConnection(ws: WebSocket, path: string, state: Htt
       entry.fixture = "(warm-up, generate: false)";
       return { frames: withStreamId(surface.renderWarmup(conversation as ResponsesConversation, context), lane), latencyMs: 0 };
     }
-    const outcome = runPipeline(state, surface, body);
+    const outcome = runPipeline(state, surface, body, client);
     entry.fixture = outcome.fixture;
     entry.model = outcome.conversation?.model;
     if (outcome.kind === "reply") {

@@ -3,7 +3,7 @@ import type { IncomingMessage, Server } from "node:http";
 import type { Duplex } from "node:stream";
 import { WebSocketServer } from "ws";
 import type { ResponseStore } from "../protocols/openai/responses/index.js";
-import type { HttpState } from "./http.js";
+import { clientKey, type HttpState } from "./http.js";
 import { authenticate } from "./auth.js";
 import { routePath } from "./route-path.js";
 import { serveResponsesConnection } from "./responses-connection.js";
@@ -24,7 +24,7 @@ export function attachResponsesWebSocket(server: Server, state: HttpState, store
     if (routePath(req.url ?? "/") !== "/responses") return refuse(socket, 404, { error: { message: `Invalid URL (GET ${req.url})`, type: "invalid_request_error", param: null, code: null } });
     const denied = authenticate(req, state.auth);
     if (denied) return refuse(socket, denied.status, denied.body);
-    wss.handleUpgrade(req, socket, head, (ws) => serveResponsesConnection(ws, req.url ?? "/v1/responses", state, store));
+    wss.handleUpgrade(req, socket, head, (ws) => serveResponsesConnection(ws, req.url ?? "/v1/responses", clientKey(req), state, store));
   });
   return wss;
 }

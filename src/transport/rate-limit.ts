@@ -1,0 +1,105 @@
+// A real rate limiter: token buckets for requests and tokens per minute, per API key, answering with
+// the x-ratelimit-* headers OpenAI sends and, when a bucket is empty, how long to wait.
+
+export interface RateLimitConfig {
+  /** Requests per minute. */
+  rpm?: number;
+  /** Tokens (prompt + completion) per minute. */
+  tpm?: number;
+}
+
+export type RateDecision =
+  | { ok: true; headers: Record<string, string> }
+  | { ok: false; kind: "requests" | "tokens"; retryAfterMs: number; limit: number; used: number; headers: Record<string, string> };
+
+const MINUTE_MS = 60_000;
+
+/** A duration as OpenAI writes it in x-ratelimit-reset-*: "1s", "6m0s", "250ms". */
+export function formatReset(ms: number): string {
+  if (ms < 1000) return `${Math.max(0, Math.ceil(ms))}ms`;
+  const seconds = Math.ceil(ms / 1000);
+  return seconds < 60 ? `${seconds}s` : `${Math.floor(seconds / 60)}m${seconds % 60}s`;
+}
+
+/** Refills continuously at `capacity` per minute, as OpenAI's limits do. */
+class Bucket {
+  private level: number;
+  private updated: number;
+
+  constructor(
+    readonly capacity: number,
+    now: number,
+  ) {
+    this.level = capacity;
+    this.updated = now;
+  }
+
+  private refill(now: number): void {
+    this.level = Math.min(this.capacity, this.level + ((now - this.updated) * this.capacity) / MINUTE_MS);
+    this.updated = now;
+  }
+
+  /** Milliseconds until `amount` is available (0 when it is now). */
+  waitFor(amount: number, now: number): number {
+    this.refill(now);
+    const missing = Math.min(amount, this.capacity) - this.level;
+    return missing <= 0 ? 0 : Math.ceil((missing * MINUTE_MS) / this.capacity);
+  }
+
+  take(amount: number): void {
+    this.level -= amount;
+  }
+
+  /** What is spent and not yet refilled. */
+  used(): number {
+    return Math.max(0, Math.ceil(this.capacity - this.level));
+  }
+
+  headers(kind: "requests" | "tokens"): Record<string, string> {
+    return {
+      [`x-ratelimit-limit-${kind}`]: String(this.capacity),
+      [`x-ratelimit-remaining-${kind}`]: String(Math.max(0, Math.floor(this.level))),
+      [`x-ratelimit-reset-${kind}`]: formatReset(((this.capacity - this.level) * MINUTE_MS) / this.capacity),
+    };
+  }
+}
+
+export class RateLimiter {
+  private readonly buckets = new Map<string, { requests?: Bucket; tokens?: Bucket }>();
+
+  constructor(
+    private readonly config: RateLimitConfig,
+    private readonly now: () => number,
+  ) {}
+
+  get enabled(): boolean {
+    return Boolean(this.config.rpm || this.config.tpm);
+  }
+
+  private bucketsFor(key: string) {
+    let found = this.buckets.get(key);
+    if (!found) {
+      const now = this.now();
+      found = {
+        requests: this.config.rpm ? new Bucket(this.config.rpm, now) : undefined,
+        tokens: this.config.tpm ? new Bucket(this.config.tpm, now) : undefined,
+      };
+      this.buckets.set(key, found);
+    }
+    return found;
+  }
+
+  /** Takes one request and `tokens` tokens for `key`, or says which limit refused and for how long. */
+  take(key: string, tokens: number): RateDecision {
+    const now = this.now();
+    const { requests, tokens: tokenBucket } = this.bucketsFor(key);
+    const headers = (): Record<string, string> => ({ ...requests?.headers("requests"), ...tokenBucket?.headers("tokens") });
+    const requestWait = requests?.waitFor(1, now) ?? 0;
+    if (requests && requestWait > 0) return { ok: false, kind: "requests", retryAfterMs: requestWait, limit: requests.capacity, used: requests.used(), headers: headers() };
+    const tokenWait = tokenBucket?.waitFor(tokens, now) ?? 0;
+    if (tokenBucket && tokenWait > 0) return { ok: false, kind: "tokens", retryAfterMs: tokenWait, limit: tokenBucket.capacity, used: tokenBucket.used(), headers: headers() };
+    requests?.take(1);
+    tokenBucket?.take(tokens);
+    return { ok: true, headers: headers() };
+  }
+}
