@@ -1,10 +1,11 @@
 // One request through the pure stages: parse, model check, match, plan, rate limit. The transport
 // renders and writes the outcome.
 import type { Conversation } from "./core/conversation.js";
+import { checkReplyFormat } from "./core/format-check.js";
 import type { Clock, IdSource } from "./core/ids.js";
-import { planReply, type Plan, type TokenCache } from "./core/plan.js";
+import { joinPlans, planReply, type Plan, type TokenCache } from "./core/plan.js";
 import { isGenerationReply, type ReplyError } from "./core/reply.js";
-import type { FixtureSet, NearMiss } from "./fixtures/index.js";
+import type { FixtureSet, MatchHit, NearMiss } from "./fixtures/index.js";
 import { openAIError } from "./protocols/openai/errors.js";
 import type { ModelRegistry } from "./protocols/openai/models.js";
 import { isApiError, type ApiError, type Surface } from "./protocols/types.js";
@@ -25,7 +26,7 @@ export interface PipelineState {
 
 export type Outcome =
   | { kind: "error"; error: ApiError; conversation?: Conversation; fixture: string | null }
-  | { kind: "reply"; plan: Plan; conversation: Conversation; fixture: string; headers: Record<string, string> };
+  | { kind: "reply"; plan: Plan; conversation: Conversation; fixture: string; headers: Record<string, string>; warnings: string[] };
 
 export function describeNoMatch(nearest: readonly NearMiss[]): string {
   const base = "No matching response found for the given conversation.";
@@ -66,6 +67,18 @@ function rateLimited(model: string, decision: Extract<ReturnType<RateLimiter["ta
   });
 }
 
+/** What the log should say about replies that do not fit the JSON format the request asked for. */
+function formatWarnings(plan: Plan, conversation: Conversation, label: string): string[] {
+  const format = conversation.params.responseFormat;
+  if (format === null) return [];
+  const warnings: string[] = [];
+  for (const choice of plan.choices) {
+    const problem = choice.content === null || choice.truncated ? null : checkReplyFormat(choice.content, format);
+    if (problem) warnings.push(`${label}: ${problem}`);
+  }
+  return warnings;
+}
+
 /** `client` names the caller for per-key rate limits (its API key, or "" without one). */
 export function runPipeline(state: PipelineState, surface: Surface, body: unknown, client = ""): Outcome {
   const conversation = surface.parse(body);
@@ -74,20 +87,26 @@ export function runPipeline(state: PipelineState, surface: Surface, body: unknow
   if (typeof model !== "string") return { kind: "error", error: model, conversation, fixture: null };
   conversation.model = model;
 
-  const result = state.fixtures.match(conversation, isGenerationReply);
-  if (!result.hit) {
-    const error = openAIError(400, describeNoMatch(result.nearest), { type: "invalid_request_error", code: "no_match" });
-    return { kind: "error", error, conversation, fixture: null };
+  // Usually one generation; a surface may split a request into several (see Surface.split).
+  const parts = surface.split?.(conversation) ?? [conversation];
+  const hits: MatchHit[] = [];
+  for (const part of parts) {
+    const result = state.fixtures.match(part, isGenerationReply);
+    if (!result.hit) {
+      const error = openAIError(400, describeNoMatch(result.nearest), { type: "invalid_request_error", code: "no_match" });
+      return { kind: "error", error, conversation, fixture: null };
+    }
+    hits.push(result.hit);
   }
-  const { reply, label, options } = result.hit;
+  const label = [...new Set(hits.map((hit) => hit.label))].join(", ");
   const queued = state.queuedErrors.shift();
   if (queued) return { kind: "error", error: replyErrorToApiError(queued), conversation, fixture: `${label} (queued error)` };
-  if (reply.error) return { kind: "error", error: replyErrorToApiError(reply.error), conversation, fixture: label };
-  const plan = planReply(
-    conversation,
-    reply,
-    { ids: state.ids, chunkSize: options.chunkSize ?? state.chunkSize, latencyMs: options.latency ?? state.latencyMs },
-    state.tokens,
+  const failed = hits.find((hit) => hit.reply.error);
+  if (failed?.reply.error) return { kind: "error", error: replyErrorToApiError(failed.reply.error), conversation, fixture: failed.label };
+  const plan = joinPlans(
+    hits.map(({ reply, options }, i) =>
+      planReply(parts[i], reply, { ids: state.ids, chunkSize: options.chunkSize ?? state.chunkSize, latencyMs: options.latency ?? state.latencyMs }, state.tokens),
+    ),
   );
   let headers: Record<string, string> = {};
   if (state.limiter.enabled) {
@@ -95,5 +114,5 @@ export function runPipeline(state: PipelineState, surface: Surface, body: unknow
     if (!decision.ok) return { kind: "error", error: rateLimited(conversation.model, decision, plan.usage.totalTokens), conversation, fixture: label };
     headers = decision.headers;
   }
-  return { kind: "reply", plan, conversation, fixture: label, headers };
+  return { kind: "reply", plan, conversation, fixture: label, headers, warnings: formatWarnings(plan, conversation, label) };
 }

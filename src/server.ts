@@ -8,6 +8,7 @@ import { validateEntries } from "./fixtures/entries.js";
 import { FixtureSet, type FixtureEntry } from "./fixtures/index.js";
 import { Journal, type JournalEntry } from "./journal/journal.js";
 import { createChatSurface } from "./protocols/openai/chat/index.js";
+import { createCompletionsSurface } from "./protocols/openai/completions/index.js";
 import { createEmbeddingsRoute } from "./protocols/openai/embeddings/index.js";
 import { createResponsesSurface, responsesResourceRoutes, ResponseStore } from "./protocols/openai/responses/index.js";
 import type { ReplyError } from "./core/reply.js";
@@ -97,7 +98,7 @@ export async function startServer(fixtures: FixtureSet, options: ServerOptions =
   };
   const handler = createRequestHandler(
     state,
-    { "/chat/completions": createChatSurface(), "/responses": createResponsesSurface({ store: responseStore, ids, tokens }) },
+    { "/chat/completions": createChatSurface(), "/completions": createCompletionsSurface(), "/responses": createResponsesSurface({ store: responseStore, ids, tokens }) },
     [...responsesResourceRoutes(responseStore), createEmbeddingsRoute({ fixtures, tokens }), ...models.routes()],
   );
   const server = createHttpServer({ keepAliveTimeout: 65_000 }, handler);

@@ -1,7 +1,7 @@
 // Request-parameter validation: every rule's accepted and rejected values, each checked against OpenAI's spec too.
 import { createServer, type ServerInstance } from "understudy/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { validateChatParameters, validateResponsesParameters } from "../src/protocols/openai/validate.js";
+import { validateChatParameters, validateCompletionsParameters, validateResponsesParameters } from "../src/protocols/openai/validate.js";
 import { httpPost } from "./support/http.js";
 import { validateAgainst } from "./support/openapi.js";
 
@@ -322,6 +322,44 @@ describe("responses: beyond the spec", () => {
   });
 });
 
+// ---------------------------------------------------------------- Legacy Completions
+
+const COMPLETIONS_BASE: Body = { model: "gpt-3.5-turbo-instruct", prompt: "hi" };
+const NO_NEGATIVE_TOKENS = "token ids are never negative; the spec only says integer";
+
+const COMPLETIONS_ACCEPTED: [string, Body][] = [
+  ["nothing but model and prompt", {}],
+  ["a list of prompts", { prompt: ["a", "b"] }],
+  ["a token list", { prompt: [9906, 1917] }],
+  ["token lists", { prompt: [[9906], [1917, 0]] }],
+  ["echo, suffix, logprobs 5 and max_tokens 0", { echo: true, suffix: "end", logprobs: 5, max_tokens: 0 }],
+  ["best_of 20 with n 20", { best_of: 20, n: 20 }],
+  ["best_of equal to n, streamed", { best_of: 2, n: 2, stream: true }],
+  ["stream_options with stream", { stream: true, stream_options: { include_usage: true } }],
+  ["sampling parameters at their ends", { temperature: 2, top_p: 0, frequency_penalty: -2, presence_penalty: 2, seed: 1, logit_bias: { "50256": -100 }, user: "u", stop: ["\n"] }],
+];
+
+const COMPLETIONS_REJECTED: Rejected[] = [
+  { name: "prompt as a number", body: { prompt: 5 }, param: "prompt", code: "invalid_type", message: "Invalid type for 'prompt': expected one of a string, an array of strings, an array of integers, or an array of arrays of integers, but got an integer instead." },
+  { name: "an empty prompt list", body: { prompt: [] }, param: "prompt", code: "empty_array", message: "Invalid 'prompt': empty array. Expected an array with minimum length 1, but got an empty array instead.", beyondSchema: "the spec sets no minimum on a list of strings; an empty list asks for no generation" },
+  { name: "a prompt list mixing strings and tokens", body: { prompt: ["a", 1] }, param: "prompt[1]", code: "invalid_type", message: "Invalid type for 'prompt[1]': expected a string, but got an integer instead." },
+  { name: "a negative token", body: { prompt: [-1] }, param: "prompt[0]", code: "integer_below_min_value", message: "Invalid 'prompt[0]': integer below minimum value. Expected a value >= 0, but got -1 instead.", beyondSchema: NO_NEGATIVE_TOKENS },
+  { name: "an empty token list in a list", body: { prompt: [[]] }, param: "prompt[0]", code: "empty_array", message: "Invalid 'prompt[0]': empty array. Expected an array with minimum length 1, but got an empty array instead." },
+  { name: "echo as a string", body: { echo: "yes" }, param: "echo", code: "invalid_type", message: "Invalid type for 'echo': expected a boolean, but got a string instead." },
+  { name: "suffix as a number", body: { suffix: 1 }, param: "suffix", code: "invalid_type", message: "Invalid type for 'suffix': expected a string, but got an integer instead." },
+  { name: "logprobs 6", body: { logprobs: 6 }, param: "logprobs", code: "integer_above_max_value", message: "Invalid 'logprobs': integer above maximum value. Expected a value <= 5, but got 6 instead." },
+  { name: "logprobs as Chat's boolean", body: { logprobs: true }, param: "logprobs", code: "invalid_type", message: "Invalid type for 'logprobs': expected an integer, but got a boolean instead." },
+  { name: "best_of 21", body: { best_of: 21 }, param: "best_of", code: "integer_above_max_value", message: "Invalid 'best_of': integer above maximum value. Expected a value <= 20, but got 21 instead." },
+  { name: "best_of below n", body: { best_of: 1, n: 2 }, param: "best_of", code: "invalid_value", message: "Invalid value for 'best_of': 'best_of' must be greater than or equal to 'n', but got best_of=1 and n=2 instead.", beyondSchema: CROSS_FIELD },
+  { name: "best_of above n, streamed", body: { best_of: 3, stream: true }, param: "best_of", code: "invalid_value", message: "Invalid value for 'best_of': 'best_of' cannot be used with 'stream': results that are picked server-side cannot be streamed.", beyondSchema: CROSS_FIELD },
+  { name: "max_tokens −1", body: { max_tokens: -1 }, param: "max_tokens", code: "integer_below_min_value", message: "Invalid 'max_tokens': integer below minimum value. Expected a value >= 0, but got -1 instead." },
+  { name: "n 129", body: { n: 129 }, param: "n", code: "integer_above_max_value", message: "Invalid 'n': integer above maximum value. Expected a value <= 128, but got 129 instead." },
+  { name: "stream_options without stream", body: { stream_options: { include_usage: true } }, param: "stream_options", code: null, message: "The 'stream_options' parameter is only allowed when 'stream' is enabled.", beyondSchema: CROSS_FIELD },
+  { name: "five stop sequences", body: { stop: ["a", "b", "c", "d", "e"] }, param: "stop", code: "array_above_max_length", message: "Invalid 'stop': array too long. Expected an array with maximum length 4, but got an array with length 5 instead." },
+];
+
+surface("completions", "CreateCompletionRequest", COMPLETIONS_BASE, (body) => validateCompletionsParameters(body), COMPLETIONS_ACCEPTED, COMPLETIONS_REJECTED);
+
 // ---------------------------------------------------------------- Over HTTP
 
 describe("over HTTP, with one catch-all fixture", () => {
@@ -374,6 +412,7 @@ describe("over HTTP, with one catch-all fixture", () => {
     const cases = [
       ...CHAT_REJECTED.map((c) => ["/v1/chat/completions", { ...CHAT_BASE, ...c.body }, c] as const),
       ...RESPONSES_REJECTED.map((c) => ["/v1/responses", { ...RESPONSES_BASE, ...c.body }, c] as const),
+      ...COMPLETIONS_REJECTED.map((c) => ["/v1/completions", { ...COMPLETIONS_BASE, ...c.body }, c] as const),
     ];
     it.each(cases.map(([path, body, c]) => [`${path} ${c.name}`, path, body, c] as const))("%s", async (_name, path, body, c) => {
       const res = await httpPost(`${server.url}${path}`, body);

@@ -9,6 +9,7 @@ export function formatBanner(url: string, counts: { fixtures: number; flows: num
     `Understudy listening on ${url}`,
     `  ${loaded} from ${source}`,
     `  POST ${url}/v1/chat/completions`,
+    `  POST ${url}/v1/completions  (legacy)`,
     `  POST ${url}/v1/responses  (and WebSocket ${url.replace(/^http/, "ws")}/v1/responses)`,
     `  POST ${url}/v1/embeddings`,
     `  GET  ${url}/health`,
@@ -21,5 +22,7 @@ export function formatRequestLine(entry: JournalEntry): string {
   // Only a failed API request went unmatched: embeddings answer unmatched inputs with derived vectors.
   const matched = entry.fixture ?? (entry.api === undefined || entry.status < 400 ? "-" : "no match");
   const note = entry.interrupted ? "  (client disconnected)" : "";
-  return `${entry.method} ${entry.path}  ${matched}  ${entry.status}  ${entry.durationMs} ms${note}`;
+  const line = `${entry.method} ${entry.path}  ${matched}  ${entry.status}  ${entry.durationMs} ms${note}`;
+  // A warning gets a line of its own, so it is seen.
+  return [line, ...(entry.warnings ?? []).map((warning) => `  warning: ${warning}`)].join("\n");
 }

@@ -1,5 +1,6 @@
 // The canonical request: every API surface parses its wire body into this shape, and matching,
 // planning and usage work only on it, so one fixture serves every surface.
+import type { ResponseFormat } from "./format-check.js";
 
 export type Role = "system" | "developer" | "user" | "assistant" | "tool";
 
@@ -40,10 +41,21 @@ export interface GenerationParams {
   ignoreEos: boolean;
   /** Per-token log probabilities, with this many alternatives each (`logprobs`, `top_logprobs`); null for none. */
   topLogprobs: number | null;
+  /** The structured output asked for (`response_format`, Responses `text.format`); null for plain text. */
+  responseFormat: ResponseFormat | null;
+}
+
+/** A prompt sent as raw text rather than chat messages (legacy Completions). */
+export interface RawPrompt {
+  text: string;
+  /** The token ids, when the client sent the prompt as tokens (usage counts exactly these). */
+  tokens?: number[];
+  /** Text after the insertion point (`suffix`): the model reads it too, so it counts as prompt. */
+  suffix?: string;
 }
 
 /** Parameters for a request that sets none of them. */
-export const DEFAULT_PARAMS: GenerationParams = { includeUsage: false, n: 1, stop: [], ignoreEos: false, topLogprobs: null };
+export const DEFAULT_PARAMS: GenerationParams = { includeUsage: false, n: 1, stop: [], ignoreEos: false, topLogprobs: null, responseFormat: null };
 
 export interface Conversation {
   /** The wire surface the request came in on, for logs and surface-specific fixtures. */
@@ -53,6 +65,11 @@ export interface Conversation {
   tools: ToolDefinition[];
   stream: boolean;
   params: GenerationParams;
+  /**
+   * Set by surfaces whose prompt is raw text: usage counts its tokens as they are, without the
+   * chat formula's per-message framing. `messages` still holds it as one user message, for matching.
+   */
+  rawPrompt?: RawPrompt;
   /** The parsed wire body, as the client sent it (handed to fixture predicates). */
   body: Record<string, unknown>;
 }

@@ -8,7 +8,7 @@ import type { FinishReason, Reply, ReplyChoice } from "./reply.js";
 import { applyBudget, cutAtStop, extendToLimit, type Segment } from "./shape.js";
 import { argumentsText, TokenCache } from "./token-cache.js";
 import { encodingForModel, splitCharacters, splitTokens, tokenPieces, type EncodingName } from "./tokenizer.js";
-import { countPromptTokens, type Usage } from "./usage.js";
+import { countPromptTokens, type TokenCounter, type Usage } from "./usage.js";
 
 export { TokenCache, argumentsText } from "./token-cache.js";
 
@@ -161,6 +161,13 @@ function choiceAt(reply: Reply, i: number, tokens: TokenCache): ReplyChoice {
   }));
 }
 
+/** A raw prompt's own tokens (and its suffix's); chat messages by OpenAI's per-message formula. */
+function countPrompt(conversation: Conversation, count: TokenCounter): number {
+  const raw = conversation.rawPrompt;
+  if (!raw) return countPromptTokens(conversation.messages, conversation.tools, count);
+  return (raw.tokens ? raw.tokens.length : count(raw.text)) + (raw.suffix ? count(raw.suffix) : 0);
+}
+
 export function planReply(conversation: Conversation, reply: Reply, options: PlanOptions, tokens: TokenCache): Plan {
   const encoding = encodingForModel(conversation.model);
   const chunkSize = options.chunkSize && options.chunkSize > 0 ? options.chunkSize : 0;
@@ -170,7 +177,7 @@ export function planReply(conversation: Conversation, reply: Reply, options: Pla
   const choices = Array.from({ length: Math.max(1, n) }, (_, i) => planChoice(choiceAt(reply, i, tokens), i, context));
 
   const override = reply.usage ?? {};
-  const promptTokens = override.promptTokens ?? countPromptTokens(conversation.messages, conversation.tools, tokens.counter(encoding));
+  const promptTokens = override.promptTokens ?? countPrompt(conversation, tokens.counter(encoding));
   const completion = override.completionTokens ?? choices.reduce((sum, choice) => sum + choice.completionTokens, 0);
   const reasoningTokens = override.reasoningTokens ?? choices.reduce((sum, choice) => sum + choice.reasoningTokens, 0);
   const generatedIds = [reply, ...(reply.choices ?? [])].some((choice) => choice.toolCalls?.some((call) => call.id === undefined));
@@ -184,5 +191,31 @@ export function planReply(conversation: Conversation, reply: Reply, options: Pla
     reuse: generatedIds
       ? null
       : { reply, key: [conversation.model, promptTokens, params.maxOutputTokens, chunkSize, n, params.stop.join("\u0001"), params.ignoreEos, params.topLogprobs].join("\u0000") },
+  };
+}
+
+/**
+ * The plans of one request's independent generations (legacy Completions' list of prompts) as one:
+ * choices in order, renumbered across the plans (prompt p's choice c is p·n + c), usage summed.
+ */
+export function joinPlans(plans: readonly Plan[]): Plan {
+  if (plans.length === 1) return plans[0];
+  let offset = 0;
+  const choices = plans.flatMap((plan) => {
+    const renumbered = plan.choices.map((choice) => ({ ...choice, index: offset + choice.index }));
+    offset += plan.choices.length;
+    return renumbered;
+  });
+  const sum = (field: keyof Usage): number => plans.reduce((total, plan) => total + plan.usage[field], 0);
+  // Renderings can be reused only when every part is one reuse-keyed reply (the cache is keyed by reply).
+  const [first] = plans;
+  const reusable = plans.every((plan) => plan.reuse !== null && plan.reuse.reply === first.reuse?.reply);
+  return {
+    model: first.model,
+    responseId: first.responseId,
+    choices,
+    usage: { promptTokens: sum("promptTokens"), completionTokens: sum("completionTokens"), reasoningTokens: sum("reasoningTokens"), totalTokens: sum("totalTokens") },
+    latencyMs: Math.max(...plans.map((plan) => plan.latencyMs)),
+    reuse: reusable && first.reuse ? { reply: first.reuse.reply, key: plans.map((plan) => plan.reuse?.key).join("\u0002") } : null,
   };
 }

@@ -50,9 +50,16 @@ export function extendToLimit(segment: Segment, limit: number, encoding: Encodin
   if (segment.tokenized.count >= limit) return segment;
   const unit = segment.text ? `${segment.text} ` : FILLER;
   const tokenized = cache.derived(owner, `ignore_eos\u0000${encoding}\u0000${limit}\u0000${unit}`, () => {
-    // Token counts of joined text are not additive, so overshoot, tokenize once and cut exactly.
+    // Token counts of joined text are not additive: a unit's trailing space merges with the next
+    // unit's first word ("Short answer. " is 4 tokens alone, 3 when repeated), so grow until long
+    // enough, then cut exactly.
     const perUnit = Math.max(1, splitTokens(unit, encoding).count);
-    return splitTokens(unit.repeat(Math.ceil(limit / perUnit) + 1), encoding);
+    let repeats = Math.ceil(limit / perUnit) + 1;
+    for (;;) {
+      const repeated = splitTokens(unit.repeat(repeats), encoding);
+      if (repeated.count >= limit) return repeated;
+      repeats = Math.ceil((repeats * limit) / Math.max(1, repeated.count)) + 1;
+    }
   });
   const cut = truncateTokens(tokenized, limit, encoding);
   return { text: cut.text, tokenized: cut.tokenized };

@@ -56,6 +56,23 @@ export function decodeTokens(tokens: readonly number[], encoding: EncodingName):
   return ENCODINGS[encoding].decode(tokens);
 }
 
+/** The text of a token list sent by a client, or the first token that is not in the encoding's vocabulary. */
+export function decodeTokenList(tokens: readonly number[], encoding: EncodingName): { text: string } | { unknownToken: number } {
+  try {
+    return { text: decodeTokens(tokens, encoding) };
+  } catch {
+    const unknown = tokens.find((token) => {
+      try {
+        decodeTokens([token], encoding);
+        return false;
+      } catch {
+        return true;
+      }
+    });
+    return { unknownToken: unknown ?? tokens[0] };
+  }
+}
+
 /**
  * The text split into the pieces a model would stream, one token each. A character that spans
  * several tokens comes out whole in the piece that completes it, so every piece is valid UTF-16.

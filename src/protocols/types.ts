@@ -26,6 +26,12 @@ export interface Surface {
   /** The API name used in logs and the journal, e.g. `chat.completions`. */
   readonly api: string;
   parse(body: unknown): Conversation | ApiError;
+  /**
+   * For requests that hold several independent generations (legacy Completions' list of prompts):
+   * one conversation per generation, each matched and planned on its own and joined into one plan
+   * (see joinPlans). Called after the model is resolved. Without it a request is one conversation.
+   */
+  split?(conversation: Conversation): Conversation[];
   /** The JSON text of the non-streaming answer. */
   renderBody(plan: Plan, conversation: Conversation, context: RenderContext): string;
   renderStream(plan: Plan, conversation: Conversation, context: RenderContext): StreamEvent[];

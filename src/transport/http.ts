@@ -41,6 +41,21 @@ export function clientKey(req: IncomingMessage): string {
   return header?.startsWith("Bearer ") ? header.slice(7).trim() : "";
 }
 
+/**
+ * A body declared as something other than JSON is refused as OpenAI refuses it. A request with no
+ * Content-Type at all is read as JSON, which is what raw HTTP clients mean by it.
+ */
+function unsupportedContentType(req: IncomingMessage): ApiError | null {
+  const type = req.headers["content-type"];
+  if (type === undefined || /^\s*application\/([\w.+-]*\+)?json\s*(;|$)/i.test(type)) return null;
+  const shown = type.split(";")[0].trim();
+  return invalidRequest(
+    `Unsupported content type: '${shown}'. This API method only accepts 'application/json' requests, but you specified the header 'Content-Type: ${shown}'. Please try again with a supported content type.`,
+    null,
+    "unsupported_content_type",
+  );
+}
+
 function errorMessage(error: ApiError): string | undefined {
   return (error.body as { error?: { message?: string } }).error?.message;
 }
@@ -101,6 +116,7 @@ export function createRequestHandler(state: HttpState, surfaces: SurfaceRoutes, 
       return sendError(res, outcome.error, entry, headers);
     }
     entry.status = 200;
+    if (outcome.warnings.length) entry.warnings = outcome.warnings;
     Object.assign(headers, outcome.headers);
     stampProcessingTime(headers, entry);
     if (!outcome.conversation.stream) return writeJsonText(res, 200, surface.renderBody(outcome.plan, outcome.conversation, context), headers);
@@ -115,6 +131,12 @@ export function createRequestHandler(state: HttpState, surfaces: SurfaceRoutes, 
    * is complete; answers 413 or 400 itself when there is no JSON body, and 500 when `use` throws.
    */
   function withJsonBody(req: IncomingMessage, res: ServerResponse, entry: JournalEntry, headers: Headers, done: () => void, use: (body: unknown) => void): void {
+    const wrongType = unsupportedContentType(req);
+    if (wrongType) {
+      req.resume();
+      sendError(res, wrongType, entry, headers);
+      return done();
+    }
     readBody(req, state.maxBodyBytes, (err, raw) => {
       const parsed = raw ? parseJson(raw) : { ok: false as const };
       if (err || !parsed.ok) {

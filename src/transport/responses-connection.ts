@@ -104,6 +104,7 @@ export function serveResponsesConnection(ws: WebSocket, path: string, client: st
     entry.fixture = outcome.fixture;
     entry.model = outcome.conversation?.model;
     if (outcome.kind === "reply") {
+      if (outcome.warnings.length) entry.warnings = outcome.warnings;
       return { frames: withStreamId(surface.renderStream(outcome.plan, outcome.conversation, context), lane), latencyMs: outcome.plan.latencyMs };
     }
     entry.error = errorOf(outcome.error).message;

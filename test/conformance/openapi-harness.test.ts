@@ -81,6 +81,17 @@ describe("the quirk allow-list", () => {
       schema: "ResponseStreamEvent",
       value: { type: "error", sequence_number: 4, error: { type: "server_error", code: "server_error", message: "The server had an error.", param: null } },
     },
+    "completion-logprobs-null": {
+      schema: "CreateCompletionResponse",
+      value: {
+        id: "cmpl-1", object: "text_completion", created: 1, model: "gpt-3.5-turbo-instruct",
+        choices: [{ text: "Hello?", index: 0, finish_reason: "length", logprobs: { tokens: ["Hello", "?"], token_logprobs: [null, -5.6], top_logprobs: null, text_offset: [0, 5] } }],
+      },
+    },
+    "completion-chunk-finish-null": {
+      schema: "CreateCompletionResponse",
+      value: { id: "cmpl-1", object: "text_completion", created: 1, model: "gpt-3.5-turbo-instruct", choices: [{ text: " Hi", index: 0, logprobs: null, finish_reason: null }] },
+    },
     "user-null": { schema: "CreateChatCompletionRequest", value: { model: "gpt-4o", messages: [{ role: "user", content: "hi" }], user: null } },
   };
 

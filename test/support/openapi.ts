@@ -79,6 +79,22 @@ function bareOutputText(node: unknown, fix: boolean): boolean {
   return found;
 }
 
+/** A legacy Completions body with its logprobs' nulls filled in; undefined when it has none. */
+function fillCompletionLogprobNulls(value: unknown): unknown {
+  const choices = isObject(value) && Array.isArray(value.choices) ? value.choices : [];
+  const hasNull = (lp: Json): boolean =>
+    lp.top_logprobs === null || [lp.token_logprobs, lp.top_logprobs].some((list) => Array.isArray(list) && list.includes(null));
+  if (!choices.some((c) => isObject(c) && isObject(c.logprobs) && hasNull(c.logprobs))) return undefined;
+  const copy = clone(value) as { choices: { logprobs: Json | null }[] };
+  for (const { logprobs: lp } of copy.choices) {
+    if (!lp) continue;
+    if (Array.isArray(lp.token_logprobs)) lp.token_logprobs = lp.token_logprobs.map((x) => x ?? 0);
+    if (lp.top_logprobs === null) delete lp.top_logprobs;
+    else if (Array.isArray(lp.top_logprobs)) lp.top_logprobs = lp.top_logprobs.map((x) => x ?? {});
+  }
+  return copy;
+}
+
 export const QUIRKS: readonly Quirk[] = [
   {
     id: "response-usage-null",
@@ -112,6 +128,29 @@ export const QUIRKS: readonly Quirk[] = [
       if (!isObject(value) || value.type !== "error" || !isObject(value.error)) return undefined;
       const { error, ...rest } = value;
       return { ...rest, code: error.code ?? null, message: error.message, param: error.param ?? null };
+    },
+  },
+  {
+    id: "completion-logprobs-null",
+    schemas: ["CreateCompletionResponse"],
+    // Legacy Completions logprobs carry nulls the spec types as numbers and objects: with `echo`, the
+    // prompt's first token has no logprob (token_logprobs[0] and top_logprobs[0] are null), and with
+    // `logprobs: 0` top_logprobs itself is null (a captured stream: community.openai.com/t/90526).
+    why: "echo's first prompt token has a null logprob, and logprobs:0 sends top_logprobs:null; the spec allows neither",
+    patch: fillCompletionLogprobNulls,
+  },
+  {
+    id: "completion-chunk-finish-null",
+    schemas: ["CreateCompletionResponse"],
+    // The spec says streamed and non-streamed completions share this shape, yet types finish_reason as a
+    // non-null enum; every chunk but a choice's last has finish_reason null (WIRE.md §2, and the capture above).
+    why: "stream chunks carry finish_reason:null until a choice ends; the spec does not allow null",
+    patch(value) {
+      const choices = isObject(value) && Array.isArray(value.choices) ? value.choices : [];
+      if (!choices.some((c) => isObject(c) && c.finish_reason === null)) return undefined;
+      const copy = clone(value) as { choices: Json[] };
+      for (const choice of copy.choices) if (choice.finish_reason === null) choice.finish_reason = "stop";
+      return copy;
     },
   },
   {

@@ -17,3 +17,11 @@ export function contentText(content: unknown): string {
 
 export const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value);
+
+/**
+ * A request value as an error message quotes it: primitives as text, arrays and objects by kind.
+ * String() would recurse through a deeply nested array until the stack overflows, and throws on an
+ * object whose `toString` member is not a function (`{"toString": 1}`), turning a 400 into a 500.
+ */
+export const shownValue = (value: unknown): string =>
+  value === null || typeof value !== "object" ? String(value) : Array.isArray(value) ? "an array" : "an object";

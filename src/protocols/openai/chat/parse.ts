@@ -1,7 +1,8 @@
 // Parses a Chat Completions request body into the canonical conversation, or an OpenAI-shaped 400.
 import type { Conversation, GenerationParams, Message, Role, ToolCall, ToolDefinition } from "../../../core/conversation.js";
+import type { ResponseFormat } from "../../../core/format-check.js";
 import type { ApiError } from "../../types.js";
-import { contentText, isRecord } from "../content.js";
+import { contentText, isRecord, shownValue } from "../content.js";
 import { invalidRequest } from "../errors.js";
 import { validateChatParameters } from "../validate.js";
 
@@ -29,7 +30,7 @@ function parseMessage(raw: unknown, i: number): Message | ApiError {
   if (!isRecord(raw)) return invalidRequest(`Invalid type for '${param}': expected an object.`, param, "invalid_type");
   if (typeof raw.role !== "string" || !ROLES.has(raw.role)) {
     return invalidRequest(
-      `Invalid value: '${String(raw.role)}'. Supported values are: 'system', 'assistant', 'user', 'function', 'tool', and 'developer'.`,
+      `Invalid value: '${shownValue(raw.role)}'. Supported values are: 'system', 'assistant', 'user', 'function', 'tool', and 'developer'.`,
       `${param}.role`,
       "invalid_value",
     );
@@ -106,6 +107,13 @@ export function stopSequences(stop: unknown): string[] {
   return Array.isArray(stop) ? stop.filter((s): s is string => typeof s === "string") : [];
 }
 
+/** Chat nests a schema under `json_schema`: `{type: "json_schema", json_schema: {name, schema}}`. */
+function chatResponseFormat(format: unknown): ResponseFormat | null {
+  if (!isRecord(format) || typeof format.type !== "string") return null;
+  const spec = isRecord(format.json_schema) ? format.json_schema : {};
+  return { type: format.type, name: typeof spec.name === "string" ? spec.name : undefined, schema: spec.schema };
+}
+
 function parseChatParams(body: Record<string, unknown>): GenerationParams {
   const streamOptions = isRecord(body.stream_options) ? body.stream_options : undefined;
   return {
@@ -115,5 +123,6 @@ function parseChatParams(body: Record<string, unknown>): GenerationParams {
     stop: stopSequences(body.stop),
     ignoreEos: body.ignore_eos === true,
     topLogprobs: body.logprobs === true ? (typeof body.top_logprobs === "number" ? body.top_logprobs : 0) : null,
+    responseFormat: chatResponseFormat(body.response_format),
   };
 }

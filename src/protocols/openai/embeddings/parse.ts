@@ -1,7 +1,7 @@
 // Parses a POST /v1/embeddings body into the texts to embed and the output options, or an OpenAI-shaped 400.
 import { decodeTokens, encodingForModel, type EncodingName } from "../../../core/tokenizer.js";
 import type { ApiError } from "../../types.js";
-import { isRecord } from "../content.js";
+import { isRecord, shownValue } from "../content.js";
 import { invalidRequest } from "../errors.js";
 
 /** One input: its text, and for a token-array input the number of tokens sent (usage counts those). */
@@ -132,7 +132,7 @@ export function parseEmbeddingsRequest(body: unknown): EmbeddingsRequest | ApiEr
   if (body.input === undefined) return invalidRequest("Missing required parameter: 'input'.", "input", "missing_required_parameter");
   const format = body.encoding_format ?? "float";
   if (format !== "float" && format !== "base64") {
-    return invalidRequest(`Invalid value: '${String(format)}'. Supported values are: 'float' and 'base64'.`, "encoding_format", "invalid_value");
+    return invalidRequest(`Invalid value: '${shownValue(format)}'. Supported values are: 'float' and 'base64'.`, "encoding_format", "invalid_value");
   }
   if (body.user !== undefined && body.user !== null && typeof body.user !== "string") {
     return invalidRequest("Invalid type for 'user': expected a string.", "user", "invalid_type");

@@ -3,7 +3,7 @@
 import type { Message, Role, ToolCall } from "../../../core/conversation.js";
 import type { IdSource } from "../../../core/ids.js";
 import type { ApiError } from "../../types.js";
-import { contentText, isRecord } from "../content.js";
+import { contentText, isRecord, shownValue } from "../content.js";
 import { invalidRequest } from "../errors.js";
 
 const MESSAGE_ROLES = new Set<string>(["user", "system", "developer", "assistant"]);
@@ -37,7 +37,7 @@ export function parseInput(input: unknown, ids: IdSource): ParsedInput | ApiErro
     const type = item.type ?? (item.role !== undefined ? "message" : undefined);
     if (type === "message") {
       if (typeof item.role !== "string" || !MESSAGE_ROLES.has(item.role)) {
-        return invalidRequest(`Invalid value: '${String(item.role)}'. Supported values are: 'assistant', 'system', 'developer', and 'user'.`, `${param}.role`, "invalid_value");
+        return invalidRequest(`Invalid value: '${shownValue(item.role)}'. Supported values are: 'assistant', 'system', 'developer', and 'user'.`, `${param}.role`, "invalid_value");
       }
       const content = typeof item.content === "string" ? item.content : contentText(item.content);
       messages.push({ role: item.role as Role, content });
@@ -58,7 +58,7 @@ export function parseInput(input: unknown, ids: IdSource): ParsedInput | ApiErro
       // Earlier reasoning is context for the model, not a turn of the conversation.
       items.push({ ...item });
     } else {
-      return invalidRequest(`Invalid value: '${String(type)}'. Supported input item types are 'message', 'function_call', 'function_call_output' and 'reasoning'.`, `${param}.type`, "invalid_value");
+      return invalidRequest(`Invalid value: '${shownValue(type)}'. Supported input item types are 'message', 'function_call', 'function_call_output' and 'reasoning'.`, `${param}.type`, "invalid_value");
     }
   }
   return { messages, items };

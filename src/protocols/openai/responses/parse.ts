@@ -1,6 +1,7 @@
 // Parses a Responses API request (HTTP body or WebSocket `response.create`) into the canonical
 // conversation, resolving previous_response_id against the stored chain.
 import { DEFAULT_PARAMS, type Conversation, type Message, type ToolDefinition } from "../../../core/conversation.js";
+import type { ResponseFormat } from "../../../core/format-check.js";
 import type { IdSource } from "../../../core/ids.js";
 import type { ApiError } from "../../types.js";
 import { isRecord } from "../content.js";
@@ -37,6 +38,13 @@ function parseTools(tools: unknown): ToolDefinition[] {
   return parsed;
 }
 
+/** Responses keeps the schema flat: `text: {format: {type: "json_schema", name, schema}}`. */
+function textFormat(text: unknown): ResponseFormat | null {
+  const format = isRecord(text) ? text.format : undefined;
+  if (!isRecord(format) || typeof format.type !== "string") return null;
+  return { type: format.type, name: typeof format.name === "string" ? format.name : undefined, schema: format.schema };
+}
+
 export function parseResponsesRequest(body: unknown, lookup: ResponseLookup, ids: IdSource): ResponsesConversation | ApiError {
   if (!isRecord(body)) return invalidRequest("The request body must be a JSON object.", null, "invalid_type");
   if (body.model === undefined) return invalidRequest("Missing required parameter: 'model'.", "model", "missing_required_parameter");
@@ -69,7 +77,7 @@ export function parseResponsesRequest(body: unknown, lookup: ResponseLookup, ids
     messages,
     tools: parseTools(body.tools),
     stream: body.stream === true,
-    params: { ...DEFAULT_PARAMS, includeUsage: true, maxOutputTokens: outputLimit(body.max_output_tokens) },
+    params: { ...DEFAULT_PARAMS, includeUsage: true, maxOutputTokens: outputLimit(body.max_output_tokens), responseFormat: textFormat(body.text) },
     body,
     responses: { inputItems: input.items, history, previousResponseId },
   };

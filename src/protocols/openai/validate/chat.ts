@@ -11,7 +11,6 @@ import {
   decimal,
   firstFailure,
   integer,
-  mapOf,
   mentionsJson,
   metadata,
   missing,
@@ -24,27 +23,9 @@ import {
   tagged,
   typeError,
 } from "./rules.js";
+import { logitBias, stop, streamOptions, topK } from "./sampling.js";
 
 const TOOL_CHOICE_MODES = ["none", "auto", "required"] as const;
-
-/** `stop`: one string, or 1–4 of them (OAS `StopConfiguration`). */
-const stop: Check = (value, path, context) =>
-  typeof value === "string"
-    ? null
-    : Array.isArray(value)
-      ? arrayOf(string(), { minItems: 1, maxItems: 4 })(value, path, context)
-      : typeError(path, "one of a string or array of strings", value);
-
-/** `logit_bias`: token ids (as keys) to integer biases in −100..100. */
-const logitBias = mapOf(integer(-100, 100), {
-  key: (key, path) =>
-    /^\d+$/.test(key) ? null : invalidRequest(`Invalid key in '${path}': ${key}. You should only be submitting non-negative integers.`, path, null),
-});
-
-const streamOptions = all(
-  object({ include_usage: { check: boolean }, include_obfuscation: { check: boolean } }),
-  onlyWhenEnabled("stream"),
-);
 
 const chatFunction = object({
   name: { required: true, check: name },
@@ -119,13 +100,6 @@ const responseFormat = tagged("type", {
     },
   }),
 });
-
-/** `top_k` (Mini-SGLang, seed 004): −1 turns it off, otherwise at least 1. */
-const topK = all(integer(), (value, path) =>
-  value === -1 || (value as number) >= 1
-    ? null
-    : invalidRequest(`Invalid value for '${path}': expected -1 (no top-k filtering) or an integer >= 1, but got ${value as number} instead.`, path, "invalid_value"),
-);
 
 /**
  * In the order they are checked. The OAS `CreateChatCompletionRequest` ranges, plus what it leaves to

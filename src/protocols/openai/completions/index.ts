@@ -1,0 +1,17 @@
+// POST /v1/completions (legacy Completions) as a surface of the pipeline; one per server, owning its render cache.
+import type { Surface } from "../../types.js";
+import { parseCompletionsRequest, splitPrompts } from "./parse.js";
+import { createCompletionsRenderer } from "./render.js";
+
+export type { CompletionsConversation } from "./parse.js";
+
+export function createCompletionsSurface(): Surface {
+  const renderer = createCompletionsRenderer();
+  return {
+    api: "completions",
+    parse: parseCompletionsRequest,
+    split: splitPrompts,
+    renderBody: renderer.renderBody,
+    renderStream: renderer.renderStream,
+  };
+}
