@@ -8,6 +8,7 @@ import { invalidRequest, openAIError } from "../protocols/openai/errors.js";
 import type { ApiError, ResourceAnswer, ResourceRoute, Surface } from "../protocols/types.js";
 import { authenticate, type AuthKeys } from "./auth.js";
 import { BodyTooLargeError, readBody } from "./body.js";
+import { tooDeep } from "./json-depth.js";
 import { routePath } from "./route-path.js";
 import { writeJson, writeJsonText, writeSse } from "./writer.js";
 
@@ -145,6 +146,11 @@ export function createRequestHandler(state: HttpState, surfaces: SurfaceRoutes, 
             ? openAIError(413, err.message, { type: "invalid_request_error", code: "request_too_large" })
             : invalidRequest(INVALID_JSON, null);
         sendError(res, error, entry, headers);
+        return done();
+      }
+      const nested = tooDeep(parsed.value);
+      if (nested) {
+        sendError(res, nested, entry, headers);
         return done();
       }
       try {

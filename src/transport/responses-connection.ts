@@ -7,6 +7,8 @@ import { isInStreamError, runPipeline } from "../pipeline.js";
 import { createResponsesSurface, type ConnectionMemory, type ResponsesConversation, type ResponseStore, type StoredResponse } from "../protocols/openai/responses/index.js";
 import { isApiError, type ApiError, type StreamEvent } from "../protocols/types.js";
 import type { HttpState } from "./http.js";
+import { shownValue } from "../protocols/openai/content.js";
+import { tooDeep } from "./json-depth.js";
 import { sendPaced } from "./paced-sender.js";
 import { Semaphore } from "./semaphore.js";
 
@@ -66,14 +68,17 @@ function readFrame(data: string): { body: Record<string, unknown>; lane: string 
   if (typeof frame !== "object" || frame === null || Array.isArray(frame)) {
     return errorFrame(400, { code: "invalid_type", message: "Each message must be a JSON object with a 'type'.", param: "type" }, undefined);
   }
+  const nested = tooDeep(frame);
+  if (nested) return errorFrame(400, { code: "invalid_json", message: errorOf(nested).message, param: null }, undefined);
   const { type, stream_id: streamId, ...body } = frame as Record<string, unknown>;
-  const lane = streamId === undefined ? undefined : String(streamId);
+  // Only a string names a lane; anything else is refused below, and never echoed back.
+  const lane = typeof streamId === "string" ? streamId : undefined;
   if (type !== "response.create") {
     const missing = type === undefined;
-    const message = missing ? "Missing required parameter: 'type'." : `Invalid value: '${String(type)}'. Supported values are: 'response.create'.`;
+    const message = missing ? "Missing required parameter: 'type'." : `Invalid value: '${shownValue(type)}'. Supported values are: 'response.create'.`;
     return errorFrame(400, { code: missing ? "missing_required_parameter" : "invalid_value", message, param: "type" }, lane);
   }
-  if (lane !== undefined && (typeof streamId !== "string" || !STREAM_ID.test(streamId))) {
+  if (streamId !== undefined && (lane === undefined || !STREAM_ID.test(lane))) {
     return errorFrame(400, { code: "invalid_stream_id", message: "Invalid 'stream_id': expected 1 to 256 characters from A-Z, a-z, 0-9, '_', '.' and '-'.", param: "stream_id" }, lane);
   }
   if (body.background === true) {
@@ -134,7 +139,13 @@ export function serveResponsesConnection(ws: WebSocket, path: string, client: st
 
   ws.on("message", (data, isBinary) => {
     const text = isBinary ? Buffer.from(data as Buffer).toString("utf8") : String(data);
-    const frame = readFrame(text);
+    let frame: ReturnType<typeof readFrame>;
+    try {
+      frame = readFrame(text);
+    } catch (failure) {
+      // A bug must cost one frame, not the process: an exception here would escape the socket's handler.
+      return ws.send(errorFrame(500, { type: "server_error", code: null, message: `Internal error in Understudy: ${(failure as Error).message}`, param: null }, undefined));
+    }
     if (typeof frame === "string") return ws.send(frame);
     const laneKey = frame.lane ?? DEFAULT_LANE;
     if (!lanes.has(laneKey) && lanes.size > MAX_NAMED_LANES) {

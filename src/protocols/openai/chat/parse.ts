@@ -4,6 +4,7 @@ import type { ResponseFormat } from "../../../core/format-check.js";
 import type { ApiError } from "../../types.js";
 import { contentText, isRecord, shownValue } from "../content.js";
 import { invalidRequest } from "../errors.js";
+import { requireModel } from "../model-field.js";
 import { validateChatParameters } from "../validate.js";
 
 const ROLES = new Set<string>(["system", "developer", "user", "assistant", "tool", "function"]);
@@ -75,13 +76,13 @@ export const outputLimit = (value: unknown): number | undefined =>
 
 export function parseChatRequest(body: unknown): Conversation | ApiError {
   if (!isRecord(body)) return invalidRequest("The request body must be a JSON object.", null, "invalid_type");
-  if (body.model === undefined) return invalidRequest("Missing required parameter: 'model'.", "model", "missing_required_parameter");
-  if (typeof body.model !== "string") return invalidRequest("Invalid type for 'model': expected a string.", "model", "invalid_type");
+  const model = requireModel(body);
+  if (typeof model !== "string") return model;
   const messages = parseMessages(body);
   if (!Array.isArray(messages)) return messages;
   const invalid = validateChatParameters(body, messages.map((m) => m.content).join("\n"));
   if (invalid) return invalid;
-  return { api: "chat.completions", model: body.model, messages, tools: parseTools(body), stream: body.stream === true, params: parseChatParams(body), body };
+  return { api: "chat.completions", model: model, messages, tools: parseTools(body), stream: body.stream === true, params: parseChatParams(body), body };
 }
 
 /** `messages`, or (as inference servers such as Mini-SGLang accept) a raw `prompt` as one user message. */

@@ -5,6 +5,7 @@ import type { ApiError } from "../../types.js";
 import { outputLimit, stopSequences } from "../chat/parse.js";
 import { isRecord } from "../content.js";
 import { invalidRequest } from "../errors.js";
+import { requireModel } from "../model-field.js";
 import { validateCompletionsParameters } from "../validate.js";
 
 export interface CompletionsConversation extends Conversation {
@@ -57,17 +58,17 @@ function promptConversation(base: CompletionsConversation, prompt: RawPrompt): C
 
 export function parseCompletionsRequest(body: unknown): CompletionsConversation | ApiError {
   if (!isRecord(body)) return invalidRequest("The request body must be a JSON object.", null, "invalid_type");
-  if (body.model === undefined) return invalidRequest("Missing required parameter: 'model'.", "model", "missing_required_parameter");
-  if (typeof body.model !== "string") return invalidRequest("Invalid type for 'model': expected a string.", "model", "invalid_type");
+  const model = requireModel(body);
+  if (typeof model !== "string") return model;
   if (body.prompt === undefined || body.prompt === null) return invalidRequest("Missing required parameter: 'prompt'.", "prompt", "missing_required_parameter");
   const invalid = validateCompletionsParameters(body);
   if (invalid) return invalid;
   const suffix = typeof body.suffix === "string" && body.suffix.length > 0 ? body.suffix : undefined;
-  const prompts = parsePrompts(body.prompt, encodingForModel(body.model), suffix);
+  const prompts = parsePrompts(body.prompt, encodingForModel(model), suffix);
   if (!Array.isArray(prompts)) return prompts;
   const base: CompletionsConversation = {
     api: "completions",
-    model: body.model,
+    model: model,
     messages: [],
     tools: [],
     stream: body.stream === true,

@@ -3,6 +3,7 @@ import { decodeTokens, encodingForModel, type EncodingName } from "../../../core
 import type { ApiError } from "../../types.js";
 import { isRecord, shownValue } from "../content.js";
 import { invalidRequest } from "../errors.js";
+import { requireModel } from "../model-field.js";
 
 /** One input: its text, and for a token-array input the number of tokens sent (usage counts those). */
 export interface EmbeddingInput {
@@ -127,8 +128,8 @@ function parseDimensions(body: Record<string, unknown>, model: string): { reques
 
 export function parseEmbeddingsRequest(body: unknown): EmbeddingsRequest | ApiError {
   if (!isRecord(body)) return invalidRequest("The request body must be a JSON object.", null, "invalid_type");
-  if (body.model === undefined) return invalidRequest("Missing required parameter: 'model'.", "model", "missing_required_parameter");
-  if (typeof body.model !== "string") return invalidRequest("Invalid type for 'model': expected a string.", "model", "invalid_type");
+  const model = requireModel(body);
+  if (typeof model !== "string") return model;
   if (body.input === undefined) return invalidRequest("Missing required parameter: 'input'.", "input", "missing_required_parameter");
   const format = body.encoding_format ?? "float";
   if (format !== "float" && format !== "base64") {
@@ -137,10 +138,10 @@ export function parseEmbeddingsRequest(body: unknown): EmbeddingsRequest | ApiEr
   if (body.user !== undefined && body.user !== null && typeof body.user !== "string") {
     return invalidRequest("Invalid type for 'user': expected a string.", "user", "invalid_type");
   }
-  const dimensions = parseDimensions(body, body.model);
+  const dimensions = parseDimensions(body, model);
   if ("status" in dimensions) return dimensions;
-  const encoding = encodingForModel(body.model);
+  const encoding = encodingForModel(model);
   const inputs = parseInput(body.input, encoding);
   if ("status" in inputs) return inputs;
-  return { model: body.model, encoding, inputs, encodingFormat: format, requestedDimensions: dimensions.requested, dimensions: dimensions.dimensions };
+  return { model: model, encoding, inputs, encodingFormat: format, requestedDimensions: dimensions.requested, dimensions: dimensions.dimensions };
 }

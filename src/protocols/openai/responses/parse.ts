@@ -6,6 +6,7 @@ import type { IdSource } from "../../../core/ids.js";
 import type { ApiError } from "../../types.js";
 import { isRecord } from "../content.js";
 import { invalidRequest } from "../errors.js";
+import { requireModel } from "../model-field.js";
 import { validateResponsesParameters } from "../validate.js";
 import { outputLimit } from "../chat/parse.js";
 import { findUnansweredOutput, parseInput } from "./input.js";
@@ -47,8 +48,8 @@ function textFormat(text: unknown): ResponseFormat | null {
 
 export function parseResponsesRequest(body: unknown, lookup: ResponseLookup, ids: IdSource): ResponsesConversation | ApiError {
   if (!isRecord(body)) return invalidRequest("The request body must be a JSON object.", null, "invalid_type");
-  if (body.model === undefined) return invalidRequest("Missing required parameter: 'model'.", "model", "missing_required_parameter");
-  if (typeof body.model !== "string") return invalidRequest("Invalid type for 'model': expected a string.", "model", "invalid_type");
+  const model = requireModel(body);
+  if (typeof model !== "string") return model;
   if (body.input === undefined && body.previous_response_id === undefined) {
     return invalidRequest("Missing required parameter: 'input'.", "input", "missing_required_parameter");
   }
@@ -73,7 +74,7 @@ export function parseResponsesRequest(body: unknown, lookup: ResponseLookup, ids
   const messages: Message[] = instructions === null ? history : [{ role: "system", content: instructions }, ...history];
   return {
     api: "responses",
-    model: body.model,
+    model: model,
     messages,
     tools: parseTools(body.tools),
     stream: body.stream === true,

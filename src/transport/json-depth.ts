@@ -1,0 +1,25 @@
+// A limit on how deeply a request body nests. JSON.parse accepts any depth, but serialising such a
+// value again (echoing a schema, counting a tool's parameters) overflows the stack at a few thousand.
+import { invalidRequest } from "../protocols/openai/errors.js";
+import type { ApiError } from "../protocols/types.js";
+
+export const MAX_JSON_DEPTH = 512;
+
+/** Walks the value iteratively (a recursive walk would overflow on exactly the inputs it guards against). */
+function depthExceeds(value: unknown, limit: number): boolean {
+  const stack: [unknown, number][] = [[value, 1]];
+  while (stack.length > 0) {
+    const [current, depth] = stack.pop()!;
+    if (typeof current !== "object" || current === null) continue;
+    if (depth > limit) return true;
+    for (const child of Array.isArray(current) ? current : Object.values(current)) {
+      if (typeof child === "object" && child !== null) stack.push([child, depth + 1]);
+    }
+  }
+  return false;
+}
+
+export function tooDeep(value: unknown): ApiError | null {
+  if (!depthExceeds(value, MAX_JSON_DEPTH)) return null;
+  return invalidRequest(`The request body nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep.`, null, "invalid_json");
+}
