@@ -98,16 +98,16 @@ export function runPipeline(state: PipelineState, surface: Surface, body: unknow
     }
     hits.push(result.hit);
   }
-  const label = [...new Set(hits.map((hit) => hit.label))].join(", ");
+  const label = hits.length === 1 ? hits[0].label : [...new Set(hits.map((hit) => hit.label))].join(", ");
   const queued = state.queuedErrors.shift();
   if (queued) return { kind: "error", error: replyErrorToApiError(queued), conversation, fixture: `${label} (queued error)` };
   const failed = hits.find((hit) => hit.reply.error);
   if (failed?.reply.error) return { kind: "error", error: replyErrorToApiError(failed.reply.error), conversation, fixture: failed.label };
-  const plan = joinPlans(
-    hits.map(({ reply, options }, i) =>
-      planReply(parts[i], reply, { ids: state.ids, chunkSize: options.chunkSize ?? state.chunkSize, latencyMs: options.latency ?? state.latencyMs }, state.tokens),
-    ),
-  );
+  const planPart = (i: number): Plan => {
+    const { reply, options } = hits[i];
+    return planReply(parts[i], reply, { ids: state.ids, chunkSize: options.chunkSize ?? state.chunkSize, latencyMs: options.latency ?? state.latencyMs }, state.tokens);
+  };
+  const plan = hits.length === 1 ? planPart(0) : joinPlans(hits.map((_, i) => planPart(i)));
   let headers: Record<string, string> = {};
   if (state.limiter.enabled) {
     const decision = state.limiter.take(client, plan.usage.totalTokens);

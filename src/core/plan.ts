@@ -7,7 +7,7 @@ import { tokenLogprobs, type TokenLogprob } from "./logprobs.js";
 import type { FinishReason, Reply, ReplyChoice } from "./reply.js";
 import { applyBudget, cutAtStop, extendToLimit, type Segment } from "./shape.js";
 import { argumentsText, TokenCache } from "./token-cache.js";
-import { encodingForModel, splitCharacters, splitTokens, tokenPieces, type EncodingName } from "./tokenizer.js";
+import { splitCharacters, splitTokens, tokenPieces, type EncodingName } from "./tokenizer.js";
 import { countPromptTokens, type TokenCounter, type Usage } from "./usage.js";
 
 export { TokenCache, argumentsText } from "./token-cache.js";
@@ -169,18 +169,18 @@ function countPrompt(conversation: Conversation, count: TokenCounter): number {
 }
 
 export function planReply(conversation: Conversation, reply: Reply, options: PlanOptions, tokens: TokenCache): Plan {
-  const encoding = encodingForModel(conversation.model);
+  const encoding = tokens.encodingFor(conversation.model);
   const chunkSize = options.chunkSize && options.chunkSize > 0 ? options.chunkSize : 0;
   const context: ChoiceContext = { conversation, reply, encoding, chunkSize, options, tokens };
   const { n } = conversation.params;
   // Alternatives are derived objects; keep the reply itself (a long-lived object) as choice 0's key.
-  const choices = Array.from({ length: Math.max(1, n) }, (_, i) => planChoice(choiceAt(reply, i, tokens), i, context));
+  const choices: PlannedChoice[] = [];
+  for (let i = 0; i < Math.max(1, n); i++) choices.push(planChoice(choiceAt(reply, i, tokens), i, context));
 
   const override = reply.usage ?? {};
   const promptTokens = override.promptTokens ?? countPrompt(conversation, tokens.counter(encoding));
   const completion = override.completionTokens ?? choices.reduce((sum, choice) => sum + choice.completionTokens, 0);
   const reasoningTokens = override.reasoningTokens ?? choices.reduce((sum, choice) => sum + choice.reasoningTokens, 0);
-  const generatedIds = [reply, ...(reply.choices ?? [])].some((choice) => choice.toolCalls?.some((call) => call.id === undefined));
   const params = conversation.params;
   return {
     model: conversation.model,
@@ -188,9 +188,9 @@ export function planReply(conversation: Conversation, reply: Reply, options: Pla
     choices,
     usage: { promptTokens, completionTokens: completion, reasoningTokens, totalTokens: promptTokens + completion },
     latencyMs: options.latencyMs ?? 0,
-    reuse: generatedIds
+    reuse: tokens.makesIds(reply)
       ? null
-      : { reply, key: [conversation.model, promptTokens, params.maxOutputTokens, chunkSize, n, params.stop.join("\u0001"), params.ignoreEos, params.topLogprobs].join("\u0000") },
+      : { reply, key: `${conversation.model}\u0000${promptTokens}\u0000${params.maxOutputTokens}\u0000${chunkSize}\u0000${n}\u0000${params.stop.join("\u0001")}\u0000${params.ignoreEos}\u0000${params.topLogprobs}` },
   };
 }
 

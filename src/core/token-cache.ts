@@ -1,7 +1,7 @@
 // A server's tokenization work, done once: fixture replies (long-lived objects, tokenized once per
 // encoding and kept with the reply) and the token counts of prompt texts.
 import type { Reply, ReplyChoice } from "./reply.js";
-import { countTokens, splitTokens, type EncodingName, type TokenizedText } from "./tokenizer.js";
+import { countTokens, encodingForModel, splitTokens, type EncodingName, type TokenizedText } from "./tokenizer.js";
 import type { TokenCounter } from "./usage.js";
 
 export interface TokenizedChoice {
@@ -23,6 +23,28 @@ export class TokenCache {
   private readonly choices = new WeakMap<ReplyChoice, Partial<Record<EncodingName, TokenizedChoice>>>();
   private readonly texts = new WeakMap<Reply, Map<string, TokenizedText>>();
   private readonly variants = new WeakMap<Reply, ReplyChoice[]>();
+  private readonly encodings = new Map<string, EncodingName>();
+  private readonly generatedIds = new WeakMap<Reply, boolean>();
+
+  /** The model's encoding, worked out once per model name. */
+  encodingFor(model: string): EncodingName {
+    let encoding = this.encodings.get(model);
+    if (encoding === undefined) {
+      encoding = encodingForModel(model);
+      if (this.encodings.size < 10_000) this.encodings.set(model, encoding);
+    }
+    return encoding;
+  }
+
+  /** Whether any of the reply's tool calls (in any choice) gets an id made up per request. */
+  makesIds(reply: Reply): boolean {
+    let makes = this.generatedIds.get(reply);
+    if (makes === undefined) {
+      makes = [reply, ...(reply.choices ?? [])].some((choice) => choice.toolCalls?.some((call) => call.id === undefined) ?? false);
+      this.generatedIds.set(reply, makes);
+    }
+    return makes;
+  }
   private readonly counters = {} as Record<EncodingName, TokenCounter>;
 
   counter(encoding: EncodingName): TokenCounter {

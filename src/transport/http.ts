@@ -148,7 +148,7 @@ export function createRequestHandler(state: HttpState, surfaces: SurfaceRoutes, 
         sendError(res, error, entry, headers);
         return done();
       }
-      const nested = tooDeep(parsed.value);
+      const nested = tooDeep(parsed.value, raw?.length ?? 0);
       if (nested) {
         sendError(res, nested, entry, headers);
         return done();

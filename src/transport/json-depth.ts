@@ -19,7 +19,8 @@ function depthExceeds(value: unknown, limit: number): boolean {
   return false;
 }
 
-export function tooDeep(value: unknown): ApiError | null {
-  if (!depthExceeds(value, MAX_JSON_DEPTH)) return null;
+/** `byteLength` is the body's size: a body under 2 bytes per level cannot nest too deep, and is not walked. */
+export function tooDeep(value: unknown, byteLength: number): ApiError | null {
+  if (byteLength < 2 * MAX_JSON_DEPTH || !depthExceeds(value, MAX_JSON_DEPTH)) return null;
   return invalidRequest(`The request body nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep.`, null, "invalid_json");
 }

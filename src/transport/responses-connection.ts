@@ -68,7 +68,7 @@ function readFrame(data: string): { body: Record<string, unknown>; lane: string 
   if (typeof frame !== "object" || frame === null || Array.isArray(frame)) {
     return errorFrame(400, { code: "invalid_type", message: "Each message must be a JSON object with a 'type'.", param: "type" }, undefined);
   }
-  const nested = tooDeep(frame);
+  const nested = tooDeep(frame, data.length);
   if (nested) return errorFrame(400, { code: "invalid_json", message: errorOf(nested).message, param: null }, undefined);
   const { type, stream_id: streamId, ...body } = frame as Record<string, unknown>;
   // Only a string names a lane; anything else is refused below, and never echoed back.
