@@ -6,6 +6,7 @@ import { fileURLToPath } from "node:url";
 import { setUpPinning, startChild } from "./lib/children.mjs";
 import { closeAgent, send } from "./lib/http.mjs";
 import { drive } from "./lib/load.mjs";
+import { hasWrk } from "./lib/wrk.mjs";
 import { FIXTURES, SCENARIOS } from "./scenarios.mjs";
 
 const [id = "chat", seconds = "8"] = process.argv.slice(2);
@@ -16,9 +17,9 @@ const server = await startChild(script, [JSON.stringify({ fixtures: FIXTURES })]
 const probe = await send(server.url, scenario.path, JSON.stringify(scenario.body));
 closeAgent();
 if (probe.status !== 200) throw new Error(`Understudy answered ${probe.status} for ${scenario.path}`);
-const run = await drive(server.url, scenario, { connections: 50, duration: Number(seconds) });
+const run = await drive(server.url, scenario, { connections: 50, duration: Number(seconds), client: process.env.BENCH_CLIENT ?? (hasWrk() ? "wrk" : "autocannon") });
 await server.stop();
-console.log(`${scenario.title}: ${Math.round(run.reqPerSec)} req/s under the profiler (errors ${run.errors}, non-2xx ${run.non2xx})\n`);
+console.log(`${scenario.title}: ${Math.round(run.reqPerSec)} req/s under the profiler (errors ${run.errors}, non-2xx ${run.non2xx})${run.failure ? `: ${run.failure}` : ""}\n`);
 
 const profile = JSON.parse(readFileSync(join(dir, readdirSync(dir)[0]), "utf8"));
 rmSync(dir, { recursive: true, force: true });

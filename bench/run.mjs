@@ -17,6 +17,7 @@ const opts = (() => {
 })();
 if (opts.help) { console.log(USAGE); process.exit(0); }
 ensureBuild();
+if (opts.clientNote) process.stderr.write(`note: ${opts.clientNote}\n`);
 
 const pinning = setUpPinning(opts.pin);
 const machine = { node: process.version, cpu: cpus()[0]?.model ?? "unknown", cores: cpus().length, pinning };
@@ -33,7 +34,7 @@ async function start(script, args, label) {
 
 const rows = [];
 try {
-  const understudy = await start("bench/servers/understudy.mjs", [JSON.stringify({ fixtures: FIXTURES })], "understudy");
+  const understudy = await start("bench/servers/understudy.mjs", [JSON.stringify({ fixtures: FIXTURES, options: opts.understudyOptions })], "understudy");
   const startBare = (file, id) => start("bench/servers/bare.mjs", [file], `bare ${id}`);
   for (const scenario of SCENARIOS) rows.push(await runScenario(scenario, { understudy, startBare, scratch, opts }));
 } finally {
@@ -43,9 +44,13 @@ for (const row of rows) judge(row, rows);
 
 const where = pinning ? `servers pinned to core ${pinning.serverCore}, load generator to ${pinning.clientCores}` : "not pinned";
 console.log(`\nNode ${machine.node} | ${machine.cpu} | ${machine.cores} cores | ${where}`);
-console.log(`${opts.connections} connections, ${opts.duration} s per run after ${opts.warmup} s warm-up, best of ${opts.rounds} round(s)\n`);
+const extra = Object.keys(opts.understudyOptions).length ? `, Understudy options ${JSON.stringify(opts.understudyOptions)}` : "";
+console.log(`load generator ${opts.client}, ${opts.connections} connections, ${opts.duration} s per run after ${opts.warmup} s warm-up${extra}`);
+console.log(`${opts.rounds} round(s), bare and Understudy alternating: req/s are medians of the rounds, ratio is the median of the per-round ratios\n`);
 console.log(renderTable(rows));
-console.log(`\n${renderNotes(rows)}`);
+const notes = renderNotes(rows);
+if (notes) console.log(`\n${notes}`);
+if (opts.clientNote) console.log(`\nnote: ${opts.clientNote}`);
 writeJson(new URL("bench/results/latest.json", root), { date: new Date().toISOString(), machine, options: opts, scenarios: rows });
 console.log("\nresults written to bench/results/latest.json");
 process.exitCode = rows.some((r) => /^(FAIL|ERROR)/.test(r.result)) ? 1 : 0;

@@ -11,22 +11,25 @@ function system() {
   const f = line.trim().split(/\s+/).slice(1, 9).map(Number);
   const total = f.reduce((a, b) => a + b, 0);
   // user + nice + system: process time only, so our own loopback traffic's softirq time is not "others".
-  return { total, idle: f[3] + f[4], processes: f[0] + f[1] + f[2] };
+  return { total, idle: f[3] + f[4], processes: f[0] + f[1] + f[2], steal: f[7] };
 }
 
-/** utime + stime of a process, all threads, in clock ticks. */
-function processTicks(pid) {
+/** utime + stime of a process, all threads, in clock ticks; with children, plus those of its exited children. */
+function processTicks(pid, children = false) {
   const stat = read(`/proc/${pid}/stat`);
   if (!stat) return null;
   const f = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
-  return Number(f[11]) + Number(f[12]);
+  return Number(f[11]) + Number(f[12]) + (children ? Number(f[13]) + Number(f[14]) : 0);
 }
 
 export function snapshot(serverPid) {
-  return { at: performance.now(), system: system(), server: processTicks(serverPid), self: processTicks("self") };
+  return { at: performance.now(), system: system(), server: processTicks(serverPid), self: processTicks("self", true) };
 }
 
-/** Cores used (1.0 = one core busy all along) by the server, the load generator and everything else. */
+/**
+ * Cores used (1.0 = one core busy all along) by the server, the load generator and everything else.
+ * The load generator is this process plus its exited children: a wrk run ends (and is reaped) before `after`.
+ */
 export function usage(before, after) {
   if (!before.system || !after.system || before.server === null || after.server === null) return null;
   const perCore = (after.system.total - before.system.total) / CORES;
@@ -36,7 +39,9 @@ export function usage(before, after) {
   const self = after.self - before.self;
   const round = (n) => Math.round((n / perCore) * 100) / 100;
   const serverSeconds = (server / perCore) * ((after.at - before.at) / 1000);
-  return { server: round(server), loadGenerator: round(self), others: round(Math.max(0, busy - server - self)), serverSeconds };
+  // steal: time the hypervisor gave our virtual cores to others; it slows a run without showing as "others".
+  const steal = round(after.system.steal - before.system.steal);
+  return { server: round(server), loadGenerator: round(self), others: round(Math.max(0, busy - server - self)), steal, serverSeconds };
 }
 
 /** Waits (up to maxMs) until the machine has been nearly idle for 1 s, so other work does not skew a run. */

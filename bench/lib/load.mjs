@@ -1,15 +1,12 @@
-// Drives one server with autocannon and reduces the result to the figures the report needs.
+// Drives one server with the chosen load generator (wrk or autocannon) and reduces the result to the report's figures.
 import autocannon from "autocannon";
+import { driveWrk } from "./wrk.mjs";
 
-export async function drive(url, scenario, { connections, duration }) {
-  const result = await autocannon({
-    url: new URL(scenario.path, url).href,
-    method: "POST",
-    headers: { "content-type": "application/json" },
-    body: JSON.stringify(scenario.body),
-    connections,
-    duration,
-  });
+export async function drive(url, scenario, { connections, duration, client = "autocannon" }) {
+  const request = { body: JSON.stringify(scenario.body), headers: { "content-type": "application/json" } };
+  const target = new URL(scenario.path, url).href;
+  if (client === "wrk") return driveWrk(target, request, { connections, duration });
+  const result = await autocannon({ url: target, method: "POST", ...request, connections, duration });
   return {
     reqPerSec: result.requests.average,
     requests: result.requests.total,
@@ -25,9 +22,9 @@ export async function drive(url, scenario, { connections, duration }) {
 
 /** A sentence naming whatever went wrong in a run, or null for a clean one. */
 export function runProblems(run) {
-  const problems = [];
-  if (run.errors) problems.push(`${run.errors} errors (${run.timeouts} timeouts)`);
-  if (run.non2xx) problems.push(`${run.non2xx} non-2xx (${JSON.stringify(run.statusCodes)})`);
+  const problems = run.failure ? [run.failure] : [];
+  if (run.errors && !run.failure) problems.push(`${run.errors} ${run.socketErrors ? `socket errors ${JSON.stringify(run.socketErrors)}` : `errors (${run.timeouts} timeouts)`}`);
+  if (run.non2xx) problems.push(`${run.non2xx} non-2xx${run.statusCodes ? ` (${JSON.stringify(run.statusCodes)})` : ""}`);
   if (!run.requests) problems.push("no requests completed");
   return problems.length ? problems.join(", ") : null;
 }

@@ -3,9 +3,10 @@ import { mkdirSync, writeFileSync } from "node:fs";
 
 const fmt = (n) => (n === undefined ? "-" : Math.round(n).toLocaleString("en-US"));
 
+/** Rates are the medians over the rounds; the ratio is the median of the per-round ratios (not of the medians). */
 export function renderTable(rows) {
-  const header = ["scenario", "bare req/s", "Understudy req/s", "ratio", "target", "result"];
-  const body = rows.map((r) => [r.title, fmt(r.bare?.reqPerSec), fmt(r.understudy?.reqPerSec), r.ratio === undefined ? "-" : r.ratio.toFixed(2), r.targetText, r.result]);
+  const header = ["scenario", "bare req/s (median)", "Understudy req/s (median)", "ratio (median of rounds)", "target", "result"];
+  const body = rows.map((r) => [r.title, fmt(r.median?.bare), fmt(r.median?.understudy), r.ratio === undefined ? "-" : r.ratio.toFixed(2), r.targetText, r.result]);
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i].length)));
   const line = (cells) => cells.map((c, i) => (i === 0 || i >= 4 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ").trimEnd();
   return [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...body.map(line)].join("\n");
@@ -15,7 +16,7 @@ const cores = (run) => {
   const { cpu } = run;
   if (!cpu) return "n/a";
   const perRequest = Math.round((cpu.serverSeconds * 1e6) / run.requests);
-  return `server ${cpu.server.toFixed(2)} (${perRequest} us/request), load generator ${cpu.loadGenerator.toFixed(2)}, others ${cpu.others.toFixed(2)}`;
+  return `server ${cpu.server.toFixed(2)} (${perRequest} us/request), load generator ${cpu.loadGenerator.toFixed(2)}, others ${cpu.others.toFixed(2)}${cpu.steal >= 0.02 ? `, stolen by the hypervisor ${cpu.steal.toFixed(2)}` : ""}`;
 };
 
 /** One line per row: its note, where the CPU went (in cores), and warnings about the figures. */
@@ -23,8 +24,9 @@ export function renderNotes(rows) {
   const lines = [];
   for (const r of rows) {
     if (r.note) lines.push(`${r.title}: ${r.note}`);
+    if (r.rounds?.length > 1) lines.push(`${r.title}: rounds (bare / Understudy req/s = ratio): ${r.rounds.map((x) => `${fmt(x.bare)} / ${fmt(x.understudy)} = ${x.ratio.toFixed(2)}`).join("; ")}`);
     if (!r.bare?.cpu || !r.understudy?.cpu) continue;
-    lines.push(`${r.title}: p99 latency bare ${r.bare.latencyMs.p99} ms, Understudy ${r.understudy.latencyMs.p99} ms; cores used:`);
+    lines.push(`${r.title}: in the runs nearest the medians, p99 latency bare ${r.bare.latencyMs.p99} ms, Understudy ${r.understudy.latencyMs.p99} ms; cores used:`);
     lines.push(`  bare run:       ${cores(r.bare)}`);
     lines.push(`  Understudy run: ${cores(r.understudy)}`);
     if (r.bare.cpu.loadGenerator >= 0.9) lines.push(`  warning: the load generator was near one full core during the bare run, so the bare rate is a lower bound and the ratio flatters Understudy`);

@@ -1,4 +1,4 @@
-// One scenario: verify both servers' answers, measure bare and Understudy alike, and judge the target.
+// One scenario: verify both servers' answers, measure bare and Understudy alike, and judge the target on medians.
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { snapshot, usage, waitForQuiet } from "./cpu.mjs";
@@ -40,16 +40,27 @@ export async function runScenario(scenario, env) {
   }
   const problems = Object.entries(row.runs).flatMap(([who, runs]) => runs.map(runProblems).filter(Boolean).map((p) => `${who}: ${p}`));
   if (problems.length) return { ...row, result: "ERROR", note: problems.join("; ") };
-  const best = (runs) => runs.reduce((a, b) => (b.reqPerSec > a.reqPerSec ? b : a));
-  return { ...row, bare: best(row.runs.bare), understudy: best(row.runs.understudy), result: "measured" };
+  row.rounds = row.runs.bare.map((b, i) => ({ bare: b.reqPerSec, understudy: row.runs.understudy[i].reqPerSec, ratio: row.runs.understudy[i].reqPerSec / b.reqPerSec }));
+  row.median = { bare: median(row.rounds.map((r) => r.bare)), understudy: median(row.rounds.map((r) => r.understudy)), ratio: median(row.rounds.map((r) => r.ratio)) };
+  return { ...row, bare: typical(row.runs.bare), understudy: typical(row.runs.understudy), result: "measured" };
 }
+
+export const median = (xs) => {
+  const s = [...xs].sort((a, b) => a - b), m = s.length >> 1;
+  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
+};
+/** The run whose rate is nearest the median: its latency and CPU figures stand for the series in the notes. */
+const typical = (runs) => {
+  const m = median(runs.map((r) => r.reqPerSec));
+  return runs.reduce((a, b) => (Math.abs(b.reqPerSec - m) < Math.abs(a.reqPerSec - m) ? b : a));
+};
 
 export const NOISY = 0.2; // cores used by other processes that make a run suspect
 const ATTEMPTS = 3;
 
 /** One measured run; repeated (up to ATTEMPTS) while other processes skew it, keeping the cleanest. */
 async function measure(server, scenario, who, round, opts) {
-  if (round === 0 && opts.warmup > 0) await drive(server.url, scenario, { connections: opts.connections, duration: opts.warmup });
+  if (round === 0 && opts.warmup > 0) await drive(server.url, scenario, { ...opts, duration: opts.warmup });
   let cleanest;
   for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
     if (!(await waitForQuiet(15_000))) log(`${scenario.id}: the machine stays busy with other work; measuring anyway`);
@@ -64,17 +75,20 @@ async function measure(server, scenario, who, round, opts) {
   return cleanest;
 }
 
-/** Fills in ratio, target and PASS/FAIL for a row, given all rows (a target may name another's bare rate). */
+/**
+ * Fills in ratio, target and PASS/FAIL for a row, given all rows (a target may name another's bare rate).
+ * Against its own bare server a row is judged by the median per-round ratio; against another row's, by the medians' ratio.
+ */
 export function judge(row, all) {
   const { ratio: wanted, base = row.id } = row.target;
   const baseRow = all.find((r) => r.id === base);
   row.targetText = base === row.id ? `>= ${wanted.toFixed(2)} x bare` : `>= ${wanted.toFixed(2)} x bare ${baseRow?.title ?? base}`;
   if (row.result !== "measured") return;
-  row.ratio = row.understudy.reqPerSec / row.bare.reqPerSec;
-  if (!baseRow?.bare) return Object.assign(row, { result: "ERROR", note: `no bare ${base} rate to compare with` });
-  row.targetRatio = row.understudy.reqPerSec / baseRow.bare.reqPerSec;
-  if (base !== row.id) row.targetText += ` = ${Math.round(baseRow.bare.reqPerSec)}/s; got ${row.targetRatio.toFixed(2)}`;
+  row.ratio = row.median.ratio;
+  if (!baseRow?.median) return Object.assign(row, { result: "ERROR", note: `no bare ${base} rate to compare with` });
+  row.targetRatio = base === row.id ? row.ratio : row.median.understudy / baseRow.median.bare;
+  if (base !== row.id) row.targetText += ` = ${Math.round(baseRow.median.bare)}/s; got ${row.targetRatio.toFixed(2)}`;
   row.result = row.targetRatio >= wanted ? "PASS" : "FAIL";
-  const runs = [row.bare, row.understudy, baseRow.bare];
+  const runs = [...row.runs.bare, ...row.runs.understudy, ...baseRow.runs.bare];
   if (runs.some((run) => (run.cpu?.others ?? 0) >= NOISY)) row.result += " (noisy)";
 }
