@@ -2,12 +2,16 @@
 import type { ServerResponse } from "node:http";
 import type { StreamEvent } from "../protocols/types.js";
 
-/** Sends JSON text in one write. `headers` is the exchange's own object, completed here. */
+/**
+ * Sends JSON text in one write. `headers` is the exchange's own object, completed here. The text is
+ * encoded once into a Buffer, which gives the length and spares the socket write encoding it again.
+ */
 export function writeJsonText(res: ServerResponse, status: number, text: string, headers: Record<string, string | number>): void {
+  const body = Buffer.from(text);
   headers["content-type"] = "application/json";
-  headers["content-length"] = Buffer.byteLength(text);
+  headers["content-length"] = body.length;
   res.writeHead(status, headers);
-  res.end(text);
+  res.end(body);
 }
 
 export function writeJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string | number>): void {
