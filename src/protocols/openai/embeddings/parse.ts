@@ -1,5 +1,5 @@
 // Parses a POST /v1/embeddings body into the texts to embed and the output options, or an OpenAI-shaped 400.
-import { decodeTokens, encodingForModel, type EncodingName } from "../../../core/tokenizer.js";
+import { decodeTokenList, encodingForModel, type EncodingName } from "../../../core/tokenizer.js";
 import type { ApiError } from "../../types.js";
 import { isRecord, shownValue } from "../content.js";
 import { invalidRequest } from "../errors.js";
@@ -52,19 +52,9 @@ const isTokenList = (value: unknown): value is number[] =>
   Array.isArray(value) && value.length > 0 && value.every((token) => Number.isInteger(token) && (token as number) >= 0);
 
 function tokenInput(tokens: number[], encoding: EncodingName, param: string): EmbeddingInput | ApiError {
-  try {
-    return { text: decodeTokens(tokens, encoding), tokenCount: tokens.length, param };
-  } catch {
-    const bad = tokens.find((token) => {
-      try {
-        decodeTokens([token], encoding);
-        return false;
-      } catch {
-        return true;
-      }
-    });
-    return invalidRequest(`Invalid '${param}': token ${String(bad)} is not in the ${encoding} vocabulary.`, param, "invalid_value");
-  }
+  const decoded = decodeTokenList(tokens, encoding);
+  if ("text" in decoded) return { text: decoded.text, tokenCount: tokens.length, param };
+  return invalidRequest(`Invalid '${param}': token ${decoded.unknownToken} is not in the ${encoding} vocabulary.`, param, "invalid_value");
 }
 
 /**
