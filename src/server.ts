@@ -12,6 +12,8 @@ import { createCompletionsSurface } from "./protocols/openai/completions/index.j
 import { createEmbeddingsRoute } from "./protocols/openai/embeddings/index.js";
 import { createResponsesSurface, responsesResourceRoutes, ResponseStore } from "./protocols/openai/responses/index.js";
 import type { ReplyError } from "./core/reply.js";
+import type { TimingOptions } from "./core/timing.js";
+import type { FallbackOption } from "./fixtures/fallback.js";
 import { ModelRegistry, type ModelConfig } from "./protocols/openai/models.js";
 import { createRequestHandler, type HttpState } from "./transport/http.js";
 import { RateLimiter, type RateLimitConfig } from "./transport/rate-limit.js";
@@ -24,8 +26,24 @@ export interface ServerOptions {
   host?: string;
   /** Characters per streamed chunk for every fixture that sets none (default: one token per chunk). */
   chunkSize?: number;
-  /** Milliseconds between streamed chunks for every fixture that sets none (default 0). */
+  /** Milliseconds between streamed chunks for every fixture that sets none (default 0); the same as `timing.itl`. */
   latency?: number;
+  /**
+   * How fast answers come: time to first token, tokens per second (or inter-token latency), jitter
+   * and prefill per prompt token. A fixture's `timing` and a request's `x-understudy-*` headers win
+   * over it. Unset, everything goes out at once (zero-latency mode).
+   */
+  timing?: TimingOptions;
+  /**
+   * How many answers are generated at once; requests beyond it wait their turn (in arrival order),
+   * and the wait is reported in `x-understudy-queue-ms` and the journal. Unset: no limit.
+   */
+  maxConcurrency?: number;
+  /**
+   * What answers a request no fixture matches, instead of a 400 `no_match`: `lorem:<tokens>` (filler
+   * of exactly that many tokens in the model's encoding) or `echo` (the last user message).
+   */
+  fallback?: FallbackOption | string;
   /** Seed for ids, so whole responses are reproducible. */
   seed?: number;
   /** The clock for `created` timestamps, in milliseconds since the epoch (default Date.now). */

@@ -1,5 +1,7 @@
 // Command-line arguments: parsed, checked, and turned into server options or a usage error.
 import { parseArgs } from "node:util";
+import type { TimingOptions } from "../core/timing.js";
+import { parseFallback, type FallbackOption } from "../fixtures/fallback.js";
 
 export interface CliOptions {
   fixturePaths: string[];
@@ -9,6 +11,11 @@ export interface CliOptions {
   host: string;
   chunkSize?: number;
   latency?: number;
+  timing: TimingOptions;
+  maxConcurrency?: number;
+  fallback?: FallbackOption;
+  /** Processes serving one port (node:cluster); 1 runs in this process. */
+  workers: number;
   seed?: number;
   quiet: boolean;
   help: boolean;
@@ -26,7 +33,15 @@ Options:
       --api-key <key>     require "Authorization: Bearer <key>"; repeatable (also UNDERSTUDY_API_KEYS)
       --host <host>       interface to bind (default 127.0.0.1)
       --chunk-size <n>    characters per streamed chunk (default: one token per chunk)
-      --latency <ms>      delay between streamed chunks (default 0)
+      --latency <ms>      delay between streamed chunks (default 0; the same as --itl)
+      --ttft <ms>         time to the first content token (default 0)
+      --tps <n>           tokens per second after the first (or --itl <ms> between tokens)
+      --itl <ms>          milliseconds between tokens
+      --jitter <ms>       spread every gap by up to ± this much (deterministic with --seed)
+      --prefill <ms>      milliseconds of prefill per prompt token, added to the ttft
+      --max-concurrency <n>  answers generated at once; later requests queue
+      --fallback <how>    answer unmatched requests: lorem:<tokens> or echo
+      --workers <n>       processes serving the port (node:cluster; default 1)
       --seed <n>          seed for ids, for reproducible responses
   -q, --quiet             no per-request log lines
   -h, --help              show this help
@@ -43,6 +58,23 @@ function integer(name: string, value: string | undefined, min: number, max = Num
   return n;
 }
 
+/** A non-negative number (fractions allowed: 0.5 ms of prefill per token, 12.5 tokens per second). */
+function milliseconds(name: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (value.trim() === "" || !Number.isFinite(n) || n < 0) throw new UsageError(`--${name} must be a number >= 0, got "${value}"`);
+  return n;
+}
+
+function fallback(value: string | undefined): FallbackOption | undefined {
+  if (value === undefined) return undefined;
+  try {
+    return parseFallback(value);
+  } catch (err) {
+    throw new UsageError(`--${(err as Error).message}`);
+  }
+}
+
 export function parseCliArgs(argv: string[]): CliOptions {
   let values;
   try {
@@ -57,6 +89,14 @@ export function parseCliArgs(argv: string[]): CliOptions {
         host: { type: "string" },
         "chunk-size": { type: "string" },
         latency: { type: "string" },
+        ttft: { type: "string" },
+        tps: { type: "string" },
+        itl: { type: "string" },
+        jitter: { type: "string" },
+        prefill: { type: "string" },
+        "max-concurrency": { type: "string" },
+        fallback: { type: "string" },
+        workers: { type: "string" },
         seed: { type: "string" },
         quiet: { type: "boolean", short: "q" },
         help: { type: "boolean", short: "h" },
@@ -73,6 +113,16 @@ export function parseCliArgs(argv: string[]): CliOptions {
     host: values.host ?? "127.0.0.1",
     chunkSize: integer("chunk-size", values["chunk-size"], 1),
     latency: integer("latency", values.latency, 0),
+    timing: {
+      ttft: milliseconds("ttft", values.ttft),
+      tps: milliseconds("tps", values.tps),
+      itl: milliseconds("itl", values.itl),
+      jitter: milliseconds("jitter", values.jitter),
+      prefillPerToken: milliseconds("prefill", values.prefill),
+    },
+    maxConcurrency: integer("max-concurrency", values["max-concurrency"], 1),
+    fallback: fallback(values.fallback),
+    workers: integer("workers", values.workers, 1, 256) ?? 1,
     seed: integer("seed", values.seed, 0, 2 ** 32 - 1),
     quiet: values.quiet ?? false,
     help: values.help ?? false,

@@ -33,6 +33,9 @@ async function run(options: CliOptions): Promise<void> {
     apiKeys: options.apiKeys,
     chunkSize: options.chunkSize,
     latency: options.latency,
+    timing: options.timing,
+    maxConcurrency: options.maxConcurrency,
+    fallback: options.fallback,
     seed: options.seed,
     onExchange: options.quiet ? undefined : (entry) => console.log(formatRequestLine(entry)),
   });
