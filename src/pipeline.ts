@@ -5,6 +5,8 @@ import { checkReplyFormat } from "./core/format-check.js";
 import type { Clock, IdSource } from "./core/ids.js";
 import { joinPlans, planReply, type Plan, type TokenCache } from "./core/plan.js";
 import { isGenerationReply, type ReplyError } from "./core/reply.js";
+import { resolveTiming, type TimingOptions } from "./core/timing.js";
+import type { Fallback } from "./fixtures/fallback.js";
 import type { FixtureSet, MatchHit, NearMiss } from "./fixtures/index.js";
 import { openAIError } from "./protocols/openai/errors.js";
 import type { ModelRegistry } from "./protocols/openai/models.js";
@@ -21,7 +23,10 @@ export interface PipelineState {
   clock: Clock;
   tokens: TokenCache;
   chunkSize: number;
-  latencyMs: number;
+  /** The server's timing levels: its `latency` (as the inter-token gap), then its `timing` option. */
+  timing: readonly (TimingOptions | undefined)[];
+  /** What answers a request no fixture matches (`--fallback`); without it such a request gets 400 no_match. */
+  fallback?: Fallback;
 }
 
 export type Outcome =
@@ -79,8 +84,11 @@ function formatWarnings(plan: Plan, conversation: Conversation, label: string): 
   return warnings;
 }
 
-/** `client` names the caller for per-key rate limits (its API key, or "" without one). */
-export function runPipeline(state: PipelineState, surface: Surface, body: unknown, client = ""): Outcome {
+/**
+ * `client` names the caller for per-key rate limits (its API key, or "" without one); `requestTiming`
+ * is the timing the request's own headers set, over the fixture's and the server's.
+ */
+export function runPipeline(state: PipelineState, surface: Surface, body: unknown, client = "", requestTiming?: TimingOptions): Outcome {
   const conversation = surface.parse(body);
   if (isApiError(conversation)) return { kind: "error", error: conversation, fixture: null };
   const model = state.models.resolve(conversation.model);
@@ -92,6 +100,10 @@ export function runPipeline(state: PipelineState, surface: Surface, body: unknow
   const hits: MatchHit[] = [];
   for (const part of parts) {
     const result = state.fixtures.match(part, isGenerationReply);
+    if (!result.hit && state.fallback) {
+      hits.push(state.fallback.hit(part, state.tokens.encodingFor(part.model)));
+      continue;
+    }
     if (!result.hit) {
       const error = openAIError(400, describeNoMatch(result.nearest), { type: "invalid_request_error", code: "no_match" });
       return { kind: "error", error, conversation, fixture: null };
@@ -105,7 +117,8 @@ export function runPipeline(state: PipelineState, surface: Surface, body: unknow
   if (failed?.reply.error) return { kind: "error", error: replyErrorToApiError(failed.reply.error), conversation, fixture: failed.label };
   const planPart = (i: number): Plan => {
     const { reply, options } = hits[i];
-    return planReply(parts[i], reply, { ids: state.ids, chunkSize: options.chunkSize ?? state.chunkSize, latencyMs: options.latency ?? state.latencyMs }, state.tokens);
+    const timing = resolveTiming([...state.timing, options.latency === undefined ? undefined : { itl: options.latency }, options.timing, requestTiming]);
+    return planReply(parts[i], reply, { ids: state.ids, chunkSize: options.chunkSize ?? state.chunkSize, timing }, state.tokens);
   };
   const plan = hits.length === 1 ? planPart(0) : joinPlans(hits.map((_, i) => planPart(i)));
   let headers: Record<string, string> = {};

@@ -12,10 +12,13 @@ import { createCompletionsSurface } from "./protocols/openai/completions/index.j
 import { createEmbeddingsRoute } from "./protocols/openai/embeddings/index.js";
 import { createResponsesSurface, responsesResourceRoutes, ResponseStore } from "./protocols/openai/responses/index.js";
 import type { ReplyError } from "./core/reply.js";
-import type { TimingOptions } from "./core/timing.js";
-import type { FallbackOption } from "./fixtures/fallback.js";
+import { checkTimingOptions, type TimingOptions } from "./core/timing.js";
+import { createFallback, type FallbackOption } from "./fixtures/fallback.js";
 import { ModelRegistry, type ModelConfig } from "./protocols/openai/models.js";
+import { Admission } from "./transport/admission.js";
 import { createRequestHandler, type HttpState } from "./transport/http.js";
+import { ServerMetrics } from "./transport/metrics.js";
+import { Pacer } from "./transport/pacer.js";
 import { RateLimiter, type RateLimitConfig } from "./transport/rate-limit.js";
 import { attachResponsesWebSocket } from "./transport/websocket.js";
 
@@ -57,7 +60,7 @@ export interface ServerOptions {
   /** Called once per finished exchange. */
   onExchange?: (entry: JournalEntry) => void;
   /**
-   * When set, every request (and WebSocket upgrade) except `GET /health` must send
+   * When set, every request (and WebSocket upgrade) except `GET /health` and `GET /metrics` must send
    * `Authorization: Bearer <one of these>`. Keys in UNDERSTUDY_API_KEYS (comma-separated) are added.
    */
   apiKeys?: readonly string[];
@@ -74,6 +77,12 @@ export interface ServerOptions {
 function configuredKeys(options: ServerOptions): Set<string> {
   const fromEnv = (process.env.UNDERSTUDY_API_KEYS ?? "").split(",").map((key) => key.trim()).filter(Boolean);
   return new Set([...(options.apiKeys ?? []), ...fromEnv]);
+}
+
+function concurrencyLimit(limit: number | undefined, metrics: ServerMetrics): Admission | null {
+  if (limit === undefined) return null;
+  if (!Number.isInteger(limit) || limit < 1) throw new Error(`createServer options.maxConcurrency must be an integer >= 1, got ${String(limit)}`);
+  return new Admission(limit, (depth) => metrics.queueChanged(depth));
 }
 
 export interface ServerInstance {
@@ -99,6 +108,8 @@ export async function startServer(fixtures: FixtureSet, options: ServerOptions =
   const responseStore = new ResponseStore(options.responseStoreSize ?? 1000);
   const tokens = new TokenCache();
   const models = new ModelRegistry(options.models ?? [], fixtures);
+  checkTimingOptions(options.timing, "createServer options.timing");
+  const metrics = new ServerMetrics();
   const state: HttpState = {
     fixtures,
     models,
@@ -109,10 +120,14 @@ export async function startServer(fixtures: FixtureSet, options: ServerOptions =
     ids,
     tokens,
     chunkSize: options.chunkSize ?? 0,
-    latencyMs: options.latency ?? 0,
+    timing: [options.latency === undefined ? undefined : { itl: options.latency }, options.timing],
+    fallback: createFallback(options.fallback),
     maxBodyBytes: options.maxBodyBytes ?? 16 * 1024 * 1024,
     auth: { configured: configuredKeys(options), fromFixtures: fixtures.apiKeys },
     onExchange: options.onExchange,
+    metrics,
+    pacer: new Pacer(options.seed),
+    admission: concurrencyLimit(options.maxConcurrency, metrics),
   };
   const handler = createRequestHandler(
     state,

@@ -8,6 +8,7 @@ import type { FinishReason, Reply, ReplyChoice } from "./reply.js";
 import { applyBudget, cutAtStop, extendToLimit, type Segment } from "./shape.js";
 import { argumentsText, TokenCache } from "./token-cache.js";
 import { splitCharacters, splitTokens, tokenPieces, type EncodingName } from "./tokenizer.js";
+import { NO_DELAY, type Timing } from "./timing.js";
 import { countPromptTokens, type TokenCounter, type Usage } from "./usage.js";
 
 export { TokenCache, argumentsText } from "./token-cache.js";
@@ -43,8 +44,8 @@ export interface Plan {
   choices: PlannedChoice[];
   /** Usage for the whole answer: the prompt once, the completion tokens of every choice. */
   usage: Usage;
-  /** Milliseconds between streamed chunks. */
-  latencyMs: number;
+  /** When the answer's tokens are due (NO_DELAY: all at once). */
+  timing: Timing;
   /**
    * The fixture reply this plan came from and a key for everything else the rendered bytes depend
    * on, so a surface can reuse what it rendered for an identical plan; null when the plan holds
@@ -57,7 +58,7 @@ export interface PlanOptions {
   ids: IdSource;
   /** Characters per streamed chunk; 0 or undefined streams one token per chunk. */
   chunkSize?: number;
-  latencyMs?: number;
+  timing?: Timing;
 }
 
 interface ChoiceContext {
@@ -187,7 +188,7 @@ export function planReply(conversation: Conversation, reply: Reply, options: Pla
     responseId: reply.responseId ?? null,
     choices,
     usage: { promptTokens, completionTokens: completion, reasoningTokens, totalTokens: promptTokens + completion },
-    latencyMs: options.latencyMs ?? 0,
+    timing: options.timing ?? NO_DELAY,
     reuse: tokens.makesIds(reply)
       ? null
       : { reply, key: `${conversation.model}\u0000${promptTokens}\u0000${params.maxOutputTokens}\u0000${chunkSize}\u0000${n}\u0000${params.stop.join("\u0001")}\u0000${params.ignoreEos}\u0000${params.topLogprobs}` },
@@ -215,7 +216,21 @@ export function joinPlans(plans: readonly Plan[]): Plan {
     responseId: first.responseId,
     choices,
     usage: { promptTokens: sum("promptTokens"), completionTokens: sum("completionTokens"), reasoningTokens: sum("reasoningTokens"), totalTokens: sum("totalTokens") },
-    latencyMs: Math.max(...plans.map((plan) => plan.latencyMs)),
+    timing: first.timing,
     reuse: reusable && first.reuse ? { reply: first.reuse.reply, key: plans.map((plan) => plan.reuse?.key).join("\u0002") } : null,
   };
+}
+
+/**
+ * How many generation steps the answer takes: one per streamed token chunk, the n choices generated
+ * side by side (so the longest sets the count). A non-streaming answer takes as long as its stream.
+ */
+export function generationSteps(plan: Plan): number {
+  let steps = 0;
+  for (const choice of plan.choices) {
+    let own = choice.reasoningChunks.length + choice.contentChunks.length;
+    for (const call of choice.toolCalls) own += call.argumentChunks.length;
+    if (own > steps) steps = own;
+  }
+  return steps;
 }

@@ -54,6 +54,15 @@ export function resolveTiming(levels: readonly (TimingOptions | undefined)[]): T
   return { ttftMs, itlMs, jitterMs, prefillMsPerToken };
 }
 
+/** Throws an error naming `where` and the field when a timing value is not a number >= 0. */
+export function checkTimingOptions(options: TimingOptions | undefined, where: string): void {
+  if (options === undefined) return;
+  for (const [field, value] of Object.entries(options)) {
+    if (!["ttft", "tps", "itl", "jitter", "prefillPerToken"].includes(field)) throw new Error(`${where}.${field}: unknown timing field (expected ttft, tps, itl, jitter or prefillPerToken)`);
+    if (value !== undefined && (typeof value !== "number" || !Number.isFinite(value) || value < 0)) throw new Error(`${where}.${field}: expected a number >= 0, got ${String(value)}`);
+  }
+}
+
 /** A source of numbers in [0, 1): seeded per answer so jitter is reproducible. */
 export type Random = () => number;
 

@@ -17,6 +17,8 @@ export interface JournalEntry {
   durationMs: number;
   /** The client went away before the answer was complete. */
   interrupted: boolean;
+  /** Under maxConcurrency: milliseconds the request waited for a generation slot. */
+  queuedMs?: number;
   /** What a fixture's reply got wrong for the request, e.g. not the JSON its response_format asked for. */
   warnings?: string[];
   /** The error message sent, for 4xx and 5xx answers. */

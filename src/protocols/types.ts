@@ -15,6 +15,8 @@ export interface ApiError {
 export interface StreamEvent {
   event?: string;
   data: string;
+  /** The event carries a newly generated token (a text, reasoning or argument delta): the timing model paces these. */
+  token?: boolean;
 }
 
 export interface RenderContext {

@@ -1,21 +1,34 @@
 // The HTTP transport: routes requests, reads bodies within limits, runs the pipeline, writes the
 // answer and records the exchange in the journal.
+import cluster from "node:cluster";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Journal, JournalEntry } from "../journal/journal.js";
-import { isInStreamError, runPipeline, type PipelineState } from "../pipeline.js";
+import { generationSteps } from "../core/plan.js";
+import { timingFromHeaders } from "../core/timing.js";
+import { isInStreamError, runPipeline, type Outcome, type PipelineState } from "../pipeline.js";
 import { isRecord } from "../protocols/openai/content.js";
 import { invalidRequest, openAIError } from "../protocols/openai/errors.js";
 import type { ApiError, ResourceAnswer, ResourceRoute, Surface } from "../protocols/types.js";
+import type { Admission } from "./admission.js";
 import { authenticate, type AuthKeys } from "./auth.js";
 import { BodyTooLargeError, readBody } from "./body.js";
 import { tooDeep } from "./json-depth.js";
+import type { ServerMetrics } from "./metrics.js";
+import { metricsRoute, writeMetrics } from "./metrics-endpoint.js";
+import type { Pacer } from "./pacer.js";
 import { routePath } from "./route-path.js";
 import { writeJson, writeJsonText, writeSse } from "./writer.js";
 
 export interface HttpState extends PipelineState {
   journal: Journal;
+  /** The server's one scheduler and its answers' timing. */
+  pacer: Pacer;
+  /** The maxConcurrency queue, or null without a limit. */
+  admission: Admission | null;
   auth: AuthKeys;
   maxBodyBytes: number;
+  /** This server's Prometheus metrics, served at `GET /metrics`. */
+  metrics: ServerMetrics;
   /** Called once per finished exchange (the CLI prints its request log line from it). */
   onExchange?: (entry: JournalEntry) => void;
 }
@@ -24,6 +37,7 @@ export interface HttpState extends PipelineState {
 export type SurfaceRoutes = Record<string, Surface>;
 
 type Headers = Record<string, string | number>;
+type ReplyOutcome = Extract<Outcome, { kind: "reply" }>;
 
 const INVALID_JSON =
   "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your HTTP library correctly. " +
@@ -35,6 +49,9 @@ function wantsEventStream(req: IncomingMessage): boolean {
 }
 
 const OPENAI_VERSION = "2020-10-01";
+
+/** Under `--workers`, /health names the worker (cluster id and pid) that answered, to tell them apart. */
+const HEALTH_BODY = cluster.worker ? { status: "ok", worker: cluster.worker.id, pid: process.pid } : { status: "ok" };
 
 /** The API key a request authenticated with, which rate limits are kept per ("" without one). */
 export function clientKey(req: IncomingMessage): string {
@@ -101,7 +118,9 @@ export function createRequestHandler(state: HttpState, surfaces: SurfaceRoutes, 
     // for an event stream in `Accept` (as seed 001's samples expect) gets one.
     if (isRecord(body) && body.stream === undefined && wantsEventStream(req)) body = { ...body, stream: true };
     entry.body = body;
-    const outcome = runPipeline(state, surface, body, clientKey(req));
+    const requestTiming = timingFromHeaders(req.headers);
+    if (requestTiming !== undefined && "error" in requestTiming) return sendError(res, invalidRequest(requestTiming.error, null, "invalid_header"), entry, headers);
+    const outcome = runPipeline(state, surface, body, clientKey(req), requestTiming);
     entry.fixture = outcome.fixture;
     if (outcome.conversation) {
       entry.model = outcome.conversation.model;
@@ -112,18 +131,62 @@ export function createRequestHandler(state: HttpState, surfaces: SurfaceRoutes, 
       if (outcome.conversation && isInStreamError(outcome) && surface.renderStreamError) {
         entry.status = 200;
         entry.error = errorMessage(outcome.error);
-        return writeSse(res, surface.renderStreamError(outcome.error, outcome.conversation, context), 0, headers).then(() => undefined);
+        const events = surface.renderStreamError(outcome.error, outcome.conversation, context);
+        return writeSse(res, events, headers, { pacing: null, arrival: performance.now() }).then(() => undefined);
       }
       return sendError(res, outcome.error, entry, headers);
     }
     entry.status = 200;
     if (outcome.warnings.length) entry.warnings = outcome.warnings;
     Object.assign(headers, outcome.headers);
-    stampProcessingTime(headers, entry);
-    if (!outcome.conversation.stream) return writeJsonText(res, 200, surface.renderBody(outcome.plan, outcome.conversation, context), headers);
-    const events = surface.renderStream(outcome.plan, outcome.conversation, context);
-    return writeSse(res, events, outcome.plan.latencyMs, headers).then(({ interrupted }) => {
-      entry.interrupted = interrupted;
+    const admission = state.admission;
+    if (admission === null) return deliverReply(surface, outcome, res, entry, headers);
+    // Under maxConcurrency the answer waits for a generation slot, which it holds until it is complete.
+    const queuedAt = performance.now();
+    const slot = admission.enter();
+    const deliver = (): Promise<void> | void => {
+      entry.queuedMs = Math.round((performance.now() - queuedAt) * 10) / 10;
+      headers["x-understudy-queue-ms"] = Math.round(entry.queuedMs);
+      if (res.destroyed) return void (entry.interrupted = true);
+      return deliverReply(surface, outcome, res, entry, headers);
+    };
+    return (slot ?? Promise.resolve()).then(deliver).finally(() => admission.leave());
+  }
+
+  /**
+   * Writes a reply: the JSON body, after the time its stream would have taken when the timing asks
+   * for one, or the stream, each token when it is due.
+   */
+  function deliverReply(surface: Surface, outcome: ReplyOutcome, res: ServerResponse, entry: JournalEntry, headers: Headers): Promise<void> | void {
+    const { plan, conversation } = outcome;
+    const start = performance.now();
+    if (conversation.stream) {
+      stampProcessingTime(headers, entry);
+      const events = surface.renderStream(plan, conversation, context);
+      const pacing = state.pacer.stream(plan.timing, plan.usage.promptTokens, start);
+      return writeSse(res, events, headers, { pacing, observer: state.metrics, arrival: arrivals.get(entry) ?? start }).then(({ interrupted }) => {
+        entry.interrupted = interrupted;
+      });
+    }
+    const text = surface.renderBody(plan, conversation, context);
+    const wait = state.pacer.duration(plan.timing, generationSteps(plan), plan.usage.promptTokens);
+    const send = (): void => {
+      stampProcessingTime(headers, entry);
+      writeJsonText(res, 200, text, headers);
+    };
+    if (wait <= 0) return send();
+    return new Promise((resolve) => {
+      const gone = (): void => {
+        state.pacer.scheduler.cancel(task);
+        entry.interrupted = true;
+        resolve();
+      };
+      const task = state.pacer.scheduler.schedule(start + wait, () => {
+        res.off("close", gone);
+        send();
+        resolve();
+      });
+      res.once("close", gone);
     });
   }
 
@@ -198,13 +261,17 @@ export function createRequestHandler(state: HttpState, surfaces: SurfaceRoutes, 
       entry.durationMs = Math.round((performance.now() - started) * 10) / 10;
       state.journal.add(entry);
       state.onExchange?.(entry);
+      state.metrics.requestFinished(entry.api ?? metricsRoute(routePath(url), surfaces, resources), entry.status, entry.durationMs);
     };
     const path = routePath(url);
     if (path === "/health" && (method === "GET" || method === "HEAD")) {
       entry.status = 200;
-      writeJson(res, 200, { status: "ok" }, headers);
+      writeJson(res, 200, HEALTH_BODY, headers);
       return done();
     }
+    // Scrapes skip API-key auth (Prometheus sends no bearer token) and are neither journalled nor
+    // counted: they watch the traffic, they are not part of it.
+    if (path === "/metrics" && (method === "GET" || method === "HEAD")) return writeMetrics(res, state.metrics);
     const denied = authenticate(req, state.auth);
     if (denied) {
       sendError(res, denied, entry, headers);

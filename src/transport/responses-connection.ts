@@ -9,8 +9,10 @@ import { isApiError, type ApiError, type StreamEvent } from "../protocols/types.
 import type { HttpState } from "./http.js";
 import { shownValue } from "../protocols/openai/content.js";
 import { tooDeep } from "./json-depth.js";
-import { sendPaced } from "./paced-sender.js";
 import { Semaphore } from "./semaphore.js";
+import { sendStream, type EventSink } from "./stream-sender.js";
+import { isTokenEvent } from "./writer.js";
+import { NO_DELAY, type Timing } from "../core/timing.js";
 
 const STREAM_ID = /^[A-Za-z0-9_.-]{1,256}$/;
 const MAX_NAMED_LANES = 32;
@@ -37,6 +39,47 @@ function withStreamId(events: readonly StreamEvent[], streamId: string | undefin
   if (streamId === undefined) return events.map((event) => event.data);
   const suffix = `,"stream_id":${JSON.stringify(streamId)}}`;
   return events.map((event) => event.data.slice(0, -1) + suffix);
+}
+
+/** What one request is answered with. */
+interface Answer {
+  frames: string[];
+  isToken(i: number): boolean;
+  timing: Timing;
+  promptTokens: number;
+  /** A generation (paced, counted in metrics, subject to maxConcurrency), not an error or a warm-up. */
+  generates: boolean;
+}
+
+const unpaced = (frames: string[]): Answer => ({ frames, isToken: () => false, timing: NO_DELAY, promptTokens: 0, generates: false });
+
+/** Above this many unsent bytes the connection counts as full: a paced stream waits for it to drain. */
+const HIGH_WATER_BYTES = 64 * 1024;
+const DRAIN_POLL_MS = 10;
+
+/** Frames over a WebSocket. `ws` has no drain event, so a full connection is polled until it empties. */
+function frameSink(ws: WebSocket): EventSink<string> {
+  const send = (frames: readonly string[], from: number, to: number): void => {
+    for (let i = from; i < to; i++) ws.send(frames[i]);
+  };
+  return {
+    write(frames, from, to) {
+      send(frames, from, to);
+      return ws.bufferedAmount < HIGH_WATER_BYTES;
+    },
+    finish: send,
+    onDrain(resume) {
+      const check = (): void => {
+        if (ws.readyState !== ws.OPEN || ws.bufferedAmount < HIGH_WATER_BYTES) resume();
+        else setTimeout(check, DRAIN_POLL_MS);
+      };
+      setTimeout(check, DRAIN_POLL_MS);
+    },
+    onClose(gone) {
+      ws.on("close", gone);
+      return () => ws.off("close", gone);
+    },
+  };
 }
 
 /** Each lane's latest response, looked up before the server store (so `store: false` chains work). */
@@ -94,33 +137,53 @@ export function serveResponsesConnection(ws: WebSocket, path: string, client: st
   const surface = createResponsesSurface({ store, ids: state.ids, tokens: state.tokens, connection: memory });
   const lanes = new Map<string, Promise<void>>();
   const inFlight = new Semaphore(MAX_IN_FLIGHT);
-  const sink = { send: (frame: string) => ws.send(frame), isOpen: () => ws.readyState === ws.OPEN };
+  const sink = frameSink(ws);
   const context = { ids: state.ids, clock: state.clock };
 
-  /** The frames answering one request, and the pacing between them. */
-  function answer(body: Record<string, unknown>, lane: string | undefined, entry: JournalEntry): { frames: string[]; latencyMs: number } {
+  /** The frames answering one request, which of them carry tokens, and their timing. */
+  function answer(body: Record<string, unknown>, lane: string | undefined, entry: JournalEntry): Answer {
     if (body.generate === false) {
       const conversation = surface.parse(body);
-      if (isApiError(conversation)) return { frames: [errorFrame(conversation.status, errorOf(conversation), lane)], latencyMs: 0 };
+      if (isApiError(conversation)) return unpaced([errorFrame(conversation.status, errorOf(conversation), lane)]);
       entry.fixture = "(warm-up, generate: false)";
-      return { frames: withStreamId(surface.renderWarmup(conversation as ResponsesConversation, context), lane), latencyMs: 0 };
+      return unpaced(withStreamId(surface.renderWarmup(conversation as ResponsesConversation, context), lane));
     }
     const outcome = runPipeline(state, surface, body, client);
     entry.fixture = outcome.fixture;
     entry.model = outcome.conversation?.model;
     if (outcome.kind === "reply") {
       if (outcome.warnings.length) entry.warnings = outcome.warnings;
-      return { frames: withStreamId(surface.renderStream(outcome.plan, outcome.conversation, context), lane), latencyMs: outcome.plan.latencyMs };
+      const events = surface.renderStream(outcome.plan, outcome.conversation, context);
+      return { frames: withStreamId(events, lane), isToken: isTokenEvent(events), timing: outcome.plan.timing, promptTokens: outcome.plan.usage.promptTokens, generates: true };
     }
     entry.error = errorOf(outcome.error).message;
     // A continuation that fails evicts its parent from the connection's cache, as the real API does.
     const parent = (outcome.conversation as ResponsesConversation | undefined)?.responses.previousResponseId;
     if (parent) memory.forget(parent);
     if (outcome.conversation && isInStreamError(outcome)) {
-      return { frames: withStreamId(surface.renderStreamError!(outcome.error, outcome.conversation, context), lane), latencyMs: 0 };
+      return unpaced(withStreamId(surface.renderStreamError!(outcome.error, outcome.conversation, context), lane));
     }
     entry.status = outcome.error.status;
-    return { frames: [errorFrame(outcome.error.status, errorOf(outcome.error), lane)], latencyMs: 0 };
+    return unpaced([errorFrame(outcome.error.status, errorOf(outcome.error), lane)]);
+  }
+
+  /** Sends an answer, paced by its timing; a generation waits for a slot under maxConcurrency. */
+  async function deliver(reply: Answer, entry: JournalEntry, arrival: number): Promise<boolean> {
+    const admission = reply.generates ? state.admission : null;
+    if (admission) {
+      const queuedAt = performance.now();
+      await admission.enter();
+      entry.queuedMs = Math.round((performance.now() - queuedAt) * 10) / 10;
+    }
+    try {
+      if (ws.readyState !== ws.OPEN) return true;
+      const pacing = state.pacer.stream(reply.timing, reply.promptTokens, performance.now());
+      const observer = reply.generates ? state.metrics : undefined;
+      const { interrupted } = await sendStream({ items: reply.frames, isToken: reply.isToken, sink, pacing, observer, arrival });
+      return interrupted;
+    } finally {
+      admission?.leave();
+    }
   }
 
   async function respond(body: Record<string, unknown>, lane: string | undefined): Promise<void> {
@@ -129,12 +192,11 @@ export function serveResponsesConnection(ws: WebSocket, path: string, client: st
       requestId: state.ids.next("req_", 32, "hex"), time: state.clock.now(), method: "WS", path, api: "responses",
       stream: true, status: 200, fixture: null, durationMs: 0, interrupted: false, body,
     };
-    const { frames, latencyMs } = answer(body, lane, entry);
-    const { interrupted } = await sendPaced(frames, latencyMs, sink);
-    entry.interrupted = interrupted;
+    entry.interrupted = await deliver(answer(body, lane, entry), entry, started);
     entry.durationMs = Math.round((performance.now() - started) * 10) / 10;
     state.journal.add(entry);
     state.onExchange?.(entry);
+    state.metrics.requestFinished("responses", entry.status, entry.durationMs, "websocket");
   }
 
   ws.on("message", (data, isBinary) => {

@@ -1,6 +1,7 @@
-// Writes answers: a JSON body in one write, or stream events as SSE, paced and stopped on disconnect.
+// Writes HTTP answers: a JSON body in one write, or stream events as SSE through the stream sender.
 import type { ServerResponse } from "node:http";
 import type { StreamEvent } from "../protocols/types.js";
+import { sendStream, type EventSink, type StreamObserver, type StreamPacing } from "./stream-sender.js";
 
 /**
  * Sends JSON text in one write. `headers` is the exchange's own object, completed here. The text is
@@ -24,45 +25,42 @@ export function formatSseEvent(event: StreamEvent): string {
 
 const SSE_HEADERS = { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", connection: "keep-alive" };
 
+function sseText(events: readonly StreamEvent[], from: number, to: number): string {
+  let text = "";
+  for (let i = from; i < to; i++) text += formatSseEvent(events[i]);
+  return text;
+}
+
+/** SSE over an HTTP response: each group of events is one write. */
+function sseSink(res: ServerResponse): EventSink<StreamEvent> {
+  return {
+    write: (events, from, to) => res.write(sseText(events, from, to)),
+    finish: (events, from, to) => void res.end(from < to ? sseText(events, from, to) : undefined),
+    onDrain: (resume) => void res.once("drain", resume),
+    onClose(gone) {
+      const onClose = (): void => {
+        if (!res.writableFinished) gone();
+      };
+      res.on("close", onClose);
+      return () => res.off("close", onClose);
+    },
+  };
+}
+
+export const isTokenEvent = (events: readonly StreamEvent[]) => (i: number): boolean => events[i].token === true;
+
+export interface SseDelivery {
+  pacing: StreamPacing | null;
+  observer?: StreamObserver;
+  /** performance.now() when the request arrived. */
+  arrival: number;
+}
+
 /**
- * Sends the events as SSE. Without pacing the whole stream goes out in one write; with pacing,
- * one event per `latencyMs`, waiting for `drain` when the socket is full. Resolves with whether
- * the client went away before the end.
+ * Sends the events as SSE: unpaced, in one write; paced, each token when it is due (see
+ * stream-sender). Resolves with whether the client went away before the end.
  */
-export function writeSse(res: ServerResponse, events: readonly StreamEvent[], latencyMs: number, headers: Record<string, string | number>): Promise<{ interrupted: boolean }> {
+export function writeSse(res: ServerResponse, events: readonly StreamEvent[], headers: Record<string, string | number>, delivery: SseDelivery): Promise<{ interrupted: boolean }> {
   res.writeHead(200, Object.assign(headers, SSE_HEADERS));
-  if (latencyMs <= 0) {
-    let text = "";
-    for (const event of events) text += formatSseEvent(event);
-    res.end(text);
-    return Promise.resolve({ interrupted: false });
-  }
-  return new Promise((resolve) => {
-    let index = 0;
-    let timer: NodeJS.Timeout | undefined;
-    let finished = false;
-    const finish = (interrupted: boolean): void => {
-      if (finished) return;
-      finished = true;
-      if (timer) clearTimeout(timer);
-      res.off("close", onClose);
-      resolve({ interrupted });
-    };
-    const onClose = (): void => finish(!res.writableEnded);
-    res.on("close", onClose);
-    const sendNext = (): void => {
-      timer = undefined;
-      if (finished) return;
-      const ok = res.write(formatSseEvent(events[index++]));
-      if (index === events.length) {
-        res.end();
-        finish(false);
-        return;
-      }
-      if (ok) timer = setTimeout(sendNext, latencyMs);
-      else res.once("drain", () => (timer = setTimeout(sendNext, latencyMs)));
-    };
-    // The first event (the stream's opening) goes at once; the delay separates the chunks after it.
-    sendNext();
-  });
+  return sendStream({ items: events, isToken: isTokenEvent(events), sink: sseSink(res), ...delivery });
 }

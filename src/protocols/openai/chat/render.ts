@@ -3,6 +3,7 @@
 // fixture reply and plan shape (see RenderCache) and spliced around the per-request id.
 import type { Conversation } from "../../../core/conversation.js";
 import type { Plan, PlannedChoice } from "../../../core/plan.js";
+import { ChoiceChunks, interleaveChoices, type ChunkParts } from "../../chunk-parts.js";
 import { RenderCache } from "../../render-cache.js";
 import type { RenderContext, StreamEvent } from "../../types.js";
 
@@ -48,44 +49,41 @@ function renderBodyTail(plan: Plan): string {
 }
 
 /** One choice's chunks, each the part of a chunk after its envelope head. */
-function renderChoiceChunks(choice: PlannedChoice, tail: string): string[] {
-  const parts: string[] = [];
-  const chunk = (delta: unknown, finishReason: string | null = null, logprobs: unknown = null): void => {
-    parts.push(`{"index":${choice.index},"delta":${JSON.stringify(delta)},"logprobs":${JSON.stringify(logprobs)},"finish_reason":${JSON.stringify(finishReason)}}${tail}`);
+function renderChoiceChunks(choice: PlannedChoice, tail: string): ChoiceChunks {
+  const chunks = new ChoiceChunks();
+  const chunk = (delta: unknown, token: boolean, finishReason: string | null = null, logprobs: unknown = null): void => {
+    chunks.add(`{"index":${choice.index},"delta":${JSON.stringify(delta)},"logprobs":${JSON.stringify(logprobs)},"finish_reason":${JSON.stringify(finishReason)}}${tail}`, token);
   };
   const textFollows = choice.content !== null || choice.toolCalls.length === 0;
-  chunk({ role: "assistant", content: textFollows ? "" : null, refusal: null });
-  for (const piece of choice.reasoningChunks) chunk({ reasoning_content: piece });
+  chunk({ role: "assistant", content: textFollows ? "" : null, refusal: null }, false);
+  for (const piece of choice.reasoningChunks) chunk({ reasoning_content: piece }, true);
   choice.contentChunks.forEach((piece, i) => {
     const logprobs = choice.contentLogprobs ? { content: choice.contentLogprobs[i], refusal: null } : null;
-    chunk({ content: piece }, null, logprobs);
+    chunk({ content: piece }, true, null, logprobs);
   });
   choice.toolCalls.forEach((call, index) => {
-    chunk({ tool_calls: [{ index, id: call.id, type: "function", function: { name: call.name, arguments: "" } }] });
-    for (const fragment of call.argumentChunks) chunk({ tool_calls: [{ index, function: { arguments: fragment } }] });
+    chunk({ tool_calls: [{ index, id: call.id, type: "function", function: { name: call.name, arguments: "" } }] }, false);
+    for (const fragment of call.argumentChunks) chunk({ tool_calls: [{ index, function: { arguments: fragment } }] }, true);
   });
-  chunk({}, choice.finishReason);
-  return parts;
+  chunk({}, false, choice.finishReason);
+  return chunks;
 }
 
 /**
  * Every chunk of the stream after its envelope head (`{"id":...,"choices":[`). With n > 1 the
  * choices' chunks interleave, as the real API sends them, each chunk carrying one choice.
  */
-function renderChunkParts(plan: Plan, includeUsage: boolean): string[] {
+function renderChunkParts(plan: Plan, includeUsage: boolean): ChunkParts {
   const tail = includeUsage ? `],"usage":null}` : "]}";
-  const perChoice = plan.choices.map((choice) => renderChoiceChunks(choice, tail));
-  const parts: string[] = [];
-  const longest = Math.max(...perChoice.map((chunks) => chunks.length));
-  for (let i = 0; i < longest; i++) for (const chunks of perChoice) if (i < chunks.length) parts.push(chunks[i]);
-  if (includeUsage) parts.push(`],"usage":${JSON.stringify(renderChatUsage(plan))}}`);
-  return parts;
+  const chunks = interleaveChoices(plan.choices.map((choice) => renderChoiceChunks(choice, tail)));
+  if (!includeUsage) return chunks;
+  return { parts: [...chunks.parts, `],"usage":${JSON.stringify(renderChatUsage(plan))}}`], tokens: [...chunks.tokens, false] };
 }
 
 export function createChatRenderer() {
   const bodies = new RenderCache<string>();
-  const streams = new RenderCache<string[]>();
-  const streamsWithUsage = new RenderCache<string[]>();
+  const streams = new RenderCache<ChunkParts>();
+  const streamsWithUsage = new RenderCache<ChunkParts>();
 
   return {
     renderBody(plan: Plan, _conversation: Conversation, context: RenderContext): string {
@@ -94,12 +92,12 @@ export function createChatRenderer() {
     },
     renderStream(plan: Plan, conversation: Conversation, context: RenderContext): StreamEvent[] {
       const includeUsage = conversation.params.includeUsage;
-      const parts = (includeUsage ? streamsWithUsage : streams).get(plan, (p) => renderChunkParts(p, includeUsage));
+      const { parts, tokens } = (includeUsage ? streamsWithUsage : streams).get(plan, (p) => renderChunkParts(p, includeUsage));
       // Every chunk shares its envelope; only the part after it differs.
       const head = `{"id":${JSON.stringify(chatId(plan, context))},"object":"chat.completion.chunk","created":${unixSeconds(context)},"model":${JSON.stringify(plan.model)},"service_tier":"default","choices":[`;
       const events: StreamEvent[] = new Array(parts.length + 1);
-      for (let i = 0; i < parts.length; i++) events[i] = { data: head + parts[i] };
-      events[parts.length] = { data: "[DONE]" };
+      for (let i = 0; i < parts.length; i++) events[i] = { data: head + parts[i], token: tokens[i] };
+      events[parts.length] = { data: "[DONE]", token: false };
       return events;
     },
   };

@@ -6,6 +6,7 @@ import { tokenLogprobs, type TokenLogprob } from "../../../core/logprobs.js";
 import type { Plan, PlannedChoice } from "../../../core/plan.js";
 import type { FinishReason } from "../../../core/reply.js";
 import { encodingForModel, splitTokens, tokenPieces } from "../../../core/tokenizer.js";
+import { ChoiceChunks, interleaveChoices, type ChunkParts } from "../../chunk-parts.js";
 import { RenderCache } from "../../render-cache.js";
 import type { RenderContext, StreamEvent } from "../../types.js";
 import type { CompletionsConversation } from "./parse.js";
@@ -100,29 +101,27 @@ function renderBodyTail(plan: Plan, conversation: Conversation): string {
 }
 
 /** One choice's chunks, each the part of a chunk after its envelope head: the echoed prompt, the text, then the finish. */
-function renderChoiceChunks(choice: PlannedChoice, setting: ChoiceSetting): string[] {
+function renderChoiceChunks(choice: PlannedChoice, setting: ChoiceSetting): ChoiceChunks {
   const { prompt, echo, top } = setting;
-  const parts: string[] = [];
+  const chunks = new ChoiceChunks();
   let offset = echo ? 0 : characters(prompt.text);
-  const chunk = (text: string, pieces: Piece[]): void => {
+  const chunk = (text: string, pieces: Piece[], token: boolean): void => {
     const logprobs = top === null ? null : legacyLogprobs(pieces, top, offset);
     offset += characters(text);
-    parts.push(`${JSON.stringify({ text, index: choice.index, logprobs, finish_reason: null })}]}`);
+    chunks.add(`${JSON.stringify({ text, index: choice.index, logprobs, finish_reason: null })}]}`, token);
   };
-  if (echo && prompt.text.length > 0) chunk(prompt.text, top === null ? [] : promptPieces(setting, top));
-  completionPieces(choice).forEach((piece) => chunk(piece.text, [piece]));
-  parts.push(`${JSON.stringify({ text: "", index: choice.index, logprobs: null, finish_reason: legacyFinishReason(choice.finishReason) })}]}`);
-  return parts;
+  // The echoed prompt is not generated: it goes out at once, before the first token.
+  if (echo && prompt.text.length > 0) chunk(prompt.text, top === null ? [] : promptPieces(setting, top), false);
+  completionPieces(choice).forEach((piece) => chunk(piece.text, [piece], true));
+  chunks.add(`${JSON.stringify({ text: "", index: choice.index, logprobs: null, finish_reason: legacyFinishReason(choice.finishReason) })}]}`, false);
+  return chunks;
 }
 
 /** Every chunk after its envelope head (`{"id":...,"choices":[`): choices interleaved, one per chunk, then the usage chunk. */
-function renderChunkParts(plan: Plan, conversation: Conversation): string[] {
-  const perChoice = plan.choices.map((choice) => renderChoiceChunks(choice, settingFor(choice, conversation)));
-  const parts: string[] = [];
-  const longest = Math.max(...perChoice.map((chunks) => chunks.length));
-  for (let i = 0; i < longest; i++) for (const chunks of perChoice) if (i < chunks.length) parts.push(chunks[i]);
-  if (conversation.params.includeUsage) parts.push(`],"usage":${JSON.stringify(renderUsage(plan))}}`);
-  return parts;
+function renderChunkParts(plan: Plan, conversation: Conversation): ChunkParts {
+  const chunks = interleaveChoices(plan.choices.map((choice) => renderChoiceChunks(choice, settingFor(choice, conversation))));
+  if (!conversation.params.includeUsage) return chunks;
+  return { parts: [...chunks.parts, `],"usage":${JSON.stringify(renderUsage(plan))}}`], tokens: [...chunks.tokens, false] };
 }
 
 const completionId = (plan: Plan, context: RenderContext): string =>
@@ -135,8 +134,8 @@ const reusable = (conversation: Conversation): boolean =>
 
 export function createCompletionsRenderer() {
   const bodies = new RenderCache<string>();
-  const streams = new RenderCache<string[]>();
-  const streamsWithUsage = new RenderCache<string[]>();
+  const streams = new RenderCache<ChunkParts>();
+  const streamsWithUsage = new RenderCache<ChunkParts>();
 
   return {
     renderBody(plan: Plan, conversation: Conversation, context: RenderContext): string {
@@ -145,14 +144,14 @@ export function createCompletionsRenderer() {
       return `{"id":${JSON.stringify(completionId(plan, context))},"object":"text_completion","created":${unixSeconds(context)}${tail}`;
     },
     renderStream(plan: Plan, conversation: Conversation, context: RenderContext): StreamEvent[] {
-      const render = (p: Plan): string[] => renderChunkParts(p, conversation);
+      const render = (p: Plan): ChunkParts => renderChunkParts(p, conversation);
       const cache = conversation.params.includeUsage ? streamsWithUsage : streams;
-      const parts = reusable(conversation) ? cache.get(plan, render) : render(plan);
+      const { parts, tokens } = reusable(conversation) ? cache.get(plan, render) : render(plan);
       // Every chunk shares its envelope, the same object as the non-streaming body; only the part after it differs.
       const head = `{"id":${JSON.stringify(completionId(plan, context))},"object":"text_completion","created":${unixSeconds(context)},"model":${JSON.stringify(plan.model)},"choices":[`;
       const events: StreamEvent[] = new Array(parts.length + 1);
-      for (let i = 0; i < parts.length; i++) events[i] = { data: head + parts[i] };
-      events[parts.length] = { data: "[DONE]" };
+      for (let i = 0; i < parts.length; i++) events[i] = { data: head + parts[i], token: tokens[i] };
+      events[parts.length] = { data: "[DONE]", token: false };
       return events;
     },
   };

@@ -13,17 +13,17 @@ class EventList {
     this.pushJson(type, JSON.stringify(payload));
   }
 
-  /** `payloadJson` is a serialised object whose fields follow `type` and `sequence_number`. */
-  pushJson(type: string, payloadJson: string): void {
+  /** `payloadJson` is a serialised object whose fields follow `type` and `sequence_number`; `token` marks a delta. */
+  pushJson(type: string, payloadJson: string, token = false): void {
     const fields = payloadJson.length > 2 ? `,${payloadJson.slice(1)}` : "}";
-    this.events.push({ event: type, data: `{"type":"${type}","sequence_number":${this.sequence++}${fields}` });
+    this.events.push({ event: type, data: `{"type":"${type}","sequence_number":${this.sequence++}${fields}`, token });
   }
 }
 
 /** Deltas are most of a stream's events; they are assembled around the JSON of the delta alone. */
 function pushDeltas(list: EventList, type: string, at: Record<string, unknown>, deltas: readonly string[], suffix = ""): void {
   const prefix = `${JSON.stringify(at).slice(0, -1)},"delta":`;
-  for (const delta of deltas) list.pushJson(type, `${prefix}${JSON.stringify(delta)}${suffix}}`);
+  for (const delta of deltas) list.pushJson(type, `${prefix}${JSON.stringify(delta)}${suffix}}`, true);
 }
 
 function pushReasoning(list: EventList, item: OutputItem, outputIndex: number, choice: PlannedChoice): void {
