@@ -5,7 +5,7 @@ import { checkReplyFormat } from "./core/format-check.js";
 import type { Clock, IdSource } from "./core/ids.js";
 import { joinPlans, planReply, type Plan, type TokenCache } from "./core/plan.js";
 import { isGenerationReply, type ReplyError } from "./core/reply.js";
-import { resolveTiming, type TimingOptions } from "./core/timing.js";
+import { resolveTiming, type Timing, type TimingOptions } from "./core/timing.js";
 import type { Fallback } from "./fixtures/fallback.js";
 import type { FixtureSet, MatchHit, NearMiss } from "./fixtures/index.js";
 import { openAIError } from "./protocols/openai/errors.js";
@@ -23,8 +23,8 @@ export interface PipelineState {
   clock: Clock;
   tokens: TokenCache;
   chunkSize: number;
-  /** The server's timing levels: its `latency` (as the inter-token gap), then its `timing` option. */
-  timing: readonly (TimingOptions | undefined)[];
+  /** The server's timing: its `latency` (as the inter-token gap), then its `timing` option. */
+  timing: Timing;
   /** What answers a request no fixture matches (`--fallback`); without it such a request gets 400 no_match. */
   fallback?: Fallback;
 }
@@ -117,7 +117,9 @@ export function runPipeline(state: PipelineState, surface: Surface, body: unknow
   if (failed?.reply.error) return { kind: "error", error: replyErrorToApiError(failed.reply.error), conversation, fixture: failed.label };
   const planPart = (i: number): Plan => {
     const { reply, options } = hits[i];
-    const timing = resolveTiming([...state.timing, options.latency === undefined ? undefined : { itl: options.latency }, options.timing, requestTiming]);
+    // Most answers take the server's timing as it is; only a fixture's or a request's own needs resolving.
+    const own = options.latency !== undefined || options.timing !== undefined || requestTiming !== undefined;
+    const timing = own ? resolveTiming([state.timing, options.latency === undefined ? undefined : { itl: options.latency }, options.timing, requestTiming]) : state.timing;
     return planReply(parts[i], reply, { ids: state.ids, chunkSize: options.chunkSize ?? state.chunkSize, timing }, state.tokens);
   };
   const plan = hits.length === 1 ? planPart(0) : joinPlans(hits.map((_, i) => planPart(i)));

@@ -12,7 +12,7 @@ import { createCompletionsSurface } from "./protocols/openai/completions/index.j
 import { createEmbeddingsRoute } from "./protocols/openai/embeddings/index.js";
 import { createResponsesSurface, responsesResourceRoutes, ResponseStore } from "./protocols/openai/responses/index.js";
 import type { ReplyError } from "./core/reply.js";
-import { checkTimingOptions, type TimingOptions } from "./core/timing.js";
+import { checkTimingOptions, resolveTiming, type TimingOptions } from "./core/timing.js";
 import { createFallback, type FallbackOption } from "./fixtures/fallback.js";
 import { ModelRegistry, type ModelConfig } from "./protocols/openai/models.js";
 import { Admission } from "./transport/admission.js";
@@ -120,7 +120,7 @@ export async function startServer(fixtures: FixtureSet, options: ServerOptions =
     ids,
     tokens,
     chunkSize: options.chunkSize ?? 0,
-    timing: [options.latency === undefined ? undefined : { itl: options.latency }, options.timing],
+    timing: resolveTiming([options.latency === undefined ? undefined : { itl: options.latency }, options.timing]),
     fallback: createFallback(options.fallback),
     maxBodyBytes: options.maxBodyBytes ?? 16 * 1024 * 1024,
     auth: { configured: configuredKeys(options), fromFixtures: fixtures.apiKeys },

@@ -36,14 +36,21 @@ function gapOf(options: TimingOptions | undefined): number | undefined {
   return undefined;
 }
 
-/** Each field from the most specific level that sets it. `levels` run from least to most specific. */
-export function resolveTiming(levels: readonly (TimingOptions | undefined)[]): Timing {
+/**
+ * Each field from the most specific level that sets it. `levels` run from least to most specific; the
+ * first may be an already resolved Timing (the server's), which the others refine.
+ */
+export function resolveTiming(levels: readonly (TimingOptions | Timing | undefined)[]): Timing {
   let ttftMs = 0;
   let itlMs = 0;
   let jitterMs = 0;
   let prefillMsPerToken = 0;
   for (const level of levels) {
     if (level === undefined) continue;
+    if ("ttftMs" in level) {
+      ({ ttftMs, itlMs, jitterMs, prefillMsPerToken } = level);
+      continue;
+    }
     if (level.ttft !== undefined) ttftMs = level.ttft;
     const gap = gapOf(level);
     if (gap !== undefined) itlMs = gap;

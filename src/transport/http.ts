@@ -4,7 +4,7 @@ import cluster from "node:cluster";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Journal, JournalEntry } from "../journal/journal.js";
 import { generationSteps } from "../core/plan.js";
-import { timingFromHeaders } from "../core/timing.js";
+import { NO_DELAY, timingFromHeaders } from "../core/timing.js";
 import { isInStreamError, runPipeline, type Outcome, type PipelineState } from "../pipeline.js";
 import { isRecord } from "../protocols/openai/content.js";
 import { invalidRequest, openAIError } from "../protocols/openai/errors.js";
@@ -169,7 +169,7 @@ export function createRequestHandler(state: HttpState, surfaces: SurfaceRoutes, 
       });
     }
     const text = surface.renderBody(plan, conversation, context);
-    const wait = state.pacer.duration(plan.timing, generationSteps(plan), plan.usage.promptTokens);
+    const wait = plan.timing === NO_DELAY ? 0 : state.pacer.duration(plan.timing, generationSteps(plan), plan.usage.promptTokens);
     const send = (): void => {
       stampProcessingTime(headers, entry);
       writeJsonText(res, 200, text, headers);
