@@ -1,0 +1,149 @@
+// `--workers N`: runs the command as a node:cluster primary whose N workers serve one port, prints one
+// banner once all of them listen, replaces a worker that dies, and stops them all on SIGINT/SIGTERM.
+import cluster, { type Worker } from "node:cluster";
+
+/** What a worker sends the primary once its server listens. */
+interface ListeningMessage {
+  type: "understudy:listening";
+  url: string;
+}
+
+function isListeningMessage(message: unknown): message is ListeningMessage {
+  return typeof message === "object" && message !== null && (message as { type?: unknown }).type === "understudy:listening";
+}
+
+/** In a worker: tells the primary that this worker's server listens, and at which URL. */
+export function reportListening(url: string): void {
+  const message: ListeningMessage = { type: "understudy:listening", url };
+  process.send?.(message);
+}
+
+/** A worker that dies sooner than this after its fork counts as a quick death. */
+const QUICK_DEATH_MS = 1000;
+/** Quick deaths in a row after which the primary stops replacing workers and exits 1. */
+const QUICK_DEATHS_TO_GIVE_UP = 3;
+/** How long workers get to close their connections before they are killed. */
+const STOP_GRACE_MS = 5000;
+
+export interface WorkerPoolOptions {
+  workers: number;
+  /** `--seed`: worker slot k (from 0) is seeded with seed + k, so ids do not repeat across workers. */
+  seed?: number;
+}
+
+class WorkerPool {
+  /** Live workers: their slot (kept by a replacement) and when they were forked. */
+  private readonly live = new Map<Worker, { slot: number; forkedAt: number }>();
+  private readonly listening = new Set<Worker>();
+  /** Workers stopped on purpose to be forked again (see onListening). */
+  private readonly replacing = new Set<Worker>();
+  /** Once set, workers listen on this port instead of the one in the arguments. */
+  private pinnedPort: string | null = null;
+  /** The URL the first worker reported; every worker must listen there. */
+  private url: string | null = null;
+  private ready = false;
+  private stopping = false;
+  private exitCode = 0;
+  private quickDeaths = 0;
+
+  constructor(
+    private readonly options: WorkerPoolOptions,
+    private readonly banner: (url: string) => string,
+    private readonly args: readonly string[],
+  ) {}
+
+  start(): void {
+    cluster.on("message", (worker, message: unknown) => {
+      if (isListeningMessage(message)) this.onListening(worker, message.url);
+    });
+    cluster.on("exit", (worker, code, signal) => this.onExit(worker, code, signal));
+    process.once("SIGINT", () => this.stop(0));
+    process.once("SIGTERM", () => this.stop(0));
+    // One worker first: it settles the port (with -p 0, the others share the one it got) and a
+    // port in use is reported once, not by every worker.
+    this.fork(0);
+  }
+
+  private fork(slot: number): void {
+    const { seed } = this.options;
+    // parseArgs keeps the last -p and --seed, so these override the user's for this worker.
+    const args = [...this.args];
+    if (this.pinnedPort !== null) args.push("-p", this.pinnedPort);
+    if (seed !== undefined) args.push("--seed", String((seed + slot) % 2 ** 32));
+    cluster.setupPrimary({ args });
+    this.live.set(cluster.fork(), { slot, forkedAt: Date.now() });
+  }
+
+  private onListening(worker: Worker, url: string): void {
+    if (this.stopping) return;
+    if (this.url === null) {
+      this.url = url;
+      for (let slot = 1; slot < this.options.workers; slot++) this.fork(slot);
+    } else if (url !== this.url) {
+      // With -p 0, node:cluster shares the port only while some worker holds it: every worker died at
+      // once, so this replacement got a new port. From now on workers ask for the announced port.
+      this.pinnedPort = new URL(this.url).port;
+      this.replacing.add(worker);
+      worker.process.kill("SIGTERM");
+      return;
+    }
+    this.listening.add(worker);
+    if (!this.ready && this.listening.size === this.options.workers) {
+      this.ready = true;
+      console.log(`${this.banner(url)}\n  ${this.options.workers} workers share the port (node:cluster); sequences and stored responses are per worker`);
+    }
+  }
+
+  private onExit(worker: Worker, code: number, signal: string): void {
+    const entry = this.live.get(worker);
+    this.live.delete(worker);
+    this.listening.delete(worker);
+    if (!entry) return;
+    if (this.stopping) {
+      if (this.live.size === 0) process.exit(this.exitCode);
+      return;
+    }
+    if (this.replacing.delete(worker)) return this.fork(entry.slot);
+    const pid = worker.process.pid;
+    if (!this.ready) {
+      // A worker that fails to start has said why (a port in use, a file that broke since it was
+      // checked), as the single-process command would; there is nothing to restart yet.
+      if (signal) console.error(`understudy: worker ${pid} was stopped by ${signal} before it listened`);
+      return this.stop(code === 0 ? 0 : 1);
+    }
+    // Exit code 0 is a clean stop on a signal (Ctrl-C reaches the whole process group): not replaced.
+    if (code === 0) {
+      if (this.live.size === 0) process.exit(0);
+      return;
+    }
+    this.quickDeaths = Date.now() - entry.forkedAt < QUICK_DEATH_MS ? this.quickDeaths + 1 : 0;
+    const how = signal ? `signal ${signal}` : `exit code ${code}`;
+    if (this.quickDeaths >= QUICK_DEATHS_TO_GIVE_UP) {
+      console.error(`understudy: worker ${pid} died (${how}); workers keep dying within a second of starting, giving up`);
+      return this.stop(1);
+    }
+    console.error(`understudy: worker ${pid} died (${how}); starting a new one`);
+    this.fork(entry.slot);
+  }
+
+  private stop(exitCode: number): void {
+    if (this.stopping) return;
+    this.stopping = true;
+    this.exitCode = exitCode;
+    if (this.live.size === 0) process.exit(exitCode);
+    // Each worker closes its server and connections on SIGTERM and exits 0 (see main.ts).
+    for (const worker of this.live.keys()) worker.process.kill("SIGTERM");
+    setTimeout(() => {
+      for (const worker of this.live.keys()) worker.process.kill("SIGKILL");
+    }, STOP_GRACE_MS);
+  }
+}
+
+/**
+ * Runs this process as the primary of `options.workers` workers, each of which runs the command
+ * again (same arguments) and serves the same host and port. Fixtures should be validated before.
+ * `banner` renders the startup banner for the URL the workers listen on.
+ */
+export function runWorkers(options: WorkerPoolOptions, banner: (url: string) => string): void {
+  new WorkerPool(options, banner, process.argv.slice(2)).start();
+}
