@@ -1,11 +1,14 @@
 #!/usr/bin/env node
 // The `understudy` command: loads fixtures, starts the server, logs each request, stops on a signal.
+import cluster from "node:cluster";
 import { readFileSync } from "node:fs";
+import { formatFallback } from "../fixtures/fallback.js";
 import { FixtureSet, FixtureValidationError, FlowGroup, loadFixturePaths, type FixtureEntry } from "../fixtures/index.js";
 import { startServer } from "../server.js";
 import { parseCliArgs, UsageError, USAGE, type CliOptions } from "./args.js";
 import { DEMO_FIXTURES } from "./demo-fixtures.js";
 import { formatBanner, formatRequestLine } from "./log.js";
+import { reportListening, runWorkers } from "./workers.js";
 
 function packageVersion(): string {
   const pkg = JSON.parse(readFileSync(new URL("../../package.json", import.meta.url), "utf8")) as { version: string };
@@ -23,10 +26,18 @@ function choosePort(options: CliOptions, entries: readonly FixtureEntry[]): numb
 
 async function run(options: CliOptions): Promise<void> {
   const fixtures = new FixtureSet();
-  const entries = options.fixturePaths.length ? loadFixturePaths(options.fixturePaths) : DEMO_FIXTURES;
+  // The demo set ends in a catch-all, which would leave a fallback nothing to answer.
+  const entries = options.fixturePaths.length ? loadFixturePaths(options.fixturePaths) : options.fallback ? [] : DEMO_FIXTURES;
   fixtures.add(entries);
   options.port = choosePort(options, entries);
-  const source = options.fixturePaths.length ? options.fixturePaths.join(", ") : "the built-in demo set (use -f to load your own)";
+  const source = options.fixturePaths.length ? options.fixturePaths.join(", ") : options.fallback ? "no files" : "the built-in demo set (use -f to load your own)";
+  const banner = (url: string): string => {
+    const authenticated = options.apiKeys.length > 0 || fixtures.apiKeys.size > 0 || Boolean(process.env.UNDERSTUDY_API_KEYS);
+    const fallback = options.fallback ? `\n  requests no fixture matches get --fallback ${formatFallback(options.fallback)}` : "";
+    return formatBanner(url, fixtures.counts(), source, authenticated) + fallback;
+  };
+  // With --workers the fixtures are checked here first; then the workers run this command again.
+  if (options.workers > 1 && cluster.isPrimary) return runWorkers(options, banner);
   const instance = await startServer(fixtures, {
     port: options.port,
     host: options.host,
@@ -39,8 +50,9 @@ async function run(options: CliOptions): Promise<void> {
     seed: options.seed,
     onExchange: options.quiet ? undefined : (entry) => console.log(formatRequestLine(entry)),
   });
-  const authenticated = options.apiKeys.length > 0 || fixtures.apiKeys.size > 0 || Boolean(process.env.UNDERSTUDY_API_KEYS);
-  console.log(formatBanner(instance.url, fixtures.counts(), source, authenticated));
+  // A worker's primary prints the one banner once every worker listens.
+  if (cluster.isWorker) reportListening(instance.url);
+  else console.log(banner(instance.url));
   const stop = (): void => {
     void instance.close().then(() => process.exit(0));
   };
