@@ -139,7 +139,9 @@ export async function startServer(fixtures: FixtureSet, options: ServerOptions =
   const host = options.host ?? "127.0.0.1";
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(options.port ?? 0, host, () => {
+    // A load test opens thousands of connections at once: Node's default accept backlog (511) would drop
+    // handshakes, which TCP retries only after a second. The kernel caps this at net.core.somaxconn.
+    server.listen({ port: options.port ?? 0, host, backlog: 65_535 }, () => {
       server.off("error", reject);
       resolve();
     });
