@@ -22,8 +22,11 @@ function processTicks(pid, children = false) {
   return Number(f[11]) + Number(f[12]) + (children ? Number(f[13]) + Number(f[14]) : 0);
 }
 
-export function snapshot(serverPid) {
-  return { at: performance.now(), system: system(), server: processTicks(serverPid), self: processTicks("self", true) };
+/** serverPids: one pid, or several (a cluster's primary and workers) whose ticks are summed. */
+export function snapshot(serverPids) {
+  const ticks = [serverPids].flat().map((pid) => processTicks(pid));
+  const server = ticks.includes(null) ? null : ticks.reduce((a, b) => a + b, 0);
+  return { at: performance.now(), system: system(), server, self: processTicks("self", true) };
 }
 
 /**

@@ -2,11 +2,12 @@
 import autocannon from "autocannon";
 import { driveWrk } from "./wrk.mjs";
 
-export async function drive(url, scenario, { connections, duration, client = "autocannon" }) {
+/** `duration` seconds of load; with `requests`, until that many responses (duration then caps the run). */
+export async function drive(url, scenario, { connections, duration, requests, client = "autocannon" }) {
   const request = { body: JSON.stringify(scenario.body), headers: { "content-type": "application/json" } };
   const target = new URL(scenario.path, url).href;
-  if (client === "wrk") return driveWrk(target, request, { connections, duration });
-  const result = await autocannon({ url: target, method: "POST", ...request, connections, duration });
+  if (client === "wrk") return driveWrk(target, request, { connections, duration, requests });
+  const result = await autocannon({ url: target, method: "POST", ...request, connections, ...(requests ? { amount: requests } : { duration }) });
   return {
     reqPerSec: result.requests.average,
     requests: result.requests.total,

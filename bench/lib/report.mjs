@@ -1,15 +1,20 @@
-// Renders the results table and its notes, and writes bench/results/latest.json.
+// Renders the results tables and their notes, and writes the results' JSON (bench/results/).
 import { mkdirSync, writeFileSync } from "node:fs";
 
 const fmt = (n) => (n === undefined ? "-" : Math.round(n).toLocaleString("en-US"));
+
+/** A plain-text table: a header, a rule, the rows; columns for which rightAligned(i) holds are padded on the left. */
+export function renderGrid(header, body, rightAligned = () => false) {
+  const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i].length)));
+  const line = (cells) => cells.map((c, i) => (rightAligned(i) ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join("  ").trimEnd();
+  return [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...body.map(line)].join("\n");
+}
 
 /** Rates are the medians over the rounds; the ratio is the median of the per-round ratios (not of the medians). */
 export function renderTable(rows) {
   const header = ["scenario", "bare req/s (median)", "Understudy req/s (median)", "ratio (median of rounds)", "target", "result"];
   const body = rows.map((r) => [r.title, fmt(r.median?.bare), fmt(r.median?.understudy), r.ratio === undefined ? "-" : r.ratio.toFixed(2), r.targetText, r.result]);
-  const widths = header.map((h, i) => Math.max(h.length, ...body.map((row) => row[i].length)));
-  const line = (cells) => cells.map((c, i) => (i === 0 || i >= 4 ? c.padEnd(widths[i]) : c.padStart(widths[i]))).join("  ").trimEnd();
-  return [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...body.map(line)].join("\n");
+  return renderGrid(header, body, (i) => i > 0 && i < 4);
 }
 
 const cores = (run) => {
@@ -40,3 +45,6 @@ export function writeJson(path, data) {
   mkdirSync(new URL(".", path), { recursive: true });
   writeFileSync(path, `${JSON.stringify(data, null, 2)}\n`);
 }
+
+/** A scale target that could not be measured: one ERROR row, and a note saying why. */
+export const errorResult = (title, why) => ({ rows: [{ target: title, measured: "-", threshold: "-", result: "ERROR" }], notes: [`${title}: ${why}`] });

@@ -4,6 +4,7 @@ import { join } from "node:path";
 import { snapshot, usage, waitForQuiet } from "./cpu.mjs";
 import { send, toReplay } from "./http.mjs";
 import { drive, runProblems } from "./load.mjs";
+import { median } from "./stats.mjs";
 
 const log = (msg) => process.stderr.write(`${msg}\n`);
 /** The response's header lines minus the two that differ per response anyway. */
@@ -45,10 +46,6 @@ export async function runScenario(scenario, env) {
   return { ...row, bare: typical(row.runs.bare), understudy: typical(row.runs.understudy), result: "measured" };
 }
 
-export const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b), m = s.length >> 1;
-  return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
-};
 /** The run whose rate is nearest the median: its latency and CPU figures stand for the series in the notes. */
 const typical = (runs) => {
   const m = median(runs.map((r) => r.reqPerSec));

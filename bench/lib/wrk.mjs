@@ -6,12 +6,20 @@ import { join } from "node:path";
 
 export const hasWrk = () => !spawnSync("wrk", ["--version"]).error;
 
-/** A Lua script setting method, body and headers; the body sits in a long bracket no `]==…]` in it can close. */
-function luaScript(body, headers) {
+/** What the Lua script prints once it has its `requests` responses. */
+const ENOUGH = "understudy-bench: enough requests";
+
+/**
+ * A Lua script setting method, body and headers; the body sits in a long bracket no `]==…]` in it can close.
+ * With `requests`, the (single) thread stops after that many responses and says so on stdout: wrk itself
+ * sleeps out its -d duration whatever its threads do, so the parent interrupts it (SIGINT: it reports and exits).
+ */
+function luaScript(body, headers, requests) {
   let eq = "=";
   while (body.includes(`]${eq}]`)) eq += "=";
   const lines = ['wrk.method = "POST"', `wrk.body = [${eq}[${body}]${eq}]`];
   for (const [name, value] of Object.entries(headers)) lines.push(`wrk.headers[${JSON.stringify(name)}] = ${JSON.stringify(value)}`);
+  if (requests) lines.push("local done = 0", `function response() done = done + 1 if done == ${requests} then wrk.thread:stop() io.write("${ENOUGH}\\n") io.flush() end end`);
   return `${lines.join("\n")}\n`;
 }
 
@@ -39,15 +47,19 @@ export function parseWrk(out) {
   };
 }
 
-export async function driveWrk(url, { body, headers }, { connections, duration }) {
+/** One wrk run of `duration` seconds, or (with `requests`) until that many responses, `duration` being the cap. */
+export async function driveWrk(url, { body, headers }, { connections, duration, requests }) {
   const dir = mkdtempSync(join(tmpdir(), "understudy-wrk-"));
   const script = join(dir, "post.lua");
-  writeFileSync(script, luaScript(body, headers));
+  writeFileSync(script, luaScript(body, headers, requests));
   try {
     const { code, out, err } = await new Promise((resolve, reject) => {
       const child = spawn("wrk", ["-t1", `-c${connections}`, `-d${duration}s`, "--latency", "-s", script, url], { stdio: ["ignore", "pipe", "pipe"] });
       let out = "", err = "";
-      child.stdout.on("data", (d) => (out += d));
+      child.stdout.on("data", (d) => {
+        out += d;
+        if (requests && !child.killed && out.includes(ENOUGH)) child.kill("SIGINT");
+      });
       child.stderr.on("data", (d) => (err += d));
       child.once("error", reject);
       child.once("close", (code) => resolve({ code, out, err }));

@@ -1,0 +1,49 @@
+// The issue-6 scale targets for `npm run bench:scale`: what each measures, at which size, against which threshold.
+// `quick` overrides the sizes (and the title where it names them) for a smoke run (--quick); the thresholds stay,
+// and scale.mjs marks every quick result as such: a smoke run's figures do not judge the targets.
+
+/** The paced model of the stream targets: every answer is 30 tokens, the first after 200 ms, then 50 per second. */
+export const PACE = { ttft: 200, tps: 50, tokens: 30 };
+export const TARGETS = {
+  "streams-5k": {
+    title: "5,000 paced streams",
+    // Connections open at connectRate (in batches of `batch`), then every one streams back to back for durationS;
+    // the streams requested in that steady phase are the ones timed.
+    streams: 5000, connectRate: 1000, batch: 50, durationS: 10,
+    quick: { title: "500 paced streams", streams: 500, durationS: 3 },
+    ttftP99: { ms: PACE.ttft, within: 60 },           // p99 time to first token within 60 ms of 200 ms
+    itlMedian: { ms: 1000 / PACE.tps, within: 0.1 },  // median inter-token gap within 10% of 20 ms
+    maxRssMB: 300,                                     // server peak RSS
+  },
+  "streams-10k": {
+    title: "10,000 paced streams",
+    streams: 10000, connectRate: 1000, batch: 50, durationS: 5,
+    quick: { title: "1,000 paced streams", streams: 1000, durationS: 2 },
+  },
+  workers: {
+    title: "--workers 2 vs 1, non-streaming",
+    rounds: 3, durationS: 10, warmupS: 2, connections: 50,
+    quick: { rounds: 1, durationS: 3, warmupS: 1 },
+    minRatio: 1.6,
+  },
+  memory: {
+    title: "RSS after 100,000 requests vs 1,000",
+    checkpoints: [1000, 10000, 50000, 100000], connections: 50, settleS: 2,
+    quick: { title: "RSS after 10,000 requests vs 1,000", checkpoints: [1000, 10000] },
+    maxGrowth: 0.2,
+  },
+  paused: {
+    title: "paused readers",
+    // Streams longer than the kernel takes (on Linux loopback a connection's send buffer autotunes to ~4 MB, and
+    // 30,000 tokens are ~7 MB of SSE), so the server does hit backpressure, and then must stop adding memory.
+    clients: 20, holdS: 6, maxTokens: 30000, tps: 100000,
+    quick: { clients: 5, holdS: 4 },
+    allowance: { baseMB: 2, perClientKB: 64 },
+  },
+};
+
+/** A target's settings for this run: the full sizes, or with --quick the quick ones over them. */
+export const settingsFor = (id, quick) => {
+  const { quick: smaller, ...full } = TARGETS[id];
+  return quick ? { ...full, ...smaller } : full;
+};
