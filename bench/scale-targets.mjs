@@ -34,10 +34,11 @@ export const TARGETS = {
   },
   paused: {
     title: "paused readers",
-    // Streams longer than the kernel takes (on Linux loopback a connection's send buffer autotunes to ~4 MB, and
-    // 30,000 tokens are ~7 MB of SSE), so the server does hit backpressure, and then must stop adding memory.
-    clients: 20, holdS: 6, maxTokens: 30000, tps: 100000,
-    quick: { clients: 5, holdS: 4 },
+    // On Linux loopback a paused connection's kernel buffers take ~4 MB (the send buffer autotunes). At 5,000
+    // tokens/s (~1.1 MB/s of SSE) they fill in ~4 s, and a 50,000-token stream is still being generated at the
+    // end of the hold: a server that ignores backpressure would still be adding memory then.
+    clients: 10, holdS: 8, maxTokens: 50000, tps: 5000,
+    quick: { clients: 5, holdS: 7 },
     allowance: { baseMB: 2, perClientKB: 64 },
   },
 };

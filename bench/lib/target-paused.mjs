@@ -4,6 +4,7 @@ import { connect } from "node:net";
 import { waitForQuiet } from "./cpu.mjs";
 import { send } from "./http.mjs";
 import { MB, rss, sampleRss, socketQueues } from "./proc.mjs";
+import { errorResult } from "./report.mjs";
 import { median } from "./stats.mjs";
 
 const PATH = "/v1/chat/completions";
@@ -27,18 +28,18 @@ function openPaused(url, request, n) {
 }
 
 /**
- * One variant on a fresh server: warm it up, then hold `clients` paused readers for holdS while sampling its RSS
- * (every 100 ms) and the kernel's socket queues (every 250 ms). The figure is the RSS growth from the moment the
- * kernel buffers were full to the end of the hold (medians over 0.5 s around the first, over the last second),
- * i.e. what the server kept adding after it could no longer write.
+ * A fresh server, warmed up; then `clients` paused readers held for holdS while its RSS is sampled (every 100 ms)
+ * and the kernel's socket queues (every 250 ms). The figure is the RSS growth from the moment the kernel buffers
+ * were full to the end of the hold (medians over 0.5 s around the first, over the last second): what the server
+ * kept adding once it could no longer write. The pace is set so that the stream is still being generated
+ * throughout the hold: a server that ignores backpressure keeps queueing, one that waits for drain stays flat.
  */
-async function variant(s, env, { label, headers }) {
-  const server = await env.start("bench/servers/understudy.mjs", [JSON.stringify({ fixtures: [], options: { fallback: "lorem:30" } })], `${s.title} (${label})`);
+async function hold(s, env) {
+  const server = await env.start("bench/servers/understudy.mjs", [JSON.stringify({ fixtures: [], options: { fallback: "lorem:30" } })], s.title);
   try {
     const body = JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: "a long stream, please" }], stream: true, ignore_eos: true, max_tokens: s.maxTokens });
     const { host, port } = new URL(server.url);
-    const extra = Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join("");
-    const request = Buffer.from(`POST ${PATH} HTTP/1.1\r\nhost: ${host}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\n${extra}\r\n${body}`);
+    const request = Buffer.from(`POST ${PATH} HTTP/1.1\r\nhost: ${host}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nx-understudy-tps: ${s.tps}\r\n\r\n${body}`);
     // Warm-up: the same request, short, read to the end (compiles the paths, grows the heap to working size).
     for (let i = 0; i < 3; i++) {
       const warm = await send(server.url, PATH, JSON.stringify({ ...JSON.parse(body), max_tokens: 2000 }));
@@ -46,7 +47,7 @@ async function variant(s, env, { label, headers }) {
     }
     await waitForQuiet(15_000);
     const idle = rss(server.pid);
-    env.log(`${s.title} (${label}): ${s.clients} paused clients for ${s.holdS} s`);
+    env.log(`${s.title}: ${s.clients} paused clients for ${s.holdS} s`);
     const memory = sampleRss(() => [server.pid]);
     const clients = openPaused(server.url, request, s.clients);
     const queues = [];
@@ -78,31 +79,19 @@ async function variant(s, env, { label, headers }) {
 }
 
 export async function measurePaused(s, env) {
-  const variants = [
-    { label: `paced at ${s.tps.toLocaleString("en-US")} tokens/s`, headers: { "x-understudy-tps": s.tps } },
-    { label: "unpaced", headers: {} },
-  ];
   const allowance = s.allowance.baseMB * MB + s.clients * s.allowance.perClientKB * 1024;
-  const rows = [], notes = [`${s.title}: ${s.clients} clients each request a ${s.maxTokens.toLocaleString("en-US")}-token stream (lorem fallback, ignore_eos) and never read it; held ${s.holdS} s on a fresh server per variant; threshold ${s.allowance.baseMB} MB + ${s.allowance.perClientKB} KB per client = ${mb(allowance)} of RSS growth after the kernel's socket buffers were full`];
-  const data = {};
-  for (const v of variants) {
-    const r = await variant(s, env, v);
-    data[v.label] = r;
-    const target = `${s.title} (${s.clients}, ${v.label}): RSS growth once buffers full`;
-    if (r.error) {
-      rows.push({ target, measured: "-", threshold: "-", result: "ERROR" });
-      notes.push(`  ${v.label}: ${r.error}`);
-      continue;
-    }
-    const result = r.alive !== 200 ? "ERROR" : r.growth >= allowance ? "FAIL" : r.inconclusive ? "PASS (inconclusive: buffers filled late)" : "PASS";
-    rows.push({ target, measured: `${r.growth >= 0 ? "+" : ""}${mb(r.growth)}`, threshold: `< ${mb(allowance)}`, result });
-    notes.push(
-      `  ${v.label}: kernel buffers full after ${(r.fullAtMs / 1000).toFixed(1)} s: ${mb(r.final.serverSendQueue)} in the server's send queues, ${mb(r.final.clientReceiveQueue)} in the clients' receive queues`,
-      `    server RSS idle ${mb(r.idle)}, when the buffers were full ${mb(r.atFull)}, over the last second ${mb(r.atEnd)}, peak ${mb(r.peak)}; held above idle: ${mb(r.atEnd - r.idle)} (${mb((r.atEnd - r.idle) / s.clients)} per paused stream, its answer included)`,
-      `    trace: ${r.trace.map((t) => `${t.atS.toFixed(1)} s ${t.rssMB.toFixed(0)}/${t.kernelMB.toFixed(0)}`).join(", ")} (s RSS/kernel MB)`,
-    );
-    if (r.alive !== 200) notes.push(`    the server did not answer a request after the paused clients left: ${r.alive}`);
-    if (r.socketErrors) notes.push(`    ${r.socketErrors} client socket errors`);
-  }
-  return { rows, notes, data };
+  const target = `${s.title} (${s.clients}): RSS growth once buffers full`;
+  const r = await hold(s, env);
+  if (r.error) return errorResult(target, r.error);
+  const result = r.alive !== 200 ? "ERROR" : r.growth >= allowance ? "FAIL" : r.inconclusive ? "PASS (inconclusive: buffers filled late)" : "PASS";
+  const notes = [
+    `${s.title}: ${s.clients} clients each request a ${s.maxTokens.toLocaleString("en-US")}-token stream (lorem fallback, ignore_eos) at x-understudy-tps ${s.tps.toLocaleString("en-US")} and never read it; held ${s.holdS} s`,
+    `  kernel buffers full after ${(r.fullAtMs / 1000).toFixed(1)} s: ${mb(r.final.serverSendQueue)} in the server's send queues, ${mb(r.final.clientReceiveQueue)} in the clients' receive queues (kernel memory, not in RSS)`,
+    `  server RSS idle ${mb(r.idle)}, when the buffers were full ${mb(r.atFull)}, over the last second ${mb(r.atEnd)}, peak ${mb(r.peak)}; held above idle: ${mb(r.atEnd - r.idle)} (${mb((r.atEnd - r.idle) / s.clients)} per paused stream, its pre-rendered answer included, which a reading client holds as long)`,
+    `  trace (s: RSS / kernel MB): ${r.trace.map((t) => `${t.atS.toFixed(1)}: ${t.rssMB.toFixed(0)}/${t.kernelMB.toFixed(0)}`).join(", ")}`,
+    `  threshold: ${s.allowance.baseMB} MB + ${s.allowance.perClientKB} KB per paused client = ${mb(allowance)} of RSS growth after the kernel's socket buffers were full`,
+  ];
+  if (r.alive !== 200) notes.push(`  the server did not answer a request after the paused clients left: ${r.alive}`);
+  if (r.socketErrors) notes.push(`  ${r.socketErrors} client socket errors`);
+  return { rows: [{ target, measured: `${r.growth >= 0 ? "+" : ""}${mb(r.growth)}`, threshold: `< ${mb(allowance)}`, result }], notes, data: r };
 }
