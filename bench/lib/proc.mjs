@@ -1,4 +1,6 @@
-// Process facts from /proc (Linux): resident memory, child processes, the open-file limit, and an RSS sampler.
+// Process and socket facts from /proc (Linux): resident memory, child processes, the open-file limit, an RSS
+// sampler, socket queues, TCP counters, and (through `ss`) a listening socket's accept queue.
+import { execFile } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 
 const read = (path) => { try { return readFileSync(path, "utf8"); } catch { return null; } };
@@ -77,4 +79,18 @@ export function tcpCounters() {
   if (at < 0) return {};
   const names = lines[at].split(" ").slice(1), values = lines[at + 1].split(" ").slice(1).map(Number);
   return Object.fromEntries(names.map((name, i) => [name, values[i]]));
+}
+
+/**
+ * The accept queue of the socket listening on `port`: { queued, backlog } (connections the kernel has completed
+ * but the server has not accepted yet), or null without `ss`. Asks `ss` (netlink, filtered by the kernel) in a
+ * child process, so that a busy client's event loop is not blocked reading a /proc/net/tcp of 20,000 lines.
+ */
+export function acceptQueue(port) {
+  return new Promise((resolve) => {
+    execFile("ss", ["-ltnH", `sport = :${port}`], (err, out) => {
+      const f = err ? null : out.trim().split(/\s+/);
+      resolve(f && f[0] === "LISTEN" ? { queued: Number(f[1]), backlog: Number(f[2]) } : null);
+    });
+  });
 }

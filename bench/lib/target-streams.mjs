@@ -1,6 +1,6 @@
 // Paced-stream targets: thousands of concurrent streams against one Understudy process, each token timed by the client.
 import { snapshot, usage, waitForQuiet } from "./cpu.mjs";
-import { MB, openFileLimit, rss, sampleRss, tcpCounters } from "./proc.mjs";
+import { acceptQueue, MB, openFileLimit, rss, sampleRss, tcpCounters } from "./proc.mjs";
 import { errorResult } from "./report.mjs";
 import { median, quantiles } from "./stats.mjs";
 import { runStreams } from "./streams.mjs";
@@ -42,26 +42,42 @@ export async function measureStreams(settings, pace, judge, env) {
     // CPU from the end of the ramp: the steady phase, in which the timed streams run.
     let before = null;
     const ramped = setTimeout(() => (before = snapshot(server.pid)), rampMs);
+    const accepts = watchAcceptQueue(new URL(server.url).port);
     const run = await runStreams(server.url, PATH, REQUEST, {}, {
       streams: settings.streams, batch: settings.batch, rampMs, durationMs: settings.durationS * 1000, expectedTokens: pace.tokens,
     });
     clearTimeout(ramped);
+    const acceptQueuePeak = accepts.stop();
     const cpu = before && usage(before, snapshot(server.pid));
     const tcpAfter = tcpCounters();
     const peak = memory.stop().peak;
     const listenOverflows = (tcpAfter.ListenOverflows ?? 0) - (tcpBefore.ListenOverflows ?? 0);
-    const data = summarize(run, cpu, { idle: idleRss, peak }, { ...settings, rampMs, listenOverflows });
+    const data = summarize(run, cpu, { idle: idleRss, peak }, { ...settings, rampMs, listenOverflows, acceptQueuePeak });
     return { ...(judge === "latency" ? judgeLatency(data, settings, pace) : judgeCompletion(data, settings)), data };
   } finally {
     await server.stop();
   }
 }
 
+/** Samples the accept queue every second (through `ss`); stop() gives the sample with the most queued, or null. */
+function watchAcceptQueue(port) {
+  let peak = null, pending = false;
+  const timer = setInterval(() => {
+    if (pending) return;
+    pending = true;
+    acceptQueue(port).then((q) => {
+      pending = false;
+      if (q && (!peak || q.queued > peak.queued)) peak = q;
+    });
+  }, 1000);
+  return { stop: () => (clearInterval(timer), peak) };
+}
+
 function summarize(run, cpu, rss, settings) {
   const steady = run.inFlightSamples.filter(([t]) => t >= settings.rampMs && t <= settings.rampMs + settings.durationS * 1000).map(([, n]) => n);
   return {
     streams: settings.streams, started: run.started, timed: run.timedStreams, completed: run.completed, errors: run.errors, failed: totalOf(run.errors),
-    rampMs: settings.rampMs, durationS: settings.durationS, listenOverflows: settings.listenOverflows,
+    rampMs: settings.rampMs, durationS: settings.durationS, listenOverflows: settings.listenOverflows, acceptQueuePeak: settings.acceptQueuePeak,
     ttftMs: quantiles(run.ttfts, { p50: 0.5, p99: 0.99, max: 1 }),
     firstTtftMs: quantiles(run.firstTtfts, { p50: 0.5, p99: 0.99, max: 1 }),
     gapMs: quantiles(run.gaps, { p10: 0.1, p50: 0.5, p99: 0.99 }),
@@ -79,10 +95,11 @@ function commonNotes(title, d) {
   const notes = [
     `${title}: ${count(d.streams)} connections opened over ${(d.rampMs / 1000).toFixed(1)} s, then ${d.durationS} s of streams back to back on each; ${count(d.completed)} streams completed (${count(d.started)} started, ${count(d.timed)} timed: those after the ramp, not a connection's first); open at once: peak ${count(d.peakInFlight)}, median ${d.steadyInFlight === undefined ? "-" : count(d.steadyInFlight)}`,
     `  timed streams: time to first token p50 ${ms(d.ttftMs.p50)}, p99 ${ms(d.ttftMs.p99)}, max ${ms(d.ttftMs.max)}; gaps between tokens p10 ${ms(d.gapMs.p10)}, median ${ms(d.gapMs.p50)}, p99 ${ms(d.gapMs.p99)} (${count(d.gaps)} gaps, ${(d.burstShare * 100).toFixed(1)}% of them under 1 ms: tokens that came in one read or back to back); per-stream mean gap, median ${ms(d.streamMeanGapMs)}`,
-    `  connections' first streams (during the ramp, handshake included): time to first token p50 ${ms(d.firstTtftMs.p50)}, p99 ${ms(d.firstTtftMs.p99)}, max ${ms(d.firstTtftMs.max)}; accept-queue overflows system-wide during the run (TcpExt ListenOverflows): ${count(d.listenOverflows)}`,
+    `  connections' first streams (during the ramp, handshake included): time to first token p50 ${ms(d.firstTtftMs.p50)}, p99 ${ms(d.firstTtftMs.p99)}, max ${ms(d.firstTtftMs.max)}; the server's accept queue peaked at ${d.acceptQueuePeak ? `${count(d.acceptQueuePeak.queued)} of ${count(d.acceptQueuePeak.backlog)}` : "n/a (no ss)"} connections, and overflowed ${count(d.listenOverflows)} times system-wide (TcpExt ListenOverflows)`,
     `  server RSS ${d.rssMB.idle.toFixed(0)} MB idle, ${d.rssMB.peak.toFixed(0)} MB peak; cores used after the ramp: ${d.cpu ? `server ${d.cpu.server.toFixed(2)}, client ${d.cpu.loadGenerator.toFixed(2)}, others ${d.cpu.others.toFixed(2)}${d.cpu.steal >= 0.02 ? `, stolen ${d.cpu.steal.toFixed(2)}` : ""}` : "n/a"}; client event-loop delay p99 ${ms(d.clientLoopDelayMs.p99)}, max ${ms(d.clientLoopDelayMs.max)}`,
   ];
-  if (d.listenOverflows > 0) notes.push("  the server's accept queue overflowed: handshakes were dropped and retried by TCP (1 s, 3 s, 7 s ...), which delays those connections' first streams");
+  if (d.acceptQueuePeak?.queued >= 100) notes.push("  connections waited in the server's accept queue: the server, busy streaming, accepted them late, which delays those connections' first streams");
+  if (d.listenOverflows > 0) notes.push("  the accept queue overflowed: handshakes were dropped and retried by TCP (after 1 s, 3 s, 7 s ...)");
   if (d.failed) notes.push(`  failed streams: ${Object.entries(d.errors).map(([why, n]) => `${count(n)} × ${why}`).join("; ")}`);
   if ((d.cpu?.loadGenerator ?? 0) >= 0.9 || d.clientLoopDelayMs.p99 > 20) notes.push("  warning: the client was busy (near a full core, or its event loop lagged): it timestamps late, so its latencies are upper bounds");
   if ((d.cpu?.server ?? 0) >= 0.95) notes.push("  the server process used its whole core: it, not the client, set the pace");
