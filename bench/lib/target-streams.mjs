@@ -39,16 +39,16 @@ export async function measureStreams(settings, pace, judge, env) {
     const idleRss = rss(server.pid);
     const memory = sampleRss(() => [server.pid]);
     const tcpBefore = tcpCounters();
-    // CPU from the end of the ramp: the steady phase, in which the timed streams run.
-    let before = null;
-    const ramped = setTimeout(() => (before = snapshot(server.pid)), rampMs);
+    // CPU over the steady phase (from the end of the ramp to the last new request), in which the timed streams run.
+    let before = null, after = null;
+    const marks = [setTimeout(() => (before = snapshot(server.pid)), rampMs), setTimeout(() => (after = snapshot(server.pid)), rampMs + settings.durationS * 1000)];
     const accepts = watchAcceptQueue(new URL(server.url).port);
     const run = await runStreams(server.url, PATH, REQUEST, {}, {
       streams: settings.streams, batch: settings.batch, rampMs, durationMs: settings.durationS * 1000, expectedTokens: pace.tokens,
     });
-    clearTimeout(ramped);
+    marks.forEach(clearTimeout);
     const acceptQueuePeak = accepts.stop();
-    const cpu = before && usage(before, snapshot(server.pid));
+    const cpu = before && usage(before, after ?? snapshot(server.pid));
     const tcpAfter = tcpCounters();
     const peak = memory.stop().peak;
     const listenOverflows = (tcpAfter.ListenOverflows ?? 0) - (tcpBefore.ListenOverflows ?? 0);
@@ -96,7 +96,7 @@ function commonNotes(title, d) {
     `${title}: ${count(d.streams)} connections opened over ${(d.rampMs / 1000).toFixed(1)} s, then ${d.durationS} s of streams back to back on each; ${count(d.completed)} streams completed (${count(d.started)} started, ${count(d.timed)} timed: those after the ramp, not a connection's first); open at once: peak ${count(d.peakInFlight)}, median ${d.steadyInFlight === undefined ? "-" : count(d.steadyInFlight)}`,
     `  timed streams: time to first token p50 ${ms(d.ttftMs.p50)}, p99 ${ms(d.ttftMs.p99)}, max ${ms(d.ttftMs.max)}; gaps between tokens p10 ${ms(d.gapMs.p10)}, median ${ms(d.gapMs.p50)}, p99 ${ms(d.gapMs.p99)} (${count(d.gaps)} gaps, ${(d.burstShare * 100).toFixed(1)}% of them under 1 ms: tokens that came in one read or back to back); per-stream mean gap, median ${ms(d.streamMeanGapMs)}`,
     `  connections' first streams (during the ramp, handshake included): time to first token p50 ${ms(d.firstTtftMs.p50)}, p99 ${ms(d.firstTtftMs.p99)}, max ${ms(d.firstTtftMs.max)}; the server's accept queue peaked at ${d.acceptQueuePeak ? `${count(d.acceptQueuePeak.queued)} of ${count(d.acceptQueuePeak.backlog)}` : "n/a (no ss)"} connections, and overflowed ${count(d.listenOverflows)} times system-wide (TcpExt ListenOverflows)`,
-    `  server RSS ${d.rssMB.idle.toFixed(0)} MB idle, ${d.rssMB.peak.toFixed(0)} MB peak; cores used after the ramp: ${d.cpu ? `server ${d.cpu.server.toFixed(2)}, client ${d.cpu.loadGenerator.toFixed(2)}, others ${d.cpu.others.toFixed(2)}${d.cpu.steal >= 0.02 ? `, stolen ${d.cpu.steal.toFixed(2)}` : ""}` : "n/a"}; client event-loop delay p99 ${ms(d.clientLoopDelayMs.p99)}, max ${ms(d.clientLoopDelayMs.max)}`,
+    `  server RSS ${d.rssMB.idle.toFixed(0)} MB idle, ${d.rssMB.peak.toFixed(0)} MB peak; cores used in the steady phase: ${d.cpu ? `server ${d.cpu.server.toFixed(2)}, client ${d.cpu.loadGenerator.toFixed(2)}, others ${d.cpu.others.toFixed(2)}${d.cpu.steal >= 0.02 ? `, stolen ${d.cpu.steal.toFixed(2)}` : ""}` : "n/a"}; client event-loop delay p99 ${ms(d.clientLoopDelayMs.p99)}, max ${ms(d.clientLoopDelayMs.max)}`,
   ];
   if (d.acceptQueuePeak?.queued >= 100) notes.push("  connections waited in the server's accept queue: the server, busy streaming, accepted them late, which delays those connections' first streams");
   if (d.listenOverflows > 0) notes.push("  the accept queue overflowed: handshakes were dropped and retried by TCP (after 1 s, 3 s, 7 s ...)");
