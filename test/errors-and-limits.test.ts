@@ -122,7 +122,7 @@ describe("the rate limiter", () => {
     // The clock stands still during the burst (so nothing refills however long it takes), then runs in real time.
     const T0 = 1_750_000_000_000;
     let runningSince: number | null = null;
-    const server = await serve(fixtures, { rateLimit: { rpm: 120 }, now: () => (runningSince === null ? T0 : T0 + performance.now() - runningSince) });
+    const server = await serve(fixtures, { rateLimit: { rpm: 120 }, journalSize: 200, now: () => (runningSince === null ? T0 : T0 + performance.now() - runningSince) });
     // The SDK's key (sk-test) has its own bucket, so the burst spends that one.
     const burst = await Promise.all(Array.from({ length: 120 }, () => post(server, chatBody("ping"), { authorization: "Bearer sk-test" }).then((r) => r.status)));
     expect(burst.every((s) => s === 200)).toBe(true);
