@@ -66,6 +66,38 @@ describe("the understudy command", () => {
   });
 });
 
+describe("timing and queueing flags", () => {
+  it("paces answers with --ttft and --tps and queues beyond --max-concurrency", async () => {
+    const { url } = await startCli(["--fallback", "lorem:6", "--ttft", "150", "--tps", "50", "--max-concurrency", "1", "-q"]);
+    const ask = async () => {
+      const sent = performance.now();
+      const res = await fetch(`${url}/v1/chat/completions`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: "hi" }] }),
+      });
+      const body = (await res.json()) as { usage: { completion_tokens: number } };
+      return { ms: performance.now() - sent, queued: Number(res.headers.get("x-understudy-queue-ms")), tokens: body.usage.completion_tokens };
+    };
+    const [first, second] = await Promise.all([ask(), ask()]);
+    // ttft 150 + 5 gaps of 20 ms = 250 ms each; the second waits for the first.
+    expect(first.tokens).toBe(6);
+    expect(Math.min(first.ms, second.ms)).toBeGreaterThanOrEqual(245);
+    expect(Math.max(first.ms, second.ms)).toBeGreaterThanOrEqual(495);
+    expect(Math.max(first.queued, second.queued)).toBeGreaterThanOrEqual(240);
+  });
+
+  it.each([
+    [["--ttft", "soon"], '--ttft must be a number >= 0, got "soon"'],
+    [["--max-concurrency", "0"], '--max-concurrency must be an integer from 1 to'],
+    [["--jitter=-3"], '--jitter must be a number >= 0, got "-3"'],
+  ])("exits 2 on %j", (args, message) => {
+    const run = runCli(["-p", "0", ...args]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain(message);
+  });
+});
+
 describe("the built package", () => {
   it("resolves `understudy` and `understudy/server` through its exports", () => {
     const script = `

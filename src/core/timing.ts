@@ -25,10 +25,6 @@ export interface Timing {
 
 export const NO_DELAY: Timing = Object.freeze({ ttftMs: 0, itlMs: 0, jitterMs: 0, prefillMsPerToken: 0 });
 
-export function isPaced(timing: Timing): boolean {
-  return timing.ttftMs > 0 || timing.itlMs > 0 || timing.jitterMs > 0 || timing.prefillMsPerToken > 0;
-}
-
 /** The inter-token gap a level sets, if it sets one: `itl`, else `1000 / tps`. */
 function gapOf(options: TimingOptions | undefined): number | undefined {
   if (options?.itl !== undefined) return options.itl;
@@ -112,7 +108,7 @@ export function answerDuration(timing: Timing, steps: number, promptTokens: numb
 }
 
 /** The headers with which one request sets its own timing, so one server can play fast and slow upstreams. */
-export const TIMING_HEADERS: Readonly<Record<string, keyof TimingOptions>> = {
+const TIMING_HEADERS: Readonly<Record<string, keyof TimingOptions>> = {
   "x-understudy-ttft": "ttft",
   "x-understudy-tps": "tps",
   "x-understudy-itl": "itl",

@@ -5,7 +5,7 @@ import type { Socket } from "node:net";
 import type { StreamEvent } from "../protocols/types.js";
 import type { EventSink } from "./stream-sender.js";
 
-export function formatSseEvent(event: StreamEvent): string {
+function formatSseEvent(event: StreamEvent): string {
   return event.event === undefined ? `data: ${event.data}\n\n` : `event: ${event.event}\ndata: ${event.data}\n\n`;
 }
 
