@@ -4,6 +4,9 @@
 
 /** The paced model of the stream targets: every answer is 30 tokens, the first after 200 ms, then 50 per second. */
 export const PACE = { ttft: 200, tps: 50, tokens: 30 };
+/** The 5k target's timing thresholds, which the capacity scan applies at every size. */
+const TTFT_P99 = { ms: PACE.ttft, within: 60 };           // p99 time to first token within 60 ms of 200 ms
+const ITL_MEDIAN = { ms: 1000 / PACE.tps, within: 0.1 };  // median inter-token gap within 10% of 20 ms
 export const TARGETS = {
   "streams-5k": {
     title: "5,000 paced streams",
@@ -11,14 +14,24 @@ export const TARGETS = {
     // the streams requested in that steady phase are the ones timed.
     streams: 5000, connectRate: 1000, batch: 50, durationS: 10,
     quick: { title: "500 paced streams", streams: 500, durationS: 3 },
-    ttftP99: { ms: PACE.ttft, within: 60 },           // p99 time to first token within 60 ms of 200 ms
-    itlMedian: { ms: 1000 / PACE.tps, within: 0.1 },  // median inter-token gap within 10% of 20 ms
+    ttftP99: TTFT_P99, itlMedian: ITL_MEDIAN,
     maxRssMB: 300,                                     // server peak RSS
   },
   "streams-10k": {
     title: "10,000 paced streams",
     streams: 10000, connectRate: 1000, batch: 50, durationS: 5,
     quick: { title: "1,000 paced streams", streams: 1000, durationS: 2 },
+  },
+  capacity: {
+    title: "paced-stream capacity",
+    // Not an issue target: the largest step at which each server (Understudy, then the bare paced server,
+    // alternating) still meets the 5k timing thresholds. Each step is a short run: the connections open (in
+    // batches of `batch`) over one stream's length (780 ms), or over whole multiples of it when rampMsPer1000 per
+    // thousand takes longer, then stream for durationS. A server's scan stops at its first failing step (a step
+    // fails when two runs of it fail).
+    steps: [100, 250, 500, 750, 1000, 1500, 2000, 3000], rampMsPer1000: 300, batch: 10, durationS: 5,
+    quick: { steps: [100, 250, 500], durationS: 2 },
+    ttftP99: TTFT_P99, itlMedian: ITL_MEDIAN,
   },
   workers: {
     title: "--workers 2 vs 1, non-streaming",

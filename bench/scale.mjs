@@ -7,6 +7,7 @@ import { childGroup, setUpPinning } from "./lib/children.mjs";
 import { closeAgent } from "./lib/http.mjs";
 import { errorResult, renderGrid, writeJson } from "./lib/report.mjs";
 import { readScaleOptions, SCALE_USAGE } from "./lib/scale-options.mjs";
+import { measureCapacity } from "./lib/target-capacity.mjs";
 import { measureMemory } from "./lib/target-memory.mjs";
 import { measurePaused } from "./lib/target-paused.mjs";
 import { measureStreams } from "./lib/target-streams.mjs";
@@ -16,6 +17,7 @@ import { PACE, settingsFor } from "./scale-targets.mjs";
 const MEASURE = {
   "streams-5k": (settings, env) => measureStreams(settings, PACE, "latency", env),
   "streams-10k": (settings, env) => measureStreams(settings, PACE, "completion", env),
+  capacity: (settings, env) => measureCapacity(settings, PACE, env),
   workers: measureWorkers,
   memory: measureMemory,
   paused: measurePaused,

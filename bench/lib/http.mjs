@@ -31,3 +31,6 @@ export function toReplay(response) {
   }
   return { status: response.status, headers, body: response.body.toString("base64") };
 }
+
+/** The response's header lines minus the two that differ per response anyway. */
+export const headerBlock = (res) => res.rawHeaders.map((v, i) => (i % 2 ? `${v}\n` : `${v}: `)).join("").split("\n").filter((l) => !/^(date|x-request-id):/i.test(l)).join("|");

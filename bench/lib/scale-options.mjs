@@ -1,7 +1,7 @@
 // Flags of `npm run bench:scale`: which targets, smoke-run sizes, pinning.
 import { parseArgs } from "node:util";
 
-export const TARGET_IDS = ["streams-5k", "streams-10k", "workers", "memory", "paused"];
+export const TARGET_IDS = ["streams-5k", "streams-10k", "capacity", "workers", "memory", "paused"];
 
 export const SCALE_USAGE = `usage: npm run bench:scale [-- --only <ids>] [--quick] [--no-pin]
   --only: comma-separated targets to run, of ${TARGET_IDS.join(", ")} (default: all)

@@ -2,13 +2,11 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { snapshot, usage, waitForQuiet } from "./cpu.mjs";
-import { send, toReplay } from "./http.mjs";
+import { headerBlock, send, toReplay } from "./http.mjs";
 import { drive, runProblems } from "./load.mjs";
 import { median } from "./stats.mjs";
 
 const log = (msg) => process.stderr.write(`${msg}\n`);
-/** The response's header lines minus the two that differ per response anyway. */
-const headerBlock = (res) => res.rawHeaders.map((v, i) => (i % 2 ? `${v}\n` : `${v}: `)).join("").split("\n").filter((l) => !/^(date|x-request-id):/i.test(l)).join("|");
 
 /** env: { understudy, startBare(captureFile), scratch, opts }. Returns the row for the report. */
 export async function runScenario(scenario, env) {

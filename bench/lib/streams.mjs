@@ -26,12 +26,15 @@ const BURST_MS = 1;
  *   handshake, which a server busy with thousands of streams may accept late: those are timed apart, in
  *   firstTtfts); every stream counts for errors. A stream still open streamTimeoutMs after its request is an
  *   error; after the run, open streams get graceMs to finish. readBufferBytes (default 256 KiB) is the one read
- *   buffer's size; tiny ones split events across reads, to test the scanner.
+ *   buffer's size; tiny ones split events across reads, to test the scanner. counters: an object whose `tokens`
+ *   the client increments on every content token it reads (all streams, timed or not), so the caller can count
+ *   the tokens of a time window while the run goes on.
  * Returns { ttfts, firstTtfts, gaps (ms between a stream's tokens), streamGaps (each stream's mean gap), bursts
  * (gaps under 1 ms), completed, errors: { reason: count }, peakInFlight, inFlightSamples, loopDelayMs, … }.
  */
 export function runStreams(url, path, body, headers, options) {
   const { streams, batch = 500, rampMs = 0, durationMs = 0, expectedTokens, streamTimeoutMs = 60_000, graceMs = 30_000 } = options;
+  const counters = options.counters ?? { tokens: 0 };
   const { hostname, port } = new URL(url);
   const payload = Buffer.from(JSON.stringify(body));
   const extra = Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join("");
@@ -127,6 +130,7 @@ export function runStreams(url, path, body, headers, options) {
       }
 
       token(now) {
+        counters.tokens++;
         if (this.count === 0) {
           this.firstAt = now;
           if (this.timed) ttfts.push(now - this.writeAt);
