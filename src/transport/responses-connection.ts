@@ -58,13 +58,13 @@ const HIGH_WATER_BYTES = 64 * 1024;
 const DRAIN_POLL_MS = 10;
 
 /** Frames over a WebSocket. `ws` has no drain event, so a full connection is polled until it empties. */
-function frameSink(ws: WebSocket): EventSink<string> {
-  const send = (frames: readonly string[], from: number, to: number): void => {
+function frameSink(ws: WebSocket, frames: readonly string[]): EventSink {
+  const send = (from: number, to: number): void => {
     for (let i = from; i < to; i++) ws.send(frames[i]);
   };
   return {
-    write(frames, from, to) {
-      send(frames, from, to);
+    write(from, to) {
+      send(from, to);
       return ws.bufferedAmount < HIGH_WATER_BYTES;
     },
     finish: send,
@@ -137,7 +137,6 @@ export function serveResponsesConnection(ws: WebSocket, path: string, client: st
   const surface = createResponsesSurface({ store, ids: state.ids, tokens: state.tokens, connection: memory });
   const lanes = new Map<string, Promise<void>>();
   const inFlight = new Semaphore(MAX_IN_FLIGHT);
-  const sink = frameSink(ws);
   const context = { ids: state.ids, clock: state.clock };
 
   /** The frames answering one request, which of them carry tokens, and their timing. */
@@ -179,7 +178,8 @@ export function serveResponsesConnection(ws: WebSocket, path: string, client: st
       if (ws.readyState !== ws.OPEN) return true;
       const pacing = state.pacer.stream(reply.timing, reply.promptTokens, performance.now());
       const observer = reply.generates ? state.metrics : undefined;
-      const { interrupted } = await sendStream({ items: reply.frames, isToken: reply.isToken, sink, pacing, observer, arrival });
+      const sink = frameSink(ws, reply.frames);
+      const { interrupted } = await sendStream({ count: reply.frames.length, isToken: reply.isToken, sink, pacing, observer, arrival });
       return interrupted;
     } finally {
       admission?.leave();

@@ -52,21 +52,29 @@ class EncodedChunks {
  * Straight to the socket costs a paced stream far less than ServerResponse.write (which corks, defers
  * to nextTick and sends a three-part writev per token); `end()` still closes the body with its last chunk.
  */
-export function sseSink(res: ServerResponse): EventSink<StreamEvent> {
+export function sseSink(res: ServerResponse, events: readonly StreamEvent[]): EventSink {
+  let pending: readonly StreamEvent[] | null = events;
   let socket: Socket | null = null;
   let chunks: EncodedChunks | null = null;
-  const send = (events: readonly StreamEvent[], from: number, to: number): boolean => {
-    if (socket !== null) return socket.write((chunks ??= new EncodedChunks(events, from)).slice(from, to));
-    const more = res.write(sseText(events, from, to));
+  const send = (from: number, to: number): boolean => {
+    if (socket !== null) {
+      if (chunks === null) {
+        chunks = new EncodedChunks(pending!, from);
+        // The stream's bytes are all in `chunks` now; the events need not live as long as the stream.
+        pending = null;
+      }
+      return socket.write(chunks.slice(from, to));
+    }
+    const more = res.write(sseText(pending!, from, to));
     // Only a chunked body on its own socket (not an HTTP/1.0 client, not behind a pipelined answer) can be framed by hand.
     if ((res as ServerResponse & { chunkedEncoding?: boolean }).chunkedEncoding === true && res.socket) socket = res.socket;
     return more;
   };
   return {
     write: send,
-    finish(events, from, to) {
-      if (from < to && socket !== null) send(events, from, to);
-      else if (from < to) return void res.end(sseText(events, from, to));
+    finish(from, to) {
+      if (from < to && socket !== null) send(from, to);
+      else if (from < to) return void res.end(sseText(pending!, from, to));
       res.end();
     },
     onDrain: (resume) => void (socket ?? res).once("drain", resume),

@@ -3,11 +3,15 @@
 // through the server's one scheduler, waiting for the transport to drain and stopping on disconnect.
 import { TICK_TOLERANCE_MS, type PacingScheduler, type ScheduledTask } from "./scheduler.js";
 
-export interface EventSink<T> {
+/**
+ * A transport's view of one stream's items (events or frames), which it owns: the sender only names
+ * ranges, so a sink can encode its items once and let go of them while the stream runs.
+ */
+export interface EventSink {
   /** Writes items [from, to); false when the transport's buffer is full (wait for onDrain). */
-  write(items: readonly T[], from: number, to: number): boolean;
+  write(from: number, to: number): boolean;
   /** Writes items [from, to) and ends the stream. */
-  finish(items: readonly T[], from: number, to: number): void;
+  finish(from: number, to: number): void;
   /** Calls `resume` once, when the buffer has drained. */
   onDrain(resume: () => void): void;
   /** Calls `gone` once if the peer goes away; returns a function that stops listening. */
@@ -32,11 +36,12 @@ export interface StreamPacing {
   times(steps: number): Float64Array;
 }
 
-export interface SendOptions<T> {
-  items: readonly T[];
-  /** Whether item i carries a generated token (a content, reasoning or argument delta). */
+export interface SendOptions {
+  /** How many items the stream has. */
+  count: number;
+  /** Whether item i carries a generated token (a content, reasoning or argument delta); read only at the start. */
   isToken(i: number): boolean;
-  sink: EventSink<T>;
+  sink: EventSink;
   /** Null sends everything at once (zero-latency mode). */
   pacing: StreamPacing | null;
   observer?: StreamObserver;
@@ -52,36 +57,34 @@ const BATCH_EVENTS = 512;
  * token with the events that follow it up to the next token (item and part closings, usage, [DONE]).
  * Without any token the opening group is empty and the whole stream goes out when a first token would.
  */
-function groupBounds<T>(options: SendOptions<T>): number[] {
-  const bounds: number[] = [0];
-  let tokens = 0;
+function groupBounds(count: number, isToken: (i: number) => boolean): Uint32Array {
+  const starts: number[] = [0];
   // A stream that opens with a token (legacy Completions) has an empty opening group.
-  for (let i = 0; i < options.items.length; i++) {
-    if (!options.isToken(i)) continue;
-    tokens++;
-    bounds.push(i);
-  }
-  if (tokens === 0) bounds.push(0);
-  bounds.push(options.items.length);
-  return bounds;
+  for (let i = 0; i < count; i++) if (isToken(i)) starts.push(i);
+  if (starts.length === 1) starts.push(0);
+  starts.push(count);
+  return Uint32Array.from(starts);
 }
 
-function hasToken<T>(options: SendOptions<T>): boolean {
-  for (let i = 0; i < options.items.length; i++) if (options.isToken(i)) return true;
+function hasToken(options: SendOptions): boolean {
+  for (let i = 0; i < options.count; i++) if (options.isToken(i)) return true;
   return false;
 }
 
 /** Resolves with whether the peer went away before the end. */
-export function sendStream<T>(options: SendOptions<T>): Promise<{ interrupted: boolean }> {
-  const { items, sink, observer, pacing } = options;
+export function sendStream(options: SendOptions): Promise<{ interrupted: boolean }> {
+  const { count, sink, observer, pacing, arrival } = options;
   observer?.streamOpened();
-  if (pacing === null && items.length <= BATCH_EVENTS) {
+  if (pacing === null && count <= BATCH_EVENTS) {
     // The common case (tests, unpaced load): the whole stream in one write.
-    sink.finish(items, 0, items.length);
-    if (observer && hasToken(options)) observer.firstToken(performance.now() - options.arrival);
+    sink.finish(0, count);
+    if (observer && hasToken(options)) observer.firstToken(performance.now() - arrival);
     observer?.streamClosed();
     return Promise.resolve({ interrupted: false });
   }
+  // Everything the stream needs later is taken now, so the closures below hold no request data.
+  const tokens = observer !== undefined && hasToken(options);
+  const bounds = pacing === null ? null : groupBounds(count, options.isToken);
   return new Promise((resolve) => {
     let task: ScheduledTask | null = null;
     let done = false;
@@ -95,15 +98,15 @@ export function sendStream<T>(options: SendOptions<T>): Promise<{ interrupted: b
     };
     const stopListening = sink.onClose(() => finish(true));
 
-    if (pacing === null) {
+    if (pacing === null || bounds === null) {
       // Unpaced but large: batch after batch, each once the one before has drained.
       let at = 0;
       const writeBatches = (): void => {
         while (!done) {
-          const to = Math.min(items.length, at + BATCH_EVENTS);
-          if (at === 0 && observer && hasToken(options)) observer.firstToken(performance.now() - options.arrival);
-          if (to === items.length) return (sink.finish(items, at, to), finish(false));
-          const more = sink.write(items, at, to);
+          const to = Math.min(count, at + BATCH_EVENTS);
+          if (at === 0 && tokens) observer?.firstToken(performance.now() - arrival);
+          if (to === count) return (sink.finish(at, to), finish(false));
+          const more = sink.write(at, to);
           at = to;
           if (!more) return sink.onDrain(writeBatches);
         }
@@ -111,9 +114,8 @@ export function sendStream<T>(options: SendOptions<T>): Promise<{ interrupted: b
       return writeBatches();
     }
 
-    const bounds = groupBounds(options);
     const lastGroup = bounds.length - 2;
-    // Group 0 holds the opening events; groups 1.. one token each (group 1 may be the first item itself).
+    // Group 0 holds the opening events; groups 1.. one token each.
     const times = pacing.times(lastGroup);
     let group = 0;
     let lastTokenAt = 0;
@@ -127,15 +129,15 @@ export function sendStream<T>(options: SendOptions<T>): Promise<{ interrupted: b
             task = pacing.scheduler.schedule(due, writeDue);
             return;
           }
-          if (group === 1) observer?.firstToken(now - options.arrival);
+          if (group === 1) observer?.firstToken(now - arrival);
           else observer?.interToken(now - lastTokenAt);
           lastTokenAt = now;
         }
         const from = bounds[group];
         const to = bounds[group + 1];
-        if (group === lastGroup) return (sink.finish(items, from, to), finish(false));
+        if (group === lastGroup) return (sink.finish(from, to), finish(false));
         group++;
-        if (from < to && !sink.write(items, from, to)) return sink.onDrain(writeDue);
+        if (from < to && !sink.write(from, to)) return sink.onDrain(writeDue);
       }
     };
     writeDue();

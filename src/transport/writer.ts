@@ -37,7 +37,7 @@ export interface SseDelivery {
  */
 export function writeSse(res: ServerResponse, events: readonly StreamEvent[], headers: Record<string, string | number>, delivery: SseDelivery): Promise<{ interrupted: boolean }> {
   res.writeHead(200, Object.assign(headers, SSE_HEADERS));
-  return sendStream({ items: events, isToken: isTokenEvent(events), sink: sseSink(res), ...delivery });
+  return sendStream({ count: events.length, isToken: isTokenEvent(events), sink: sseSink(res, events), ...delivery });
 }
 
 
