@@ -140,7 +140,8 @@ export function createRequestHandler(state: HttpState, surfaces: SurfaceRoutes, 
     if (outcome.warnings.length) entry.warnings = outcome.warnings;
     Object.assign(headers, outcome.headers);
     const admission = state.admission;
-    if (admission === null) return deliverReply(surface, outcome, res, entry, headers);
+    const arrival = arrivals.get(entry) ?? performance.now();
+    if (admission === null) return deliverReply(surface, outcome, res, entry, headers, arrival);
     // Under maxConcurrency the answer waits for a generation slot, which it holds until it is complete.
     const queuedAt = performance.now();
     const slot = admission.enter();
@@ -148,18 +149,19 @@ export function createRequestHandler(state: HttpState, surfaces: SurfaceRoutes, 
       entry.queuedMs = Math.round((performance.now() - queuedAt) * 10) / 10;
       headers["x-understudy-queue-ms"] = Math.round(entry.queuedMs);
       if (res.destroyed) return void (entry.interrupted = true);
-      return deliverReply(surface, outcome, res, entry, headers);
+      return deliverReply(surface, outcome, res, entry, headers, performance.now());
     };
     return (slot ?? Promise.resolve()).then(deliver).finally(() => admission.leave());
   }
 
   /**
    * Writes a reply: the JSON body, after the time its stream would have taken when the timing asks
-   * for one, or the stream, each token when it is due.
+   * for one, or the stream, each token when it is due. Times count from `start`: the request's arrival,
+   * so the time spent reading and planning it is part of its ttft as on a real server, or the moment a
+   * queued request got its generation slot.
    */
-  function deliverReply(surface: Surface, outcome: ReplyOutcome, res: ServerResponse, entry: JournalEntry, headers: Headers): Promise<void> | void {
+  function deliverReply(surface: Surface, outcome: ReplyOutcome, res: ServerResponse, entry: JournalEntry, headers: Headers, start: number): Promise<void> | void {
     const { plan, conversation } = outcome;
-    const start = performance.now();
     if (conversation.stream) {
       stampProcessingTime(headers, entry);
       const events = surface.renderStream(plan, conversation, context);

@@ -169,14 +169,16 @@ export function serveResponsesConnection(ws: WebSocket, path: string, client: st
   /** Sends an answer, paced by its timing; a generation waits for a slot under maxConcurrency. */
   async function deliver(reply: Answer, entry: JournalEntry, arrival: number): Promise<boolean> {
     const admission = reply.generates ? state.admission : null;
+    let start = arrival;
     if (admission) {
       const queuedAt = performance.now();
       await admission.enter();
-      entry.queuedMs = Math.round((performance.now() - queuedAt) * 10) / 10;
+      start = performance.now();
+      entry.queuedMs = Math.round((start - queuedAt) * 10) / 10;
     }
     try {
       if (ws.readyState !== ws.OPEN) return true;
-      const pacing = state.pacer.stream(reply.timing, reply.promptTokens, performance.now());
+      const pacing = state.pacer.stream(reply.timing, reply.promptTokens, start);
       const observer = reply.generates ? state.metrics : undefined;
       const sink = frameSink(ws, reply.frames);
       const { interrupted } = await sendStream({ count: reply.frames.length, isToken: reply.isToken, sink, pacing, observer, arrival });
