@@ -38,6 +38,11 @@ export interface Surface {
   renderBody(plan: Plan, conversation: Conversation, context: RenderContext): string;
   renderStream(plan: Plan, conversation: Conversation, context: RenderContext): StreamEvent[];
   /**
+   * The same stream as one SSE text, for answers sent in one write (no pacing). Optional: a surface
+   * provides it where it builds the text faster than renderStream's events.
+   */
+  renderStreamText?(plan: Plan, conversation: Conversation, context: RenderContext): string;
+  /**
    * For surfaces that report a fixture's error inside the stream (the Responses API), the events
    * to send instead of an HTTP error status. Surfaces without it answer with the status.
    */

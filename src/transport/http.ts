@@ -17,7 +17,7 @@ import type { ServerMetrics } from "./metrics.js";
 import { metricsRoute, writeMetrics } from "./metrics-endpoint.js";
 import type { Pacer } from "./pacer.js";
 import { routePath } from "./route-path.js";
-import { writeJson, writeJsonText, writeSse } from "./writer.js";
+import { writeJson, writeJsonText, writeSse, writeSseText } from "./writer.js";
 
 export interface HttpState extends PipelineState {
   journal: Journal;
@@ -38,6 +38,9 @@ export type SurfaceRoutes = Record<string, Surface>;
 
 type Headers = Record<string, string | number>;
 type ReplyOutcome = Extract<Outcome, { kind: "reply" }>;
+
+/** Unpaced streams up to this many tokens go out as one text in one write. */
+const ONE_WRITE_STEPS = 256;
 
 const INVALID_JSON =
   "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your HTTP library correctly. " +
@@ -164,9 +167,17 @@ export function createRequestHandler(state: HttpState, surfaces: SurfaceRoutes, 
     const { plan, conversation } = outcome;
     if (conversation.stream) {
       stampProcessingTime(headers, entry);
-      const events = surface.renderStream(plan, conversation, context);
       const pacing = state.pacer.stream(plan.timing, plan.usage.promptTokens, start);
-      return writeSse(res, events, headers, { pacing, observer: state.metrics, arrival: arrivals.get(entry) ?? start }).then(({ interrupted }) => {
+      const arrival = arrivals.get(entry) ?? start;
+      if (pacing === null && surface.renderStreamText) {
+        const steps = generationSteps(plan);
+        // Longer streams go event batch by event batch, so that a client that stops reading holds them back.
+        if (steps * plan.choices.length <= ONE_WRITE_STEPS) {
+          return writeSseText(res, surface.renderStreamText(plan, conversation, context), headers, { pacing, observer: state.metrics, arrival, hasTokens: steps > 0 });
+        }
+      }
+      const events = surface.renderStream(plan, conversation, context);
+      return writeSse(res, events, headers, { pacing, observer: state.metrics, arrival }).then(({ interrupted }) => {
         entry.interrupted = interrupted;
       });
     }

@@ -22,6 +22,17 @@ export function writeJson(res: ServerResponse, status: number, body: unknown, he
 
 const SSE_HEADERS = { "content-type": "text/event-stream; charset=utf-8", "cache-control": "no-cache", connection: "keep-alive" };
 
+/** Sends a whole unpaced SSE stream in one write, reporting it to the metrics as a stream. */
+export function writeSseText(res: ServerResponse, text: string, headers: Record<string, string | number>, delivery: SseDelivery & { hasTokens: boolean }): void {
+  res.writeHead(200, Object.assign(headers, SSE_HEADERS));
+  res.end(text);
+  const { observer } = delivery;
+  if (!observer) return;
+  observer.streamOpened();
+  if (delivery.hasTokens) observer.firstToken(performance.now() - delivery.arrival);
+  observer.streamClosed();
+}
+
 export const isTokenEvent = (events: readonly StreamEvent[]) => (i: number): boolean => events[i].token === true;
 
 export interface SseDelivery {

@@ -80,10 +80,26 @@ function renderChunkParts(plan: Plan, includeUsage: boolean): ChunkParts {
   return { parts: [...chunks.parts, `],"usage":${JSON.stringify(renderChatUsage(plan))}}`], tokens: [...chunks.tokens, false] };
 }
 
+/**
+ * The stream as SSE text cut at every chunk's envelope head, so that `segments.join(head)` is the
+ * whole body: one flat string built in one pass, instead of an event object and a concatenation per chunk.
+ */
+function renderSseSegments(parts: readonly string[]): string[] {
+  const segments: string[] = ["data: "];
+  for (let i = 0; i < parts.length - 1; i++) segments.push(`${parts[i]}\n\ndata: `);
+  segments.push(`${parts[parts.length - 1]}\n\ndata: [DONE]\n\n`);
+  return segments;
+}
+
+const streamHead = (plan: Plan, context: RenderContext): string =>
+  `{"id":${JSON.stringify(chatId(plan, context))},"object":"chat.completion.chunk","created":${unixSeconds(context)},"model":${JSON.stringify(plan.model)},"service_tier":"default","choices":[`;
+
 export function createChatRenderer() {
   const bodies = new RenderCache<string>();
   const streams = new RenderCache<ChunkParts>();
   const streamsWithUsage = new RenderCache<ChunkParts>();
+  const texts = new RenderCache<string[]>();
+  const textsWithUsage = new RenderCache<string[]>();
 
   return {
     renderBody(plan: Plan, _conversation: Conversation, context: RenderContext): string {
@@ -94,11 +110,16 @@ export function createChatRenderer() {
       const includeUsage = conversation.params.includeUsage;
       const { parts, tokens } = (includeUsage ? streamsWithUsage : streams).get(plan, (p) => renderChunkParts(p, includeUsage));
       // Every chunk shares its envelope; only the part after it differs.
-      const head = `{"id":${JSON.stringify(chatId(plan, context))},"object":"chat.completion.chunk","created":${unixSeconds(context)},"model":${JSON.stringify(plan.model)},"service_tier":"default","choices":[`;
+      const head = streamHead(plan, context);
       const events: StreamEvent[] = new Array(parts.length + 1);
       for (let i = 0; i < parts.length; i++) events[i] = { data: head + parts[i], token: tokens[i] };
       events[parts.length] = { data: "[DONE]", token: false };
       return events;
+    },
+    renderStreamText(plan: Plan, conversation: Conversation, context: RenderContext): string {
+      const includeUsage = conversation.params.includeUsage;
+      const segments = (includeUsage ? textsWithUsage : texts).get(plan, (p) => renderSseSegments(renderChunkParts(p, includeUsage).parts));
+      return segments.join(streamHead(plan, context));
     },
   };
 }
