@@ -3,9 +3,8 @@
 import cluster from "node:cluster";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Journal, JournalEntry } from "../journal/journal.js";
-import { generationSteps } from "../core/plan.js";
-import { NO_DELAY, timingFromHeaders } from "../core/timing.js";
-import { isInStreamError, runPipeline, type Outcome, type PipelineState } from "../pipeline.js";
+import { timingFromHeaders } from "../core/timing.js";
+import { isInStreamError, runPipeline, type PipelineState } from "../pipeline.js";
 import { isRecord } from "../protocols/openai/content.js";
 import { invalidRequest, openAIError } from "../protocols/openai/errors.js";
 import type { ApiError, ResourceAnswer, ResourceRoute, Surface } from "../protocols/types.js";
@@ -16,8 +15,9 @@ import { tooDeep } from "./json-depth.js";
 import type { ServerMetrics } from "./metrics.js";
 import { metricsRoute, writeMetrics } from "./metrics-endpoint.js";
 import type { Pacer } from "./pacer.js";
+import { deliverReply, stampProcessingTime } from "./reply-delivery.js";
 import { routePath } from "./route-path.js";
-import { writeJson, writeJsonText, writeSse, writeSseText } from "./writer.js";
+import { writeJson, writeSse } from "./writer.js";
 
 export interface HttpState extends PipelineState {
   journal: Journal;
@@ -37,10 +37,6 @@ export interface HttpState extends PipelineState {
 export type SurfaceRoutes = Record<string, Surface>;
 
 type Headers = Record<string, string | number>;
-type ReplyOutcome = Extract<Outcome, { kind: "reply" }>;
-
-/** Unpaced streams up to this many tokens go out as one text in one write. */
-const ONE_WRITE_STEPS = 256;
 
 const INVALID_JSON =
   "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your HTTP library correctly. " +
@@ -103,12 +99,12 @@ export function createRequestHandler(state: HttpState, surfaces: SurfaceRoutes, 
   const arrivals = new WeakMap<JournalEntry, number>();
 
   /** `openai-processing-ms`: the time from the request's arrival to the answer's headers. */
-  function stampProcessingTime(headers: Headers, entry: JournalEntry): void {
-    headers["openai-processing-ms"] = Math.round(performance.now() - (arrivals.get(entry) ?? performance.now()));
+  function stampProcessing(headers: Headers, entry: JournalEntry): void {
+    stampProcessingTime(headers, arrivals.get(entry) ?? performance.now());
   }
 
   function sendError(res: ServerResponse, error: ApiError, entry: JournalEntry, headers: Headers): void {
-    stampProcessingTime(headers, entry);
+    stampProcessing(headers, entry);
     entry.status = error.status;
     entry.error = errorMessage(error);
     if (error.headers) Object.assign(headers, error.headers);
@@ -144,63 +140,18 @@ export function createRequestHandler(state: HttpState, surfaces: SurfaceRoutes, 
     Object.assign(headers, outcome.headers);
     const admission = state.admission;
     const arrival = arrivals.get(entry) ?? performance.now();
-    if (admission === null) return deliverReply(surface, outcome, res, entry, headers, arrival);
+    const exchange = { res, entry, headers, arrival, start: arrival };
+    if (admission === null) return deliverReply(state, surface, outcome, context, exchange);
     // Under maxConcurrency the answer waits for a generation slot, which it holds until it is complete.
-    const queuedAt = performance.now();
     const slot = admission.enter();
     const deliver = (): Promise<void> | void => {
-      entry.queuedMs = Math.round((performance.now() - queuedAt) * 10) / 10;
+      if (slot !== null) exchange.start = performance.now();
+      entry.queuedMs = Math.round((exchange.start - arrival) * 10) / 10;
       headers["x-understudy-queue-ms"] = Math.round(entry.queuedMs);
       if (res.destroyed) return void (entry.interrupted = true);
-      return deliverReply(surface, outcome, res, entry, headers, performance.now());
+      return deliverReply(state, surface, outcome, context, exchange);
     };
     return (slot ?? Promise.resolve()).then(deliver).finally(() => admission.leave());
-  }
-
-  /**
-   * Writes a reply: the JSON body, after the time its stream would have taken when the timing asks
-   * for one, or the stream, each token when it is due. Times count from `start`: the request's arrival,
-   * so the time spent reading and planning it is part of its ttft as on a real server, or the moment a
-   * queued request got its generation slot.
-   */
-  function deliverReply(surface: Surface, outcome: ReplyOutcome, res: ServerResponse, entry: JournalEntry, headers: Headers, start: number): Promise<void> | void {
-    const { plan, conversation } = outcome;
-    if (conversation.stream) {
-      stampProcessingTime(headers, entry);
-      const pacing = state.pacer.stream(plan.timing, plan.usage.promptTokens, start);
-      const arrival = arrivals.get(entry) ?? start;
-      if (pacing === null && surface.renderStreamText) {
-        const steps = generationSteps(plan);
-        // Longer streams go event batch by event batch, so that a client that stops reading holds them back.
-        if (steps * plan.choices.length <= ONE_WRITE_STEPS) {
-          return writeSseText(res, surface.renderStreamText(plan, conversation, context), headers, { pacing, observer: state.metrics, arrival, hasTokens: steps > 0 });
-        }
-      }
-      const events = surface.renderStream(plan, conversation, context);
-      return writeSse(res, events, headers, { pacing, observer: state.metrics, arrival }).then(({ interrupted }) => {
-        entry.interrupted = interrupted;
-      });
-    }
-    const text = surface.renderBody(plan, conversation, context);
-    const wait = plan.timing === NO_DELAY ? 0 : state.pacer.duration(plan.timing, generationSteps(plan), plan.usage.promptTokens);
-    const send = (): void => {
-      stampProcessingTime(headers, entry);
-      writeJsonText(res, 200, text, headers);
-    };
-    if (wait <= 0) return send();
-    return new Promise((resolve) => {
-      const gone = (): void => {
-        state.pacer.scheduler.cancel(task);
-        entry.interrupted = true;
-        resolve();
-      };
-      const task = state.pacer.scheduler.schedule(start + wait, () => {
-        res.off("close", gone);
-        send();
-        resolve();
-      });
-      res.once("close", gone);
-    });
   }
 
   /**
@@ -251,7 +202,7 @@ export function createRequestHandler(state: HttpState, surfaces: SurfaceRoutes, 
   }
 
   function sendResource(res: ServerResponse, answer: ResourceAnswer, entry: JournalEntry, headers: Headers): void {
-    stampProcessingTime(headers, entry);
+    stampProcessing(headers, entry);
     entry.status = answer.status;
     if (answer.model !== undefined) entry.model = answer.model;
     if (answer.fixture !== undefined) entry.fixture = answer.fixture;

@@ -1,0 +1,84 @@
+// Writes a planned reply over HTTP: the JSON body (after the time its stream would have taken, when
+// the timing asks for one), or the stream: in one write when unpaced, token by token through the pacer.
+import type { ServerResponse } from "node:http";
+import { generationSteps } from "../core/plan.js";
+import { NO_DELAY } from "../core/timing.js";
+import type { JournalEntry } from "../journal/journal.js";
+import type { Outcome } from "../pipeline.js";
+import type { RenderContext, Surface } from "../protocols/types.js";
+import type { Pacer } from "./pacer.js";
+import type { StreamObserver } from "./stream-sender.js";
+import { writeJsonText, writeSse, writeSseText } from "./writer.js";
+
+type Headers = Record<string, string | number>;
+type ReplyOutcome = Extract<Outcome, { kind: "reply" }>;
+
+/** Unpaced streams up to this many chunks go out as one text in one write; longer ones respect backpressure. */
+const ONE_WRITE_CHUNKS = 256;
+
+/** One HTTP exchange being answered. */
+export interface Exchange {
+  res: ServerResponse;
+  entry: JournalEntry;
+  /** The answer's headers, completed here. */
+  headers: Headers;
+  /** performance.now() when the request arrived. */
+  arrival: number;
+  /**
+   * When generation started, which token times count from: the arrival, so reading and planning the
+   * request are part of its ttft as on a real server, or the moment a queued request got its slot.
+   */
+  start: number;
+}
+
+/** `openai-processing-ms`: the time from the request's arrival to the answer's headers. */
+export function stampProcessingTime(headers: Headers, arrival: number): void {
+  headers["openai-processing-ms"] = Math.round(performance.now() - arrival);
+}
+
+/** Resolves (when it returns a promise) once the answer is complete or the client has gone. */
+export function deliverReply(
+  state: { pacer: Pacer; metrics: StreamObserver },
+  surface: Surface,
+  outcome: ReplyOutcome,
+  context: RenderContext,
+  exchange: Exchange,
+): Promise<void> | void {
+  const { plan, conversation } = outcome;
+  const { res, entry, headers, arrival, start } = exchange;
+  if (conversation.stream) {
+    stampProcessingTime(headers, arrival);
+    const pacing = state.pacer.stream(plan.timing, plan.usage.promptTokens, start);
+    if (pacing === null && surface.renderStreamText) {
+      const steps = generationSteps(plan);
+      if (steps * plan.choices.length <= ONE_WRITE_CHUNKS) {
+        const text = surface.renderStreamText(plan, conversation, context);
+        return writeSseText(res, text, headers, { pacing, observer: state.metrics, arrival, hasTokens: steps > 0 });
+      }
+    }
+    const events = surface.renderStream(plan, conversation, context);
+    return writeSse(res, events, headers, { pacing, observer: state.metrics, arrival }).then(({ interrupted }) => {
+      entry.interrupted = interrupted;
+    });
+  }
+  const text = surface.renderBody(plan, conversation, context);
+  const wait = plan.timing === NO_DELAY ? 0 : state.pacer.duration(plan.timing, generationSteps(plan), plan.usage.promptTokens);
+  const send = (): void => {
+    stampProcessingTime(headers, arrival);
+    writeJsonText(res, 200, text, headers);
+  };
+  if (wait <= 0) return send();
+  return new Promise((resolve) => {
+    const gone = (): void => {
+      state.pacer.scheduler.cancel(task);
+      entry.interrupted = true;
+      resolve();
+    };
+    const task = state.pacer.scheduler.schedule(start + wait, () => {
+      res.off("close", gone);
+      send();
+      resolve();
+    });
+    res.once("close", gone);
+  });
+}
