@@ -1,5 +1,5 @@
-// maxConcurrency: at most `limit` answers are generated at once; later requests wait in arrival order,
-// as they would for a busy model server's batch slots, so a gateway's queueing can be exercised.
+// At most `limit` at once, the rest waiting in arrival order: maxConcurrency's generation slots (as a busy
+// model server's batch slots, so a gateway's queueing can be exercised) and a WebSocket's in-flight responses.
 
 export class Admission {
   private active = 0;
@@ -39,6 +39,17 @@ export class Admission {
       return;
     }
     this.active--;
+  }
+
+  /** Runs `task` in a slot, waiting for one first if all are taken. */
+  async run<T>(task: () => Promise<T>): Promise<T> {
+    const slot = this.enter();
+    if (slot) await slot;
+    try {
+      return await task();
+    } finally {
+      this.leave();
+    }
   }
 
   /** Requests waiting for a slot. */

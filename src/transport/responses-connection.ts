@@ -9,7 +9,7 @@ import { isApiError, type ApiError, type StreamEvent } from "../protocols/types.
 import type { HttpState } from "./http.js";
 import { shownValue } from "../protocols/openai/content.js";
 import { tooDeep } from "./json-depth.js";
-import { Semaphore } from "./semaphore.js";
+import { Admission } from "./admission.js";
 import { sendStream, type EventSink } from "./stream-sender.js";
 import { isTokenEvent } from "./writer.js";
 import { NO_DELAY, type Timing } from "../core/timing.js";
@@ -136,7 +136,7 @@ export function serveResponsesConnection(ws: WebSocket, path: string, client: st
   const memory = createConnectionMemory();
   const surface = createResponsesSurface({ store, ids: state.ids, tokens: state.tokens, connection: memory });
   const lanes = new Map<string, Promise<void>>();
-  const inFlight = new Semaphore(MAX_IN_FLIGHT);
+  const inFlight = new Admission(MAX_IN_FLIGHT);
   const context = { ids: state.ids, clock: state.clock };
 
   /** The frames answering one request, which of them carry tokens, and their timing. */
