@@ -21,6 +21,7 @@ import { ServerMetrics } from "./transport/metrics.js";
 import { Pacer } from "./transport/pacer.js";
 import { RateLimiter, type RateLimitConfig } from "./transport/rate-limit.js";
 import { attachResponsesWebSocket } from "./transport/websocket.js";
+import { PipelineMemo } from "./pipeline-memo.js";
 
 export interface ServerOptions {
   /** Port to listen on; 0 (the default) picks a free one. */
@@ -133,6 +134,7 @@ export async function startServer(fixtures: FixtureSet, options: ServerOptions =
     auth: { configured: configuredKeys(options), fromFixtures: fixtures.apiKeys },
     onExchange: options.onExchange,
     metrics,
+    memo: new PipelineMemo(fixtures),
     pacer: new Pacer(options.seed),
     admission: concurrencyLimit(options.maxConcurrency, metrics),
   };

@@ -1,9 +1,9 @@
 // One seedable source for ids and timestamps, so a test can pin a whole response byte for byte.
 import { randomBytes } from "node:crypto";
 
-const ALPHANUMERIC = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789";
-const HEX_PAIRS = Array.from({ length: 256 }, (_, i) => i.toString(16).padStart(2, "0"));
-const BASE62_PAIRS = Array.from({ length: 62 * 62 }, (_, i) => ALPHANUMERIC[Math.floor(i / 62)] + ALPHANUMERIC[i % 62]);
+const ALPHANUMERIC = Buffer.from("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", "latin1");
+const HEX = Buffer.from("0123456789abcdef", "latin1");
+const BASE62_PAIRS = 62 * 62;
 
 export interface IdSource {
   /** `prefix` followed by `length` random characters from the alphabet of that id kind. */
@@ -37,19 +37,33 @@ export function createIdSource(seed?: number): IdSource {
     s1 = x >>> 0;
     return (s0 + s1) >>> 0;
   };
-  // Ids are on every request's hot path, so each random word becomes characters by table look-ups:
-  // two hex digits per byte, or two base-62 digits per 16 bits (a tiny bias, irrelevant for ids).
+  // Ids are on every request's hot path: the characters are written into one scratch buffer and read
+  // out as one flat string. Hex takes two digits per byte; base 62 two digits per 16 bits (a tiny bias,
+  // irrelevant for ids).
+  let scratch = Buffer.allocUnsafe(128);
   return {
     next(prefix, length, alphabet = "alphanumeric") {
-      let out = "";
-      while (out.length < length) {
+      if (prefix.length + length + 8 > scratch.length) scratch = Buffer.allocUnsafe(2 * (prefix.length + length + 8));
+      let at = scratch.write(prefix, 0, "latin1");
+      const end = at + length;
+      while (at < end) {
         const word = nextUint32();
-        out +=
-          alphabet === "hex"
-            ? HEX_PAIRS[word & 0xff] + HEX_PAIRS[(word >>> 8) & 0xff] + HEX_PAIRS[(word >>> 16) & 0xff] + HEX_PAIRS[word >>> 24]
-            : BASE62_PAIRS[(word & 0xffff) % BASE62_PAIRS.length] + BASE62_PAIRS[(word >>> 16) % BASE62_PAIRS.length];
+        if (alphabet === "hex") {
+          for (let shift = 0; shift < 32; shift += 8) {
+            const byte = (word >>> shift) & 0xff;
+            scratch[at++] = HEX[byte >>> 4];
+            scratch[at++] = HEX[byte & 15];
+          }
+        } else {
+          const low = (word & 0xffff) % BASE62_PAIRS;
+          const high = (word >>> 16) % BASE62_PAIRS;
+          scratch[at++] = ALPHANUMERIC[Math.floor(low / 62)];
+          scratch[at++] = ALPHANUMERIC[low % 62];
+          scratch[at++] = ALPHANUMERIC[Math.floor(high / 62)];
+          scratch[at++] = ALPHANUMERIC[high % 62];
+        }
       }
-      return prefix + (out.length === length ? out : out.slice(0, length));
+      return scratch.toString("latin1", 0, end);
     },
   };
 }

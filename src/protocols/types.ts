@@ -27,6 +27,11 @@ export interface RenderContext {
 export interface Surface {
   /** The API name used in logs and the journal, e.g. `chat.completions`. */
   readonly api: string;
+  /**
+   * Its parse reads the body and nothing else, so an identical request parses (and, with stateless
+   * fixtures, matches and plans) the same way again and its outcome may be remembered (see PipelineMemo).
+   */
+  readonly memoizable?: boolean;
   parse(body: unknown): Conversation | ApiError;
   /**
    * For requests that hold several independent generations (legacy Completions' list of prompts):

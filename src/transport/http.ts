@@ -4,7 +4,8 @@ import cluster from "node:cluster";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Journal, JournalEntry } from "../journal/journal.js";
 import { timingFromHeaders } from "../core/timing.js";
-import { isInStreamError, runPipeline, type PipelineState } from "../pipeline.js";
+import { isInStreamError, runPipeline, type Outcome, type PipelineState } from "../pipeline.js";
+import { PipelineMemo } from "../pipeline-memo.js";
 import { isRecord } from "../protocols/openai/content.js";
 import { invalidRequest, openAIError } from "../protocols/openai/errors.js";
 import type { ApiError, ResourceAnswer, ResourceRoute, Surface } from "../protocols/types.js";
@@ -27,6 +28,8 @@ export interface HttpState extends PipelineState {
   admission: Admission | null;
   auth: AuthKeys;
   maxBodyBytes: number;
+  /** Outcomes of requests seen before, for answering repeats without running the pipeline. */
+  memo: PipelineMemo;
   /** This server's Prometheus metrics, served at `GET /metrics`. */
   metrics: ServerMetrics;
   /** Called once per finished exchange (the CLI prints its request log line from it). */
@@ -37,6 +40,25 @@ export interface HttpState extends PipelineState {
 export type SurfaceRoutes = Record<string, Surface>;
 
 type Headers = Record<string, string | number>;
+
+/** One request being answered. */
+interface HttpExchange {
+  req: IncomingMessage;
+  res: ServerResponse;
+  entry: JournalEntry;
+  /** The answer's headers, completed as it is written. */
+  headers: Headers;
+  /** performance.now() when the request arrived. */
+  arrival: number;
+  /** Records the finished exchange (journal, metrics, log); called once the answer is complete. */
+  done: () => void;
+}
+
+/** A request to a generation endpoint, with what its headers say of its timing. */
+interface SurfaceRequest extends HttpExchange {
+  surface: Surface;
+  timing: ReturnType<typeof timingFromHeaders>;
+}
 
 const INVALID_JSON =
   "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your HTTP library correctly. " +
@@ -86,9 +108,9 @@ function findResource(routes: readonly ResourceRoute[], method: string, path: st
   return null;
 }
 
-function parseJson(raw: Buffer): { ok: true; value: unknown } | { ok: false } {
+function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
   try {
-    return { ok: true, value: JSON.parse(raw.toString("utf8")) };
+    return { ok: true, value: JSON.parse(text) };
   } catch {
     return { ok: false };
   }
@@ -96,30 +118,35 @@ function parseJson(raw: Buffer): { ok: true; value: unknown } | { ok: false } {
 
 export function createRequestHandler(state: HttpState, surfaces: SurfaceRoutes, resources: readonly ResourceRoute[] = []) {
   const context = { ids: state.ids, clock: state.clock };
-  const arrivals = new WeakMap<JournalEntry, number>();
 
-  /** `openai-processing-ms`: the time from the request's arrival to the answer's headers. */
-  function stampProcessing(headers: Headers, entry: JournalEntry): void {
-    stampProcessingTime(headers, arrivals.get(entry) ?? performance.now());
-  }
-
-  function sendError(res: ServerResponse, error: ApiError, entry: JournalEntry, headers: Headers): void {
-    stampProcessing(headers, entry);
+  function sendError(exchange: HttpExchange, error: ApiError): void {
+    const { entry, headers } = exchange;
+    stampProcessingTime(headers, exchange.arrival);
     entry.status = error.status;
     entry.error = errorMessage(error);
     if (error.headers) Object.assign(headers, error.headers);
-    writeJson(res, error.status, error.body, headers);
+    writeJson(exchange.res, error.status, error.body, headers);
   }
 
-  /** Runs the pipeline on a parsed body and writes the answer; resolves when the answer is complete. */
-  function answer(surface: Surface, req: IncomingMessage, res: ServerResponse, body: unknown, entry: JournalEntry, headers: Headers): Promise<void> | void {
+  /**
+   * Runs the pipeline on a parsed body and writes the answer; resolves when the answer is complete.
+   * `memo`: where to remember the outcome (see PipelineMemo), or null.
+   */
+  function answer(request: SurfaceRequest, body: unknown, memo: { variant: string; text: string } | null): Promise<void> | void {
+    const { surface, req, entry, timing } = request;
     // The real API answers JSON unless `stream: true`; a client that leaves `stream` unset and asks
     // for an event stream in `Accept` (as seed 001's samples expect) gets one.
     if (isRecord(body) && body.stream === undefined && wantsEventStream(req)) body = { ...body, stream: true };
     entry.body = body;
-    const requestTiming = timingFromHeaders(req.headers);
-    if (requestTiming !== undefined && "error" in requestTiming) return sendError(res, invalidRequest(requestTiming.error, null, "invalid_header"), entry, headers);
-    const outcome = runPipeline(state, surface, body, clientKey(req), requestTiming);
+    if (timing !== undefined && "error" in timing) return sendError(request, invalidRequest(timing.error, null, "invalid_header"));
+    const outcome = runPipeline(state, surface, body, clientKey(req), timing);
+    if (memo !== null) state.memo.remember(surface, memo.variant, memo.text, body, outcome);
+    return respond(request, outcome);
+  }
+
+  /** Writes the pipeline's outcome: an error, or the reply (after its generation slot, under maxConcurrency). */
+  function respond(request: SurfaceRequest, outcome: Outcome): Promise<void> | void {
+    const { surface, res, entry, headers, arrival } = request;
     entry.fixture = outcome.fixture;
     if (outcome.conversation) {
       entry.model = outcome.conversation.model;
@@ -133,23 +160,22 @@ export function createRequestHandler(state: HttpState, surfaces: SurfaceRoutes, 
         const events = surface.renderStreamError(outcome.error, outcome.conversation, context);
         return writeSse(res, events, headers, { pacing: null, arrival: performance.now() }).then(() => undefined);
       }
-      return sendError(res, outcome.error, entry, headers);
+      return sendError(request, outcome.error);
     }
     entry.status = 200;
     if (outcome.warnings.length) entry.warnings = outcome.warnings;
     Object.assign(headers, outcome.headers);
     const admission = state.admission;
-    const arrival = arrivals.get(entry) ?? performance.now();
-    const exchange = { res, entry, headers, arrival, start: arrival };
-    if (admission === null) return deliverReply(state, surface, outcome, context, exchange);
+    const delivery = { res, entry, headers, arrival, start: arrival };
+    if (admission === null) return deliverReply(state, surface, outcome, context, delivery);
     // Under maxConcurrency the answer waits for a generation slot, which it holds until it is complete.
     const slot = admission.enter();
     const deliver = (): Promise<void> | void => {
-      if (slot !== null) exchange.start = performance.now();
-      entry.queuedMs = Math.round((exchange.start - arrival) * 10) / 10;
+      if (slot !== null) delivery.start = performance.now();
+      entry.queuedMs = Math.round((delivery.start - arrival) * 10) / 10;
       headers["x-understudy-queue-ms"] = Math.round(entry.queuedMs);
       if (res.destroyed) return void (entry.interrupted = true);
-      return deliverReply(state, surface, outcome, context, exchange);
+      return deliverReply(state, surface, outcome, context, delivery);
     };
     return (slot ?? Promise.resolve()).then(deliver).finally(() => admission.leave());
   }
@@ -157,62 +183,90 @@ export function createRequestHandler(state: HttpState, surfaces: SurfaceRoutes, 
   /**
    * Reads the JSON body within the size limit and hands it to `use`, which calls `done` once its answer
    * is complete; answers 413 or 400 itself when there is no JSON body, and 500 when `use` throws.
+   * `remembered` may answer from the body's text before it is parsed, returning true when it did.
    */
-  function withJsonBody(req: IncomingMessage, res: ServerResponse, entry: JournalEntry, headers: Headers, done: () => void, use: (body: unknown) => void): void {
+  function withJsonBody(exchange: HttpExchange, use: (body: unknown) => void, remembered: (text: string) => boolean = () => false): void {
+    const { req } = exchange;
     const wrongType = unsupportedContentType(req);
     if (wrongType) {
       req.resume();
-      sendError(res, wrongType, entry, headers);
-      return done();
+      sendError(exchange, wrongType);
+      return exchange.done();
     }
     readBody(req, state.maxBodyBytes, (err, raw) => {
-      const parsed = raw ? parseJson(raw) : { ok: false as const };
+      const text = err || !raw ? null : raw.toString("utf8");
+      if (text !== null && guard(exchange, () => remembered(text))) return;
+      const parsed = text !== null ? parseJson(text) : { ok: false as const };
       if (err || !parsed.ok) {
         const error =
           err instanceof BodyTooLargeError
             ? openAIError(413, err.message, { type: "invalid_request_error", code: "request_too_large" })
             : invalidRequest(INVALID_JSON, null);
-        sendError(res, error, entry, headers);
-        return done();
+        sendError(exchange, error);
+        return exchange.done();
       }
       const nested = tooDeep(parsed.value, raw?.length ?? 0);
       if (nested) {
-        sendError(res, nested, entry, headers);
-        return done();
+        sendError(exchange, nested);
+        return exchange.done();
       }
-      try {
-        use(parsed.value);
-      } catch (failure) {
-        // A bug in a stage must not take the server down: answer 500 if we still can, and keep serving.
-        const message = `Internal error in Understudy: ${(failure as Error).message}`;
-        if (!res.headersSent) sendError(res, openAIError(500, message, { type: "server_error" }), entry, headers);
-        else res.destroy();
-        done();
-      }
+      guard(exchange, () => use(parsed.value));
     });
   }
 
-  function serveSurface(surface: Surface, req: IncomingMessage, res: ServerResponse, entry: JournalEntry, headers: Headers, done: () => void): void {
+  /**
+   * Runs a stage and returns what it returns. A bug in a stage must not take the server down: when it
+   * throws, the answer is a 500 if it can still be, and the server keeps serving.
+   */
+  function guard<T>(exchange: HttpExchange, stage: () => T): T | true {
+    try {
+      return stage();
+    } catch (failure) {
+      const message = `Internal error in Understudy: ${(failure as Error).message}`;
+      if (!exchange.res.headersSent) sendError(exchange, openAIError(500, message, { type: "server_error" }));
+      else exchange.res.destroy();
+      exchange.done();
+      return true;
+    }
+  }
+
+  function serveSurface(request: SurfaceRequest): void {
+    const { surface, req, entry, timing, done } = request;
     entry.api = surface.api;
-    withJsonBody(req, res, entry, headers, done, (body) => {
-      const pending = answer(surface, req, res, body, entry, headers);
+    const settle = (pending: Promise<void> | void): void => {
       if (pending) pending.then(done, done);
       else done();
-    });
+    };
+    // Besides the body, the request's timing and Accept shape the outcome.
+    const memoable = (timing === undefined || !("error" in timing)) && state.memo.usable(state, surface);
+    let variant: string | null = null;
+    let text = "";
+    const remembered = (bodyText: string): boolean => {
+      if (!memoable) return false;
+      variant = `${wantsEventStream(req) ? "sse" : ""}\u0000${timing === undefined ? "" : JSON.stringify(timing)}`;
+      text = bodyText;
+      const hit = state.memo.get(surface, variant, text);
+      if (hit === undefined) return false;
+      entry.body = hit.body;
+      settle(respond(request, hit.outcome));
+      return true;
+    };
+    withJsonBody(request, (body) => settle(answer(request, body, variant === null ? null : { variant, text })), remembered);
   }
 
-  function sendResource(res: ServerResponse, answer: ResourceAnswer, entry: JournalEntry, headers: Headers): void {
-    stampProcessing(headers, entry);
+  function sendResource(exchange: HttpExchange, answer: ResourceAnswer): void {
+    const { entry, headers } = exchange;
+    stampProcessingTime(headers, exchange.arrival);
     entry.status = answer.status;
     if (answer.model !== undefined) entry.model = answer.model;
     if (answer.fixture !== undefined) entry.fixture = answer.fixture;
     if (answer.status >= 400) entry.error = errorMessage(answer);
     if (answer.headers) Object.assign(headers, answer.headers);
-    writeJson(res, answer.status, answer.body, headers);
+    writeJson(exchange.res, answer.status, answer.body, headers);
   }
 
   return function handleRequest(req: IncomingMessage, res: ServerResponse): void {
-    const started = performance.now();
+    const arrival = performance.now();
     const requestId = state.ids.next("req_", 32, "hex");
     const headers: Headers = { "x-request-id": requestId, "openai-version": OPENAI_VERSION };
     const method = req.method ?? "GET";
@@ -220,13 +274,13 @@ export function createRequestHandler(state: HttpState, surfaces: SurfaceRoutes, 
     const entry: JournalEntry = {
       requestId, time: state.clock.now(), method, path: url, stream: false, status: 0, fixture: null, durationMs: 0, interrupted: false,
     };
-    arrivals.set(entry, started);
     const done = (): void => {
-      entry.durationMs = Math.round((performance.now() - started) * 10) / 10;
+      entry.durationMs = Math.round((performance.now() - arrival) * 10) / 10;
       state.journal.add(entry);
       state.onExchange?.(entry);
       state.metrics.requestFinished(entry.api ?? metricsRoute(routePath(url), surfaces, resources), entry.status, entry.durationMs);
     };
+    const exchange: HttpExchange = { req, res, entry, headers, arrival, done };
     const path = routePath(url);
     if (path === "/health" && (method === "GET" || method === "HEAD")) {
       entry.status = 200;
@@ -238,27 +292,27 @@ export function createRequestHandler(state: HttpState, surfaces: SurfaceRoutes, 
     if (path === "/metrics" && (method === "GET" || method === "HEAD")) return writeMetrics(res, state.metrics);
     const denied = authenticate(req, state.auth);
     if (denied) {
-      sendError(res, denied, entry, headers);
+      sendError(exchange, denied);
       return done();
     }
     const surface = surfaces[path];
-    if (surface && method === "POST") return serveSurface(surface, req, res, entry, headers, done);
+    if (surface && method === "POST") return serveSurface({ ...exchange, surface, timing: timingFromHeaders(req.headers) });
     const resource = findResource(resources, method, path);
     if (resource) {
       const { route, params } = resource;
       const query = new URLSearchParams(url.includes("?") ? url.slice(url.indexOf("?") + 1) : "");
       if (route.api) entry.api = route.api;
       if (method !== "POST") {
-        sendResource(res, route.handle(params, query), entry, headers);
+        sendResource(exchange, route.handle(params, query));
         return done();
       }
-      return withJsonBody(req, res, entry, headers, done, (body) => {
+      return withJsonBody(exchange, (body) => {
         entry.body = body;
-        sendResource(res, route.handle(params, query, body), entry, headers);
+        sendResource(exchange, route.handle(params, query, body));
         done();
       });
     }
-    sendError(res, openAIError(404, `Invalid URL (${method} ${url.split("?")[0]})`, { type: "invalid_request_error" }), entry, headers);
+    sendError(exchange, openAIError(404, `Invalid URL (${method} ${url.split("?")[0]})`, { type: "invalid_request_error" }));
     done();
   };
 }

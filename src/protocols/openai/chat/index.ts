@@ -5,5 +5,5 @@ import { createChatRenderer } from "./render.js";
 
 export function createChatSurface(): Surface {
   const renderer = createChatRenderer();
-  return { api: "chat.completions", parse: parseChatRequest, renderBody: renderer.renderBody, renderStream: renderer.renderStream, renderStreamText: renderer.renderStreamText };
+  return { api: "chat.completions", memoizable: true, parse: parseChatRequest, renderBody: renderer.renderBody, renderStream: renderer.renderStream, renderStreamText: renderer.renderStreamText };
 }

@@ -9,6 +9,7 @@ export function createCompletionsSurface(): Surface {
   const renderer = createCompletionsRenderer();
   return {
     api: "completions",
+    memoizable: true,
     parse: parseCompletionsRequest,
     split: splitPrompts,
     renderBody: renderer.renderBody,
