@@ -86,7 +86,7 @@ export function clientKey(req: IncomingMessage): string {
  */
 function unsupportedContentType(req: IncomingMessage): ApiError | null {
   const type = req.headers["content-type"];
-  if (type === undefined || /^\s*application\/([\w.+-]*\+)?json\s*(;|$)/i.test(type)) return null;
+  if (type === undefined || type === "application/json" || /^\s*application\/([\w.+-]*\+)?json\s*(;|$)/i.test(type)) return null;
   const shown = type.split(";")[0].trim();
   return invalidRequest(
     `Unsupported content type: '${shown}'. This API method only accepts 'application/json' requests, but you specified the header 'Content-Type: ${shown}'. Please try again with a supported content type.`,

@@ -5,15 +5,15 @@ import { sseSink } from "./sse-sink.js";
 import { sendStream, type StreamObserver, type StreamPacing } from "./stream-sender.js";
 
 /**
- * Sends JSON text in one write. `headers` is the exchange's own object, completed here. The text is
- * encoded once into a Buffer, which gives the length and spares the socket write encoding it again.
+ * Sends JSON text in one write. `headers` is the exchange's own object, completed here. The body goes
+ * as a string: node:http then joins it to the header block and makes one write, where a Buffer body
+ * costs a Buffer and a two-part writev (measured: ~10 µs less CPU per request with the string).
  */
 export function writeJsonText(res: ServerResponse, status: number, text: string, headers: Record<string, string | number>): void {
-  const body = Buffer.from(text);
   headers["content-type"] = "application/json";
-  headers["content-length"] = body.length;
+  headers["content-length"] = Buffer.byteLength(text);
   res.writeHead(status, headers);
-  res.end(body);
+  res.end(text);
 }
 
 export function writeJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string | number>): void {
