@@ -28,10 +28,10 @@ export function readOptions(argv = process.argv.slice(2), env = process.env) {
   }
   return {
     help: f.help,
-    duration: num(f.duration, "BENCH_DURATION", f.quick ? 3 : 10),
+    duration: num(f.duration, "BENCH_DURATION", f.quick ? 3 : 5),
     connections: num(f.connections, "BENCH_CONNECTIONS", 50),
     warmup: num(f.warmup, "BENCH_WARMUP", f.quick ? 1 : 2, 0),
-    rounds: Math.round(num(f.rounds, "BENCH_ROUNDS", f.quick ? 1 : 3)),
+    rounds: Math.round(num(f.rounds, "BENCH_ROUNDS", f.quick ? 1 : 7)),
     client: named ?? (wrk ? "wrk" : "autocannon"),
     clientNote: named === undefined && !wrk ? "wrk is not on PATH, so autocannon drives the load; on a 2-core machine it can be the bottleneck (apt-get install wrk)" : null,
     understudyOptions,

@@ -280,7 +280,6 @@ export function createRequestHandler(state: HttpState, surfaces: SurfaceRoutes, 
       state.onExchange?.(entry);
       state.metrics.requestFinished(entry.api ?? metricsRoute(routePath(url), surfaces, resources), entry.status, entry.durationMs);
     };
-    const exchange: HttpExchange = { req, res, entry, headers, arrival, done };
     const path = routePath(url);
     if (path === "/health" && (method === "GET" || method === "HEAD")) {
       entry.status = 200;
@@ -292,11 +291,13 @@ export function createRequestHandler(state: HttpState, surfaces: SurfaceRoutes, 
     if (path === "/metrics" && (method === "GET" || method === "HEAD")) return writeMetrics(res, state.metrics);
     const denied = authenticate(req, state.auth);
     if (denied) {
-      sendError(exchange, denied);
+      sendError({ req, res, entry, headers, arrival, done }, denied);
       return done();
     }
     const surface = surfaces[path];
-    if (surface && method === "POST") return serveSurface({ ...exchange, surface, timing: timingFromHeaders(req.headers) });
+    // The hot path: one object for the whole exchange, built at once.
+    if (surface && method === "POST") return serveSurface({ req, res, entry, headers, arrival, done, surface, timing: timingFromHeaders(req.headers) });
+    const exchange: HttpExchange = { req, res, entry, headers, arrival, done };
     const resource = findResource(resources, method, path);
     if (resource) {
       const { route, params } = resource;

@@ -9,6 +9,7 @@ import { parseResponsesRequest, type ResponsesConversation } from "./parse.js";
 import { buildOutputItems, finalStatus, newResponseFrame, renderResponseObject } from "./render.js";
 import type { ResponseLookup, ResponseStore, StoredResponse } from "./store.js";
 import { renderFailedStream, renderResponseStream } from "./stream.js";
+import { createResponsesStreamText, formatSse } from "./stream-text.js";
 
 export { ResponseStore, type StoredResponse, type ResponseLookup } from "./store.js";
 export type { ResponsesConversation } from "./parse.js";
@@ -50,6 +51,7 @@ const NO_OUTPUT = {};
 
 export function createResponsesSurface(deps: ResponsesSurfaceDeps): ResponsesSurface {
   const { store, ids, tokens, connection } = deps;
+  const streamText = createResponsesStreamText();
   const lookup: ResponseLookup = connection ? { find: (id) => connection.find(id) ?? store.find(id) } : store;
 
   const remember = (conversation: ResponsesConversation, response: Record<string, unknown>, plan: Plan | null): void => {
@@ -77,6 +79,16 @@ export function createResponsesSurface(deps: ResponsesSurfaceDeps): ResponsesSur
       const { events, response } = renderResponseStream(plan, conv, context, newResponseFrame(context, plan.responseId));
       remember(conv, response, plan);
       return events;
+    },
+    renderStreamText(plan, conversation, context) {
+      const conv = conversation as ResponsesConversation;
+      if (plan.reuse === null) return formatSse(this.renderStream(plan, conv, context));
+      // The ids are drawn in renderStream's order (response, then items), so a seeded server sends the same ones.
+      const frame = newResponseFrame(context, plan.responseId);
+      const output = buildOutputItems(plan, context);
+      const completedAt = Math.floor(context.clock.now() / 1000);
+      remember(conv, renderResponseObject(conv, frame, { status: finalStatus(plan), output, plan, completedAt }), plan);
+      return streamText(plan, plan.reuse, conv, frame, output, completedAt);
     },
     renderStreamError(error, conversation, context) {
       const conv = conversation as ResponsesConversation;

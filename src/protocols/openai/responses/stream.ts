@@ -62,11 +62,20 @@ function pushOpening(list: EventList, conversation: ResponsesConversation, frame
   list.pushJson("response.in_progress", opening);
 }
 
-/** The events and the final response object they end with (which the caller stores). */
-export function renderResponseStream(plan: Plan, conversation: ResponsesConversation, context: RenderContext, frame: ResponseFrame) {
+/**
+ * The events and the final response object they end with (which the caller stores). `output` (the
+ * items with their ids) and `completedAt` are made here unless the caller has them already.
+ */
+export function renderResponseStream(
+  plan: Plan,
+  conversation: ResponsesConversation,
+  context: RenderContext,
+  frame: ResponseFrame,
+  output: OutputItem[] = buildOutputItems(plan, context),
+  completedAt: number = Math.floor(context.clock.now() / 1000),
+) {
   const list = new EventList();
   pushOpening(list, conversation, frame);
-  const output = buildOutputItems(plan, context);
   // The Responses API has no `n`: one choice.
   const [choice] = plan.choices;
   let toolIndex = 0;
@@ -76,7 +85,6 @@ export function renderResponseStream(plan: Plan, conversation: ResponsesConversa
     else pushFunctionCall(list, item, outputIndex, choice.toolCalls[toolIndex++].argumentChunks);
   });
   const status = finalStatus(plan);
-  const completedAt = Math.floor(context.clock.now() / 1000);
   const response = renderResponseObject(conversation, frame, { status, output, plan, completedAt });
   list.push(status === "completed" ? "response.completed" : "response.incomplete", { response });
   return { events: list.events, response };

@@ -1,0 +1,99 @@
+// The Responses stream as one SSE text, for answers sent in one write. A stream is some thirty events
+// of JSON; serialising them for every request cost more than everything else a request does. So each
+// stream is rendered once per fixture reply, plan shape and request settings, with markers where the
+// per-request values go (the response id, the item ids, the timestamps), cut at the markers, and
+// joined around this request's values.
+import { randomBytes } from "node:crypto";
+import type { Plan } from "../../../core/plan.js";
+import type { Reply } from "../../../core/reply.js";
+import type { RenderContext, StreamEvent } from "../../types.js";
+import type { ResponsesConversation } from "./parse.js";
+import { buildOutputItems, renderResponseObject, type OutputItem, type ResponseFrame } from "./render.js";
+import { renderResponseStream } from "./stream.js";
+
+/** Random per process, so no fixture text contains a marker by chance. */
+const NONCE = `u${randomBytes(12).toString("hex")}`;
+const RESPONSE_ID = `${NONCE}R`;
+const CREATED_AT = `${NONCE}C`;
+const COMPLETED_AT = `${NONCE}D`;
+const itemId = (index: number): string => `${NONCE}I${index}`;
+/** Timestamps are numbers on the wire: their markers are cut out with the quotes JSON put around them. */
+const MARKER = new RegExp(`"${NONCE}([CD])"|${NONCE}(R|I\\d+)`, "g");
+
+/** Hole kinds: the response id, created_at, completed_at, then item k's id at ITEM + k. */
+const HOLE = { R: 0, C: 1, D: 2 } as const;
+const ITEM = 3;
+
+/** segments[i], then the value of holes[i], then segments[i + 1], and so on. */
+interface Template {
+  segments: string[];
+  holes: number[];
+}
+
+// A reply asked in many shapes keeps its newest ones (as the render cache does).
+const TEMPLATES_PER_REPLY = 64;
+
+export function formatSse(events: readonly StreamEvent[]): string {
+  let text = "";
+  for (const event of events) text += event.event === undefined ? `data: ${event.data}\n\n` : `event: ${event.event}\ndata: ${event.data}\n\n`;
+  return text;
+}
+
+function cut(text: string): Template {
+  const segments: string[] = [];
+  const holes: number[] = [];
+  let at = 0;
+  for (const found of text.matchAll(MARKER)) {
+    segments.push(text.slice(at, found.index));
+    const name = found[1] ?? found[2];
+    holes.push(name[0] === "I" ? ITEM + Number(name.slice(1)) : HOLE[name as "R" | "C" | "D"]);
+    at = found.index + found[0].length;
+  }
+  segments.push(text.slice(at));
+  return { segments, holes };
+}
+
+/** The stream with markers for its per-request values. */
+function renderTemplate(plan: Plan, conversation: ResponsesConversation, markerFrame: ResponseFrame): Template {
+  let next = 0;
+  const markerContext: RenderContext = { ids: { next: () => itemId(next++) }, clock: { now: () => 0 } };
+  const output = buildOutputItems(plan, markerContext);
+  const { events } = renderResponseStream(plan, conversation, markerContext, markerFrame, output, COMPLETED_AT as unknown as number);
+  return cut(formatSse(events));
+}
+
+export function createResponsesStreamText() {
+  const templates = new WeakMap<Reply, Map<string, Template>>();
+  const markerFrame = { id: RESPONSE_ID, createdAt: CREATED_AT as unknown as number };
+
+  /**
+   * The SSE text of the stream whose final response carries `frame`, `output` and `completedAt`, for a
+   * plan that holds no ids generated for this request (`reuse`, its plan.reuse).
+   */
+  return function renderStreamText(
+    plan: Plan,
+    reuse: NonNullable<Plan["reuse"]>,
+    conversation: ResponsesConversation,
+    frame: ResponseFrame,
+    output: readonly OutputItem[],
+    completedAt: number,
+  ): string {
+    // Everything the request echoes (instructions, tools, metadata, ...) is in the opening response,
+    // which carries no per-request value once its id and timestamp are markers.
+    const opening = JSON.stringify(renderResponseObject(conversation, markerFrame, { status: "in_progress", output: [], plan: null }));
+    const key = `${reuse.key}\u0000${opening}`;
+    let byKey = templates.get(reuse.reply);
+    if (!byKey) templates.set(reuse.reply, (byKey = new Map()));
+    let template = byKey.get(key);
+    if (template === undefined) {
+      if (byKey.size >= TEMPLATES_PER_REPLY) byKey.clear();
+      byKey.set(key, (template = renderTemplate(plan, conversation, markerFrame)));
+    }
+    const values = [frame.id, String(frame.createdAt), String(completedAt)];
+    for (const item of output) values.push(item.id);
+    const { segments, holes } = template;
+    let text = segments[0];
+    for (let i = 0; i < holes.length; i++) text += values[holes[i]] + segments[i + 1];
+    return text;
+  };
+}
