@@ -1,6 +1,6 @@
 // Exact token counts and token-by-token splitting with the model's real encoding (gpt-tokenizer,
 // which ships its ranks in the package, so nothing is downloaded at run time).
-import * as cl100k from "gpt-tokenizer/encoding/cl100k_base";
+import { createRequire } from "node:module";
 import * as o200k from "gpt-tokenizer/encoding/o200k_base";
 
 export type EncodingName = "o200k_base" | "cl100k_base";
@@ -9,24 +9,34 @@ interface Encoding {
   encode(text: string, options?: { disallowedSpecial?: Set<string> }): number[];
   decode(tokens: Iterable<number>): string;
   decodeGenerator(tokens: Iterable<number>): Generator<string, void, void>;
+  default?: unknown;
 }
-
-const ENCODINGS: Record<EncodingName, Encoding> = { o200k_base: o200k, cl100k_base: cl100k };
 
 // gpt-tokenizer keeps a token's raw bytes in its core processor, which its types do not expose.
 interface BytesDecoder {
   decodeNativeGenerator(tokens: Iterable<number>): Generator<Uint8Array | string, void, void>;
 }
-const BYTE_DECODERS: Record<EncodingName, BytesDecoder | undefined> = {
-  o200k_base: (o200k.default as unknown as { bytePairEncodingCoreProcessor?: BytesDecoder }).bytePairEncodingCoreProcessor,
-  cl100k_base: (cl100k.default as unknown as { bytePairEncodingCoreProcessor?: BytesDecoder }).bytePairEncodingCoreProcessor,
-};
+
+/**
+ * o200k_base (every current model) loads with the server. cl100k_base (gpt-4, gpt-3.5, the embedding
+ * models) is some 40 MB of resident memory, so it loads on first use instead, synchronously, which
+ * holds that one request for about 0.2 s: a server that never sees those models stays 40 MB smaller.
+ */
+const loaded: Partial<Record<EncodingName, Encoding>> = { o200k_base: o200k };
+const load = createRequire(import.meta.url);
+
+function encodingOf(name: EncodingName): Encoding {
+  return (loaded[name] ??= load("gpt-tokenizer/encoding/cl100k_base") as Encoding);
+}
+
+const bytesDecoder = (name: EncodingName): BytesDecoder | undefined =>
+  (encodingOf(name).default as { bytePairEncodingCoreProcessor?: BytesDecoder } | undefined)?.bytePairEncodingCoreProcessor;
 
 /** A token's UTF-8 bytes (a token may hold part of a character) and its text as OpenAI shows it. */
 export function describeToken(token: number, encoding: EncodingName): { text: string; bytes: number[] } {
-  const decoder = BYTE_DECODERS[encoding];
+  const decoder = bytesDecoder(encoding);
   const raw = decoder ? decoder.decodeNativeGenerator([token]).next().value : undefined;
-  const bytes = raw === undefined ? [...Buffer.from(ENCODINGS[encoding].decode([token]))] : typeof raw === "string" ? [...Buffer.from(raw)] : [...raw];
+  const bytes = raw === undefined ? [...Buffer.from(encodingOf(encoding).decode([token]))] : typeof raw === "string" ? [...Buffer.from(raw)] : [...raw];
   const text = Buffer.from(bytes).toString("utf8");
   // OpenAI writes a token that is not valid UTF-8 on its own as its bytes: "bytes:\xe6\x97".
   const valid = Buffer.from(text).equals(Buffer.from(bytes));
@@ -48,12 +58,12 @@ export function encodingForModel(model: string): EncodingName {
 }
 
 export function countTokens(text: string, encoding: EncodingName): number {
-  return text.length === 0 ? 0 : ENCODINGS[encoding].encode(text, PLAIN_TEXT).length;
+  return text.length === 0 ? 0 : encodingOf(encoding).encode(text, PLAIN_TEXT).length;
 }
 
 /** The text of a token list; throws when a token is not in the encoding's vocabulary. */
 export function decodeTokens(tokens: readonly number[], encoding: EncodingName): string {
-  return ENCODINGS[encoding].decode(tokens);
+  return encodingOf(encoding).decode(tokens);
 }
 
 /** The text of a token list sent by a client, or the first token that is not in the encoding's vocabulary. */
@@ -86,14 +96,14 @@ export interface TokenizedText {
 
 export function splitTokens(text: string, encoding: EncodingName): TokenizedText {
   if (text.length === 0) return { tokens: [], pieces: [], count: 0 };
-  const enc = ENCODINGS[encoding];
+  const enc = encodingOf(encoding);
   const tokens = enc.encode(text, PLAIN_TEXT);
   return { tokens, pieces: decodePieces(tokens, encoding), count: tokens.length };
 }
 
 function decodePieces(tokens: number[], encoding: EncodingName): string[] {
   const pieces: string[] = [];
-  for (const piece of ENCODINGS[encoding].decodeGenerator(tokens)) if (piece.length > 0) pieces.push(piece);
+  for (const piece of encodingOf(encoding).decodeGenerator(tokens)) if (piece.length > 0) pieces.push(piece);
   return pieces;
 }
 
