@@ -79,6 +79,24 @@ async function timedJson(server: ServerInstance, body: unknown, headers: Record<
 }
 
 describe("streamed timing", () => {
+  it("keeps every stream's bytes its own when many paced streams share the chunk encoder", async () => {
+    const server = await serve({ timing: { ttft: 5, itl: 2 } });
+    const bodies = await Promise.all(
+      Array.from({ length: 60 }, () =>
+        fetch(`${server.url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(chat("count", { stream: true })) }).then((r) => r.text()),
+      ),
+    );
+    const ids = new Set<string>();
+    for (const body of bodies) {
+      const chunks = body.split("\n\n").filter((block) => block.startsWith("data: {")).map((block) => JSON.parse(block.slice(6)));
+      expect(chunks.map((c) => c.choices[0]?.delta?.content ?? "").join("")).toBe(TWELVE);
+      expect(new Set(chunks.map((c) => c.id)).size).toBe(1);
+      ids.add(chunks[0].id);
+      expect(body.endsWith("data: [DONE]\n\n")).toBe(true);
+    }
+    expect(ids.size).toBe(60);
+  });
+
   it("sends the first content token after ttft and the rest one inter-token gap apart", async () => {
     const server = await serve({ timing: { ttft: 150, itl: 25 } });
     const stream = await timedStream(server, chat("count"));

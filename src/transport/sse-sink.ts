@@ -1,5 +1,5 @@
 // SSE over an HTTP response, for the stream sender: the first write goes through the response (it
-// sends the headers); the rest go straight to the socket as HTTP chunks encoded once per stream.
+// sends the headers); the rest go straight to the socket as HTTP chunks, encoded as they are sent.
 import type { ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import type { StreamEvent } from "../protocols/types.js";
@@ -16,56 +16,58 @@ function sseText(events: readonly StreamEvent[], from: number, to: number): stri
 }
 
 /**
- * Events from `from` on, each framed as its own HTTP/1.1 chunk (size in hex, CRLF, bytes, CRLF), in
- * one Buffer: a run of events is then one slice of it, written with no per-token string building or
- * UTF-8 encoding. Consecutive chunks are a valid chunked body however the runs are cut.
+ * Frames events as HTTP/1.1 chunks (size in hex, CRLF, bytes, CRLF) in one buffer that all streams
+ * share: a paced stream holds no encoded bytes of its own while it waits for its next token, which at
+ * thousands of streams is most of their memory. A write the kernel takes whole (the usual case) leaves
+ * the buffer free for the next one; a write the socket has to queue keeps it, and encoding moves on
+ * to a fresh one.
  */
-class EncodedChunks {
-  private readonly bytes: Buffer;
-  /** offsets[i - from]: where event i's chunk starts; the last entry is the end. */
-  private readonly offsets: Uint32Array;
+class SharedChunkEncoder {
+  private buffer = Buffer.allocUnsafe(16 * 1024);
 
-  constructor(
-    events: readonly StreamEvent[],
-    private readonly from: number,
-  ) {
-    this.offsets = new Uint32Array(events.length - from + 1);
-    let text = "";
+  /** Events [from, to) as consecutive chunks: a valid chunked body however the runs are cut. */
+  encode(events: readonly StreamEvent[], from: number, to: number): Buffer {
     let at = 0;
-    for (let i = from; i < events.length; i++) {
+    for (let i = from; i < to; i++) {
       const sse = formatSseEvent(events[i]);
       const length = Buffer.byteLength(sse);
       const size = length.toString(16);
-      text += `${size}\r\n${sse}\r\n`;
-      at += size.length + length + 4;
-      this.offsets[i - from + 1] = at;
+      if (at + size.length + length + 4 > this.buffer.length) this.grow(at, at + size.length + length + 4);
+      at += this.buffer.write(size, at, "latin1");
+      at += this.buffer.write("\r\n", at, "latin1");
+      at += this.buffer.write(sse, at, "utf8");
+      at += this.buffer.write("\r\n", at, "latin1");
     }
-    this.bytes = Buffer.from(text);
+    return this.buffer.subarray(0, at);
   }
 
-  slice(from: number, to: number): Buffer {
-    return this.bytes.subarray(this.offsets[from - this.from], this.offsets[to - this.from]);
+  /** Call after writing what `encode` returned: a socket that queued the bytes still needs them. */
+  written(socket: Socket): void {
+    if (socket.writableLength > 0) this.buffer = Buffer.allocUnsafe(this.buffer.length);
+  }
+
+  private grow(used: number, needed: number): void {
+    const larger = Buffer.allocUnsafe(Math.max(needed, 2 * this.buffer.length));
+    this.buffer.copy(larger, 0, 0, used);
+    this.buffer = larger;
   }
 }
+
+const encoder = new SharedChunkEncoder();
 
 /**
  * Straight to the socket costs a paced stream far less than ServerResponse.write (which corks, defers
  * to nextTick and sends a three-part writev per token); `end()` still closes the body with its last chunk.
  */
 export function sseSink(res: ServerResponse, events: readonly StreamEvent[]): EventSink {
-  let pending: readonly StreamEvent[] | null = events;
   let socket: Socket | null = null;
-  let chunks: EncodedChunks | null = null;
   const send = (from: number, to: number): boolean => {
     if (socket !== null) {
-      if (chunks === null) {
-        chunks = new EncodedChunks(pending!, from);
-        // The stream's bytes are all in `chunks` now; the events need not live as long as the stream.
-        pending = null;
-      }
-      return socket.write(chunks.slice(from, to));
+      const more = socket.write(encoder.encode(events, from, to));
+      encoder.written(socket);
+      return more;
     }
-    const more = res.write(sseText(pending!, from, to));
+    const more = res.write(sseText(events, from, to));
     // Only a chunked body on its own socket (not an HTTP/1.0 client, not behind a pipelined answer) can be framed by hand.
     if ((res as ServerResponse & { chunkedEncoding?: boolean }).chunkedEncoding === true && res.socket) socket = res.socket;
     return more;
@@ -74,7 +76,7 @@ export function sseSink(res: ServerResponse, events: readonly StreamEvent[]): Ev
     write: send,
     finish(from, to) {
       if (from < to && socket !== null) send(from, to);
-      else if (from < to) return void res.end(sseText(pending!, from, to));
+      else if (from < to) return void res.end(sseText(events, from, to));
       res.end();
     },
     onDrain: (resume) => void (socket ?? res).once("drain", resume),
