@@ -110,6 +110,24 @@ describe("streamed timing", () => {
     expect(stream.tokenTimes[11]).toBeGreaterThanOrEqual(148 + 11 * 25 - 5);
   });
 
+  it("moves the rest of a stream that fell behind, keeping its gaps, instead of bursting the overdue tokens", async () => {
+    const server = await serve({ timing: { ttft: 10, itl: 30 } });
+    const pending = timedStream(server, chat("count"));
+    // The server shares this process: blocking it for 200 ms once a few tokens are out holds the stream
+    // back by about six tokens' time.
+    await new Promise((resolve) => setTimeout(resolve, 10 + 2 * 30 + 10));
+    const until = performance.now() + 200;
+    while (performance.now() < until);
+    const stream = await pending;
+    expect(stream.text).toBe(TWELVE);
+    const all = gaps(stream.tokenTimes);
+    const stall = all.findIndex((gap) => gap >= 150);
+    // The stall shows once, as one long gap; the tokens after it come one inter-token gap apart.
+    expect(stall).toBeGreaterThanOrEqual(0);
+    expect(all.slice(stall + 1).filter((gap) => gap < 10)).toEqual([]);
+    expect(stream.tokenTimes[11]).toBeGreaterThanOrEqual(10 + 11 * 30 + 150);
+  });
+
   it("takes tps as tokens per second (tps 50: 20 ms gaps)", async () => {
     const server = await serve({ timing: { tps: 50 } });
     const stream = await timedStream(server, chat("count"));

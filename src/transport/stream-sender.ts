@@ -1,6 +1,7 @@
 // Sends a stream's pre-rendered events through any transport (SSE over HTTP, WebSocket frames):
-// the opening events at once, then each generated token when the timing model says it is due,
-// through the server's one scheduler, waiting for the transport to drain and stopping on disconnect.
+// the opening events at once, then each generated token when the timing model says it is due (later,
+// keeping its gaps, once the stream has fallen behind), through the server's one scheduler, waiting
+// for the transport to drain and stopping on disconnect.
 import { TICK_TOLERANCE_MS, type PacingScheduler, type ScheduledTask } from "./scheduler.js";
 
 /**
@@ -119,16 +120,21 @@ export function sendStream(options: SendOptions): Promise<{ interrupted: boolean
     const times = pacing.times(lastGroup);
     let group = 0;
     let lastTokenAt = 0;
+    // How far the stream has fallen behind its timing. A token written late moves the rest of the stream
+    // with it, so the gaps after it keep their length, as on a real server that fell behind, instead of
+    // the overdue tokens going out in one burst (which a client would read as a collapse of the timing).
+    let behind = 0;
     const writeDue = (): void => {
       task = null;
       while (!done) {
         if (group > 0) {
-          const due = pacing.start + times[group - 1];
+          const due = pacing.start + times[group - 1] + behind;
           const now = performance.now();
           if (due > now + TICK_TOLERANCE_MS) {
             task = pacing.scheduler.schedule(due, writeDue);
             return;
           }
+          if (now - due > TICK_TOLERANCE_MS) behind += now - due;
           if (group === 1) observer?.firstToken(now - arrival);
           else observer?.interToken(now - lastTokenAt);
           lastTokenAt = now;
