@@ -120,9 +120,11 @@ export function sendStream(options: SendOptions): Promise<{ interrupted: boolean
     const times = pacing.times(lastGroup);
     let group = 0;
     let lastTokenAt = 0;
-    // How far the stream has fallen behind its timing. A token written late moves the rest of the stream
-    // with it, so the gaps after it keep their length, as on a real server that fell behind, instead of
-    // the overdue tokens going out in one burst (which a client would read as a collapse of the timing).
+    // How far the stream has fallen behind its timing. A token written so late that the next would follow
+    // it in less than half its gap moves the rest of the stream with it: the gaps after it keep their
+    // length, as on a real server that fell behind, instead of the overdue tokens going out in a burst
+    // (which a client would read as a collapse of the timing). Lateness under that, the scheduler's
+    // ordinary jitter, is not carried over, so it cannot add up over a stream and slow its rate.
     let behind = 0;
     const writeDue = (): void => {
       task = null;
@@ -134,7 +136,8 @@ export function sendStream(options: SendOptions): Promise<{ interrupted: boolean
             task = pacing.scheduler.schedule(due, writeDue);
             return;
           }
-          if (now - due > TICK_TOLERANCE_MS) behind += now - due;
+          const late = now - due;
+          if (late > TICK_TOLERANCE_MS && group < lastGroup && late > (times[group] - times[group - 1]) / 2) behind += late;
           if (group === 1) observer?.firstToken(now - arrival);
           else observer?.interToken(now - lastTokenAt);
           lastTokenAt = now;
