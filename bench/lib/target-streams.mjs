@@ -157,6 +157,8 @@ function commonNotes(title, d, who = "") {
   ];
   if (d.acceptQueuePeak?.queued >= 100) notes.push("  connections waited in the server's accept queue: the server, busy streaming, accepted them late, which delays those connections' first streams");
   if (d.listenOverflows > 0) notes.push("  the accept queue overflowed: handshakes were dropped and retried by TCP (after 1 s, 3 s, 7 s ...)");
+  const cap = d.acceptQueuePeak?.backlog;
+  if (cap !== undefined && cap < d.streams) notes.push(`  the kernel caps the accept queue at ${count(cap)} (net.core.somaxconn), below ${count(d.streams)} connections: a busy server may overflow it (as root: sysctl -w net.core.somaxconn=65535)`);
   if (d.failed) notes.push(`  failed streams: ${Object.entries(d.errors).map(([why, n]) => `${count(n)} × ${why}`).join("; ")}`);
   notes.push(...warnings(d));
   return notes;
