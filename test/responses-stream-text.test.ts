@@ -1,6 +1,10 @@
 // The Responses stream sent in one write is rendered from a cached template with this request's ids and
 // timestamps spliced in. It must be byte for byte the stream the event-by-event renderer sends (a paced
 // stream), and the stored response must be the one the stream ends with.
+import { createIdSource } from "../src/core/ids.js";
+import { parseResponsesRequest, type ResponsesConversation } from "../src/protocols/openai/responses/parse.js";
+import { echoKey, renderResponseObject } from "../src/protocols/openai/responses/render.js";
+import { ResponseStore } from "../src/protocols/openai/responses/store.js";
 import { createServer, type ServerInstance } from "understudy/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { httpPost, parseTypedSSE } from "./support/http.js";
@@ -74,4 +78,29 @@ describe("Responses stream in one write", () => {
     expect(parseTypedSSE(a).at(-1)!.data.response.instructions).toBe("One.");
     expect(parseTypedSSE(b).at(-1)!.data.response.instructions).toBe("Two.");
   });
+});
+
+describe("the template key", () => {
+  // Every request field with a value that differs from the default: if the rendered response changes
+  // with it, the key must change too, or two requests would share a template that echoes the wrong one.
+  const SAMPLES: Record<string, unknown> = {
+    instructions: "Be brief.", max_output_tokens: 64, max_tool_calls: 3, parallel_tool_calls: false, reasoning: { effort: "low" },
+    store: false, temperature: 0.2, text: { format: { type: "json_object" }, verbosity: "low" }, tool_choice: "none",
+    tools: [{ type: "function", name: "f", parameters: { type: "object" } }], top_p: 0.5, truncation: "auto", user: "u-1",
+    metadata: { k: "v" }, top_logprobs: 2, stream: true, background: false, stream_options: { include_obfuscation: false },
+    service_tier: "flex", prompt_cache_key: "c", safety_identifier: "s", include: ["reasoning.encrypted_content"],
+  };
+  const conversationOf = (extra: Record<string, unknown>) =>
+    parseResponsesRequest({ model: "gpt-4o", input: "json please", ...extra }, new ResponseStore(10), createIdSource(1)) as ResponsesConversation;
+  const frame = { id: "resp_x", createdAt: 1 };
+  const rendered = (c: ResponsesConversation) => JSON.stringify(renderResponseObject(c, frame, { status: "in_progress", output: [], plan: null }));
+
+  for (const [field, value] of Object.entries(SAMPLES)) {
+    it(`changes with ${field} whenever the response does`, () => {
+      const plain = conversationOf({});
+      const withField = conversationOf({ [field]: value });
+      expect("status" in withField).toBe(false);
+      if (rendered(withField) !== rendered(plain)) expect(echoKey(withField)).not.toBe(echoKey(plain));
+    });
+  }
 });

@@ -61,6 +61,26 @@ export interface ResponseState {
   completedAt?: number | null;
 }
 
+/** The request fields renderResponseObject echoes back (a test keeps this list complete). */
+export const ECHOED_FIELDS = [
+  "instructions", "max_output_tokens", "max_tool_calls", "parallel_tool_calls", "reasoning", "store", "temperature",
+  "text", "tool_choice", "tools", "top_p", "truncation", "user", "metadata",
+] as const;
+
+/**
+ * Everything besides the plan and the per-request ids that a response object depends on: the model, the
+ * previous response and the echoed fields. Two conversations with the same key render the same response.
+ */
+export function echoKey(conversation: ResponsesConversation): string {
+  const body = conversation.body;
+  let key = `${conversation.model}\u0000${conversation.responses.previousResponseId ?? ""}`;
+  for (const field of ECHOED_FIELDS) {
+    const value = body[field];
+    if (value !== undefined) key += `\u0000${field}=${JSON.stringify(value)}`;
+  }
+  return key;
+}
+
 /** The full `response` object, echoing the request's settings as the real API does. */
 export function renderResponseObject(conversation: ResponsesConversation, frame: ResponseFrame, state: ResponseState): Record<string, unknown> {
   const body = conversation.body;

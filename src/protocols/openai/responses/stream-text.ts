@@ -8,7 +8,7 @@ import type { Plan } from "../../../core/plan.js";
 import type { Reply } from "../../../core/reply.js";
 import type { RenderContext, StreamEvent } from "../../types.js";
 import type { ResponsesConversation } from "./parse.js";
-import { buildOutputItems, renderResponseObject, type OutputItem, type ResponseFrame } from "./render.js";
+import { buildOutputItems, echoKey, type OutputItem, type ResponseFrame } from "./render.js";
 import { renderResponseStream } from "./stream.js";
 
 /** Random per process, so no fixture text contains a marker by chance. */
@@ -78,10 +78,7 @@ export function createResponsesStreamText() {
     output: readonly OutputItem[],
     completedAt: number,
   ): string {
-    // Everything the request echoes (instructions, tools, metadata, ...) is in the opening response,
-    // which carries no per-request value once its id and timestamp are markers.
-    const opening = JSON.stringify(renderResponseObject(conversation, markerFrame, { status: "in_progress", output: [], plan: null }));
-    const key = `${reuse.key}\u0000${opening}`;
+    const key = `${reuse.key}\u0000${echoKey(conversation)}`;
     let byKey = templates.get(reuse.reply);
     if (!byKey) templates.set(reuse.reply, (byKey = new Map()));
     let template = byKey.get(key);
