@@ -17,6 +17,7 @@ import type { ServerMetrics } from "./metrics.js";
 import { metricsRoute, writeMetrics } from "./metrics-endpoint.js";
 import type { Pacer } from "./pacer.js";
 import { deliverReply, stampProcessingTime } from "./reply-delivery.js";
+import { clientKey, INVALID_JSON, parseJson, unsupportedContentType, wantsEventStream } from "./request-checks.js";
 import { routePath } from "./route-path.js";
 import { writeJson, writeSse } from "./writer.js";
 
@@ -60,40 +61,10 @@ interface SurfaceRequest extends HttpExchange {
   timing: ReturnType<typeof timingFromHeaders>;
 }
 
-const INVALID_JSON =
-  "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your HTTP library correctly. " +
-  "The OpenAI API expects a JSON payload, but what was sent was not valid JSON.)";
-
-function wantsEventStream(req: IncomingMessage): boolean {
-  const accept = req.headers.accept;
-  return accept !== undefined && accept.includes("text/event-stream");
-}
-
 const OPENAI_VERSION = "2020-10-01";
 
 /** Under `--workers`, /health names the worker (cluster id and pid) that answered, to tell them apart. */
 const HEALTH_BODY = cluster.worker ? { status: "ok", worker: cluster.worker.id, pid: process.pid } : { status: "ok" };
-
-/** The API key a request authenticated with, which rate limits are kept per ("" without one). */
-export function clientKey(req: IncomingMessage): string {
-  const header = req.headers.authorization;
-  return header?.startsWith("Bearer ") ? header.slice(7).trim() : "";
-}
-
-/**
- * A body declared as something other than JSON is refused as OpenAI refuses it. A request with no
- * Content-Type at all is read as JSON, which is what raw HTTP clients mean by it.
- */
-function unsupportedContentType(req: IncomingMessage): ApiError | null {
-  const type = req.headers["content-type"];
-  if (type === undefined || type === "application/json" || /^\s*application\/([\w.+-]*\+)?json\s*(;|$)/i.test(type)) return null;
-  const shown = type.split(";")[0].trim();
-  return invalidRequest(
-    `Unsupported content type: '${shown}'. This API method only accepts 'application/json' requests, but you specified the header 'Content-Type: ${shown}'. Please try again with a supported content type.`,
-    null,
-    "unsupported_content_type",
-  );
-}
 
 function errorMessage(error: ApiError): string | undefined {
   return (error.body as { error?: { message?: string } }).error?.message;
@@ -108,13 +79,6 @@ function findResource(routes: readonly ResourceRoute[], method: string, path: st
   return null;
 }
 
-function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
-  try {
-    return { ok: true, value: JSON.parse(text) };
-  } catch {
-    return { ok: false };
-  }
-}
 
 export function createRequestHandler(state: HttpState, surfaces: SurfaceRoutes, resources: readonly ResourceRoute[] = []) {
   const context = { ids: state.ids, clock: state.clock };
