@@ -2,18 +2,9 @@
 // sends the headers); the rest go straight to the socket as HTTP chunks, encoded as they are sent.
 import type { ServerResponse } from "node:http";
 import type { Socket } from "node:net";
+import { formatSse, formatSseEvent } from "../protocols/sse.js";
 import type { StreamEvent } from "../protocols/types.js";
 import type { EventSink } from "./stream-sender.js";
-
-function formatSseEvent(event: StreamEvent): string {
-  return event.event === undefined ? `data: ${event.data}\n\n` : `event: ${event.event}\ndata: ${event.data}\n\n`;
-}
-
-function sseText(events: readonly StreamEvent[], from: number, to: number): string {
-  let text = "";
-  for (let i = from; i < to; i++) text += formatSseEvent(events[i]);
-  return text;
-}
 
 /**
  * Frames events as HTTP/1.1 chunks (size in hex, CRLF, bytes, CRLF) in one buffer that all streams
@@ -67,7 +58,7 @@ export function sseSink(res: ServerResponse, events: readonly StreamEvent[]): Ev
       encoder.written(socket);
       return more;
     }
-    const more = res.write(sseText(events, from, to));
+    const more = res.write(formatSse(events, from, to));
     // Only a chunked body on its own socket (not an HTTP/1.0 client, not behind a pipelined answer) can be framed by hand.
     if ((res as ServerResponse & { chunkedEncoding?: boolean }).chunkedEncoding === true && res.socket) socket = res.socket;
     return more;
@@ -76,7 +67,7 @@ export function sseSink(res: ServerResponse, events: readonly StreamEvent[]): Ev
     write: send,
     finish(from, to) {
       if (from < to && socket !== null) send(from, to);
-      else if (from < to) return void res.end(sseText(events, from, to));
+      else if (from < to) return void res.end(formatSse(events, from, to));
       res.end();
     },
     onDrain: (resume) => void (socket ?? res).once("drain", resume),

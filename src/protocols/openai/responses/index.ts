@@ -9,7 +9,8 @@ import { parseResponsesRequest, type ResponsesConversation } from "./parse.js";
 import { buildOutputItems, finalStatus, newResponseFrame, renderResponseObject } from "./render.js";
 import type { ResponseLookup, ResponseStore, StoredResponse } from "./store.js";
 import { renderFailedStream, renderResponseStream } from "./stream.js";
-import { createResponsesStreamText, formatSse } from "./stream-text.js";
+import { formatSse } from "../../sse.js";
+import { createResponsesStreamText } from "./stream-text.js";
 
 export { ResponseStore, type StoredResponse, type ResponseLookup } from "./store.js";
 export type { ResponsesConversation } from "./parse.js";

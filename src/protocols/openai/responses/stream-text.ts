@@ -6,7 +6,8 @@
 import { randomBytes } from "node:crypto";
 import type { Plan } from "../../../core/plan.js";
 import type { Reply } from "../../../core/reply.js";
-import type { RenderContext, StreamEvent } from "../../types.js";
+import { formatSse } from "../../sse.js";
+import type { RenderContext } from "../../types.js";
 import type { ResponsesConversation } from "./parse.js";
 import { buildOutputItems, echoKey, type OutputItem, type ResponseFrame } from "./render.js";
 import { renderResponseStream } from "./stream.js";
@@ -32,12 +33,6 @@ interface Template {
 
 // A reply asked in many shapes keeps its newest ones (as the render cache does).
 const TEMPLATES_PER_REPLY = 64;
-
-export function formatSse(events: readonly StreamEvent[]): string {
-  let text = "";
-  for (const event of events) text += event.event === undefined ? `data: ${event.data}\n\n` : `event: ${event.event}\ndata: ${event.data}\n\n`;
-  return text;
-}
 
 function cut(text: string): Template {
   const segments: string[] = [];
