@@ -8,11 +8,17 @@ const KEYS_PER_REPLY = 256;
 
 export class RenderCache<T> {
   private readonly byReply = new WeakMap<Reply, Map<string, T>>();
+  // The latest lookup, checked first: a load test asks for one rendering over and over, and two
+  // comparisons are cheaper than a WeakMap and a Map lookup on every request.
+  private lastReply: Reply | null = null;
+  private lastKey = "";
+  private lastRendered: T | undefined;
 
   /** The cached rendering for this plan, or `render(plan)` (remembered when the plan allows it). */
   get(plan: Plan, render: (plan: Plan) => T): T {
     const reuse = plan.reuse;
     if (reuse === null) return render(plan);
+    if (reuse.reply === this.lastReply && reuse.key === this.lastKey) return this.lastRendered as T;
     let byKey = this.byReply.get(reuse.reply);
     if (!byKey) this.byReply.set(reuse.reply, (byKey = new Map()));
     let rendered = byKey.get(reuse.key);
@@ -20,6 +26,9 @@ export class RenderCache<T> {
       if (byKey.size >= KEYS_PER_REPLY) byKey.clear();
       byKey.set(reuse.key, (rendered = render(plan)));
     }
+    this.lastReply = reuse.reply;
+    this.lastKey = reuse.key;
+    this.lastRendered = rendered;
     return rendered;
   }
 }

@@ -3,6 +3,7 @@
 import type { Conversation } from "../core/conversation.js";
 import type { Clock, IdSource } from "../core/ids.js";
 import type { Plan } from "../core/plan.js";
+import type { JsonText } from "./json-text.js";
 
 /** An HTTP error answer in the surface's error shape. */
 export interface ApiError {
@@ -39,8 +40,8 @@ export interface Surface {
    * (see joinPlans). Called after the model is resolved. Without it a request is one conversation.
    */
   split?(conversation: Conversation): Conversation[];
-  /** The JSON text of the non-streaming answer. */
-  renderBody(plan: Plan, conversation: Conversation, context: RenderContext): string;
+  /** The JSON text of the non-streaming answer, with its size. */
+  renderBody(plan: Plan, conversation: Conversation, context: RenderContext): JsonText;
   renderStream(plan: Plan, conversation: Conversation, context: RenderContext): StreamEvent[];
   /**
    * The same stream as one SSE text, for answers sent in one write (no pacing). Optional: a surface

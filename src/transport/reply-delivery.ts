@@ -61,11 +61,11 @@ export function deliverReply(
       entry.interrupted = interrupted;
     });
   }
-  const text = surface.renderBody(plan, conversation, context);
+  const body = surface.renderBody(plan, conversation, context);
   const wait = plan.timing === NO_DELAY ? 0 : state.pacer.duration(plan.timing, generationSteps(plan), plan.usage.promptTokens);
   const send = (): void => {
     stampProcessingTime(headers, arrival);
-    writeJsonText(res, 200, text, headers);
+    writeJsonText(res, 200, body, headers);
   };
   if (wait <= 0) return send();
   return new Promise((resolve) => {

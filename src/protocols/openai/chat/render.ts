@@ -5,6 +5,7 @@ import type { Conversation } from "../../../core/conversation.js";
 import type { Plan, PlannedChoice } from "../../../core/plan.js";
 import { ChoiceChunks, interleaveChoices, type ChunkParts } from "../../chunk-parts.js";
 import { RenderCache } from "../../render-cache.js";
+import { jsonText, spliceJson, type JsonText } from "../../json-text.js";
 import type { RenderContext, StreamEvent } from "../../types.js";
 
 export function renderChatUsage(plan: Plan) {
@@ -23,8 +24,9 @@ export function renderChatUsage(plan: Plan) {
   };
 }
 
-const chatId = (plan: Plan, context: RenderContext): string =>
-  plan.responseId === null ? context.ids.next("chatcmpl-", 29) : `chatcmpl-${plan.responseId}`;
+/** The completion id as a JSON string: generated ids are alphanumeric, so only a fixture's own id needs escaping. */
+const quotedChatId = (plan: Plan, context: RenderContext): string =>
+  plan.responseId === null ? `"${context.ids.next("chatcmpl-", 29)}"` : JSON.stringify(`chatcmpl-${plan.responseId}`);
 const unixSeconds = (context: RenderContext): number => Math.floor(context.clock.now() / 1000);
 
 function renderMessage(choice: PlannedChoice) {
@@ -92,19 +94,20 @@ function renderSseSegments(parts: readonly string[]): string[] {
 }
 
 const streamHead = (plan: Plan, context: RenderContext): string =>
-  `{"id":${JSON.stringify(chatId(plan, context))},"object":"chat.completion.chunk","created":${unixSeconds(context)},"model":${JSON.stringify(plan.model)},"service_tier":"default","choices":[`;
+  `{"id":${quotedChatId(plan, context)},"object":"chat.completion.chunk","created":${unixSeconds(context)},"model":${JSON.stringify(plan.model)},"service_tier":"default","choices":[`;
 
 export function createChatRenderer() {
-  const bodies = new RenderCache<string>();
+  const bodies = new RenderCache<JsonText>();
   const streams = new RenderCache<ChunkParts>();
   const streamsWithUsage = new RenderCache<ChunkParts>();
   const texts = new RenderCache<string[]>();
   const textsWithUsage = new RenderCache<string[]>();
 
   return {
-    renderBody(plan: Plan, _conversation: Conversation, context: RenderContext): string {
-      const tail = bodies.get(plan, renderBodyTail);
-      return `{"id":${JSON.stringify(chatId(plan, context))},"object":"chat.completion","created":${unixSeconds(context)}${tail}`;
+    renderBody(plan: Plan, _conversation: Conversation, context: RenderContext): JsonText {
+      const tail = bodies.get(plan, (p) => jsonText(renderBodyTail(p)));
+      const head = `{"id":${quotedChatId(plan, context)},"object":"chat.completion","created":${unixSeconds(context)}`;
+      return spliceJson(head, plan.responseId === null, tail);
     },
     renderStream(plan: Plan, conversation: Conversation, context: RenderContext): StreamEvent[] {
       const includeUsage = conversation.params.includeUsage;

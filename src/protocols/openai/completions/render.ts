@@ -7,6 +7,7 @@ import type { Plan, PlannedChoice } from "../../../core/plan.js";
 import type { FinishReason } from "../../../core/reply.js";
 import { encodingForModel, splitTokens, tokenPieces } from "../../../core/tokenizer.js";
 import { ChoiceChunks, interleaveChoices, type ChunkParts } from "../../chunk-parts.js";
+import { jsonText, spliceJson, type JsonText } from "../../json-text.js";
 import { RenderCache } from "../../render-cache.js";
 import type { RenderContext, StreamEvent } from "../../types.js";
 import type { CompletionsConversation } from "./parse.js";
@@ -133,15 +134,16 @@ const reusable = (conversation: Conversation): boolean =>
   conversation.params.topLogprobs === null && (conversation as CompletionsConversation).completions?.echo !== true;
 
 export function createCompletionsRenderer() {
-  const bodies = new RenderCache<string>();
+  const bodies = new RenderCache<JsonText>();
   const streams = new RenderCache<ChunkParts>();
   const streamsWithUsage = new RenderCache<ChunkParts>();
 
   return {
-    renderBody(plan: Plan, conversation: Conversation, context: RenderContext): string {
-      const render = (p: Plan): string => renderBodyTail(p, conversation);
+    renderBody(plan: Plan, conversation: Conversation, context: RenderContext): JsonText {
+      const render = (p: Plan): JsonText => jsonText(renderBodyTail(p, conversation));
       const tail = reusable(conversation) ? bodies.get(plan, render) : render(plan);
-      return `{"id":${JSON.stringify(completionId(plan, context))},"object":"text_completion","created":${unixSeconds(context)}${tail}`;
+      const head = `{"id":${JSON.stringify(completionId(plan, context))},"object":"text_completion","created":${unixSeconds(context)}`;
+      return spliceJson(head, plan.responseId === null, tail);
     },
     renderStream(plan: Plan, conversation: Conversation, context: RenderContext): StreamEvent[] {
       const render = (p: Plan): ChunkParts => renderChunkParts(p, conversation);

@@ -9,6 +9,7 @@ import { parseResponsesRequest, type ResponsesConversation } from "./parse.js";
 import { buildOutputItems, finalStatus, newResponseFrame, renderResponseObject } from "./render.js";
 import type { ResponseLookup, ResponseStore, StoredResponse } from "./store.js";
 import { renderFailedStream, renderResponseStream } from "./stream.js";
+import { jsonText } from "../../json-text.js";
 import { formatSse } from "../../sse.js";
 import { createResponsesStreamText } from "./stream-text.js";
 
@@ -73,7 +74,7 @@ export function createResponsesSurface(deps: ResponsesSurfaceDeps): ResponsesSur
       const output = buildOutputItems(plan, context);
       const response = renderResponseObject(conv, newResponseFrame(context, plan.responseId), { status: finalStatus(plan), output, plan });
       remember(conv, response, plan);
-      return JSON.stringify(response);
+      return jsonText(JSON.stringify(response));
     },
     renderStream(plan, conversation, context) {
       const conv = conversation as ResponsesConversation;
