@@ -19,8 +19,11 @@ const MAX_BODY_CHARS = 8192;
 const MAX_ENTRIES = 512;
 
 export class PipelineMemo {
-  /** By surface and variant, then by body text: the body, the longest part, is hashed as it came. */
-  private readonly tables = new Map<string, Map<string, MemoHit>>();
+  /**
+   * By surface, then variant, then body text: keys that exist already (the body is hashed as it came),
+   * so a lookup builds no string.
+   */
+  private readonly tables = new Map<Surface, Map<string, Map<string, MemoHit>>>();
   private size = 0;
   private version = -1;
 
@@ -43,7 +46,7 @@ export class PipelineMemo {
 
   /** `variant`: everything besides the surface and body that shapes the outcome (request timing, Accept). */
   get(surface: Surface, variant: string, text: string): MemoHit | undefined {
-    return this.tables.get(`${surface.api}\u0000${variant}`)?.get(text);
+    return this.tables.get(surface)?.get(variant)?.get(text);
   }
 
   /**
@@ -53,9 +56,10 @@ export class PipelineMemo {
   remember(surface: Surface, variant: string, text: string, body: unknown, outcome: Outcome): void {
     if (outcome.kind !== "reply" || outcome.plan.reuse === null || text.length > MAX_BODY_CHARS) return;
     if (this.size >= MAX_ENTRIES) this.clear();
-    const name = `${surface.api}\u0000${variant}`;
-    let table = this.tables.get(name);
-    if (!table) this.tables.set(name, (table = new Map()));
+    let variants = this.tables.get(surface);
+    if (!variants) this.tables.set(surface, (variants = new Map()));
+    let table = variants.get(variant);
+    if (!table) variants.set(variant, (table = new Map()));
     if (!table.has(text)) this.size++;
     table.set(text, { body, outcome });
   }

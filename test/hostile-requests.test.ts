@@ -91,3 +91,25 @@ describe("hostile requests", () => {
     expect(frames.at(-1).response.output[0].content[0].text).toBe("ok");
   });
 });
+
+describe("a bug inside Understudy", () => {
+  it("answers 500 with the error's message, journals it, and keeps serving", async () => {
+    // A predicate is user code run inside the pipeline: when it throws, the request gets a 500.
+    const fragile = await createServer([{ match: { predicate: () => { throw new Error("predicate exploded"); } }, response: { content: "never" } }]);
+    try {
+      const res = await fetch(`${fragile.url}/v1/chat/completions`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: "hi" }] }),
+      });
+      expect(res.status).toBe(500);
+      const body: any = await res.json();
+      expectConforms("ErrorResponse", body);
+      expect(body.error).toEqual({ message: "Internal error in Understudy: predicate exploded", type: "server_error", param: null, code: null });
+      expect(fragile.journal.all().map((e) => [e.status, e.error])).toEqual([[500, "Internal error in Understudy: predicate exploded"]]);
+      expect((await fetch(`${fragile.url}/health`)).status).toBe(200);
+    } finally {
+      await fragile.close();
+    }
+  });
+});

@@ -16,7 +16,8 @@ import { tooDeep } from "./json-depth.js";
 import type { ServerMetrics } from "./metrics.js";
 import { metricsRoute, writeMetrics } from "./metrics-endpoint.js";
 import type { Pacer } from "./pacer.js";
-import { deliverReply, stampProcessingTime } from "./reply-delivery.js";
+import { stampProcessingTime, type Headers, type HttpExchange, type SurfaceRequest } from "./exchange.js";
+import { deliverReply } from "./reply-delivery.js";
 import { clientKey, INVALID_JSON, parseJson, unsupportedContentType, wantsEventStream } from "./request-checks.js";
 import { routePath } from "./route-path.js";
 import { writeJson, writeSse } from "./writer.js";
@@ -40,26 +41,12 @@ export interface HttpState extends PipelineState {
 /** Generation endpoints by path, without the optional `/v1` prefix. */
 export type SurfaceRoutes = Record<string, Surface>;
 
-type Headers = Record<string, string | number>;
+/** What parseJsonBody returns when it has answered the request itself. */
+const NO_BODY = Symbol("no body");
 
-/** One request being answered. */
-interface HttpExchange {
-  req: IncomingMessage;
-  res: ServerResponse;
-  entry: JournalEntry;
-  /** The answer's headers, completed as it is written. */
-  headers: Headers;
-  /** performance.now() when the request arrived. */
-  arrival: number;
-  /** Records the finished exchange (journal, metrics, log); called once the answer is complete. */
-  done: () => void;
-}
-
-/** A request to a generation endpoint, with what its headers say of its timing. */
-interface SurfaceRequest extends HttpExchange {
-  surface: Surface;
-  timing: ReturnType<typeof timingFromHeaders>;
-}
+/** Memo variants of a request without timing headers (see memoVariant). */
+const PLAIN_VARIANT = "";
+const SSE_VARIANT = "sse";
 
 const OPENAI_VERSION = "2020-10-01";
 
@@ -83,6 +70,21 @@ function findResource(routes: readonly ResourceRoute[], method: string, path: st
 export function createRequestHandler(state: HttpState, surfaces: SurfaceRoutes, resources: readonly ResourceRoute[] = []) {
   const context = { ids: state.ids, clock: state.clock };
 
+  /** Records a finished exchange: its duration, the journal, the log callback and the metrics. */
+  function finish(exchange: HttpExchange): void {
+    const { entry } = exchange;
+    entry.durationMs = Math.round((performance.now() - exchange.arrival) * 10) / 10;
+    state.journal.add(entry);
+    state.onExchange?.(entry);
+    state.metrics.requestFinished(entry.api ?? metricsRoute(routePath(entry.path), surfaces, resources), entry.status, entry.durationMs);
+  }
+
+  /** Finishes the exchange now, or once a pending answer (a stream, a paced or queued reply) is complete. */
+  function settle(exchange: HttpExchange, pending: Promise<void> | void): void {
+    if (pending) pending.then(() => finish(exchange), () => finish(exchange));
+    else finish(exchange);
+  }
+
   function sendError(exchange: HttpExchange, error: ApiError): void {
     const { entry, headers } = exchange;
     stampProcessingTime(headers, exchange.arrival);
@@ -90,6 +92,23 @@ export function createRequestHandler(state: HttpState, surfaces: SurfaceRoutes, 
     entry.error = errorMessage(error);
     if (error.headers) Object.assign(headers, error.headers);
     writeJson(exchange.res, error.status, error.body, headers);
+  }
+
+  /** Answers with an error and finishes the exchange. */
+  function fail(exchange: HttpExchange, error: ApiError): void {
+    sendError(exchange, error);
+    finish(exchange);
+  }
+
+  /**
+   * A bug in a stage must not take the server down: the answer is a 500 if it can still be, and the
+   * server keeps serving.
+   */
+  function internalError(exchange: HttpExchange, failure: unknown): void {
+    const message = `Internal error in Understudy: ${(failure as Error).message}`;
+    if (!exchange.res.headersSent) sendError(exchange, openAIError(500, message, { type: "server_error" }));
+    else exchange.res.destroy();
+    finish(exchange);
   }
 
   /**
@@ -130,92 +149,81 @@ export function createRequestHandler(state: HttpState, surfaces: SurfaceRoutes, 
     if (outcome.warnings.length) entry.warnings = outcome.warnings;
     Object.assign(headers, outcome.headers);
     const admission = state.admission;
-    const delivery = { res, entry, headers, arrival, start: arrival };
-    if (admission === null) return deliverReply(state, surface, outcome, context, delivery);
+    if (admission === null) return deliverReply(state, surface, outcome, context, request);
     // Under maxConcurrency the answer waits for a generation slot, which it holds until it is complete.
     const slot = admission.enter();
     const deliver = (): Promise<void> | void => {
-      if (slot !== null) delivery.start = performance.now();
-      entry.queuedMs = Math.round((delivery.start - arrival) * 10) / 10;
+      if (slot !== null) request.start = performance.now();
+      entry.queuedMs = Math.round((request.start - arrival) * 10) / 10;
       headers["x-understudy-queue-ms"] = Math.round(entry.queuedMs);
       if (res.destroyed) return void (entry.interrupted = true);
-      return deliverReply(state, surface, outcome, context, delivery);
+      return deliverReply(state, surface, outcome, context, request);
     };
     return (slot ?? Promise.resolve()).then(deliver).finally(() => admission.leave());
   }
 
   /**
-   * Reads the JSON body within the size limit and hands it to `use`, which calls `done` once its answer
-   * is complete; answers 413 or 400 itself when there is no JSON body, and 500 when `use` throws.
-   * `remembered` may answer from the body's text before it is parsed, returning true when it did.
+   * Reads the body as text within the size limit and hands it to `use` with its size in bytes; answers
+   * 400 (a declared non-JSON type) or 413 itself, and 500 when `use` throws.
    */
-  function withJsonBody(exchange: HttpExchange, use: (body: unknown) => void, remembered: (text: string) => boolean = () => false): void {
+  function readJsonText(exchange: HttpExchange, use: (text: string, bytes: number) => void): void {
     const { req } = exchange;
     const wrongType = unsupportedContentType(req);
     if (wrongType) {
       req.resume();
-      sendError(exchange, wrongType);
-      return exchange.done();
+      return fail(exchange, wrongType);
     }
     readBody(req, state.maxBodyBytes, (err, raw) => {
-      const text = err || !raw ? null : raw.toString("utf8");
-      if (text !== null && guard(exchange, () => remembered(text))) return;
-      const parsed = text !== null ? parseJson(text) : { ok: false as const };
-      if (err || !parsed.ok) {
-        const error =
-          err instanceof BodyTooLargeError
-            ? openAIError(413, err.message, { type: "invalid_request_error", code: "request_too_large" })
-            : invalidRequest(INVALID_JSON, null);
-        sendError(exchange, error);
-        return exchange.done();
+      if (err instanceof BodyTooLargeError) return fail(exchange, openAIError(413, err.message, { type: "invalid_request_error", code: "request_too_large" }));
+      if (err || !raw) return fail(exchange, invalidRequest(INVALID_JSON, null));
+      try {
+        use(raw.toString("utf8"), raw.length);
+      } catch (failure) {
+        internalError(exchange, failure);
       }
-      const nested = tooDeep(parsed.value, raw?.length ?? 0);
-      if (nested) {
-        sendError(exchange, nested);
-        return exchange.done();
-      }
-      guard(exchange, () => use(parsed.value));
     });
   }
 
-  /**
-   * Runs a stage and returns what it returns. A bug in a stage must not take the server down: when it
-   * throws, the answer is a 500 if it can still be, and the server keeps serving.
-   */
-  function guard<T>(exchange: HttpExchange, stage: () => T): T | true {
-    try {
-      return stage();
-    } catch (failure) {
-      const message = `Internal error in Understudy: ${(failure as Error).message}`;
-      if (!exchange.res.headersSent) sendError(exchange, openAIError(500, message, { type: "server_error" }));
-      else exchange.res.destroy();
-      exchange.done();
-      return true;
+  /** The parsed JSON body, or NO_BODY after answering 400 for text that is not JSON or is nested too deep. */
+  function parseJsonBody(exchange: HttpExchange, text: string, bytes: number): unknown {
+    const parsed = parseJson(text);
+    if (!parsed.ok) {
+      fail(exchange, invalidRequest(INVALID_JSON, null));
+      return NO_BODY;
     }
+    const nested = tooDeep(parsed.value, bytes);
+    if (nested) {
+      fail(exchange, nested);
+      return NO_BODY;
+    }
+    return parsed.value;
+  }
+
+  /**
+   * The memo variant of a request (everything besides its surface and body that shapes the outcome:
+   * its timing headers and whether it asks for SSE), or null when the memo may not be used now.
+   */
+  function memoVariant(request: SurfaceRequest): string | null {
+    const { timing } = request;
+    if ((timing !== undefined && "error" in timing) || !state.memo.usable(state, request.surface)) return null;
+    const sse = wantsEventStream(request.req);
+    if (timing === undefined) return sse ? SSE_VARIANT : PLAIN_VARIANT;
+    return `${sse ? SSE_VARIANT : PLAIN_VARIANT}\u0000${JSON.stringify(timing)}`;
   }
 
   function serveSurface(request: SurfaceRequest): void {
-    const { surface, req, entry, timing, done } = request;
-    entry.api = surface.api;
-    const settle = (pending: Promise<void> | void): void => {
-      if (pending) pending.then(done, done);
-      else done();
-    };
-    // Besides the body, the request's timing and Accept shape the outcome.
-    const memoable = (timing === undefined || !("error" in timing)) && state.memo.usable(state, surface);
-    let variant: string | null = null;
-    let text = "";
-    const remembered = (bodyText: string): boolean => {
-      if (!memoable) return false;
-      variant = `${wantsEventStream(req) ? "sse" : ""}\u0000${timing === undefined ? "" : JSON.stringify(timing)}`;
-      text = bodyText;
-      const hit = state.memo.get(surface, variant, text);
-      if (hit === undefined) return false;
-      entry.body = hit.body;
-      settle(respond(request, hit.outcome));
-      return true;
-    };
-    withJsonBody(request, (body) => settle(answer(request, body, variant === null ? null : { variant, text })), remembered);
+    request.entry.api = request.surface.api;
+    readJsonText(request, (text, bytes) => {
+      // A body seen before is answered from its remembered outcome, without parsing it again.
+      const variant = memoVariant(request);
+      const hit = variant === null ? undefined : state.memo.get(request.surface, variant, text);
+      if (hit !== undefined) {
+        request.entry.body = hit.body;
+        return settle(request, respond(request, hit.outcome));
+      }
+      const body = parseJsonBody(request, text, bytes);
+      if (body !== NO_BODY) settle(request, answer(request, body, variant === null ? null : { variant, text }));
+    });
   }
 
   function sendResource(exchange: HttpExchange, answer: ResourceAnswer): void {
@@ -229,6 +237,28 @@ export function createRequestHandler(state: HttpState, surfaces: SurfaceRoutes, 
     writeJson(exchange.res, answer.status, answer.body, headers);
   }
 
+  function serveResource(exchange: HttpExchange, method: string, path: string): boolean {
+    const resource = findResource(resources, method, path);
+    if (!resource) return false;
+    const { route, params } = resource;
+    const url = exchange.entry.path;
+    const query = new URLSearchParams(url.includes("?") ? url.slice(url.indexOf("?") + 1) : "");
+    if (route.api) exchange.entry.api = route.api;
+    if (method !== "POST") {
+      sendResource(exchange, route.handle(params, query));
+      finish(exchange);
+      return true;
+    }
+    readJsonText(exchange, (text, bytes) => {
+      const body = parseJsonBody(exchange, text, bytes);
+      if (body === NO_BODY) return;
+      exchange.entry.body = body;
+      sendResource(exchange, route.handle(params, query, body));
+      finish(exchange);
+    });
+    return true;
+  }
+
   return function handleRequest(req: IncomingMessage, res: ServerResponse): void {
     const arrival = performance.now();
     const requestId = state.ids.next("req_", 32, "hex");
@@ -238,46 +268,26 @@ export function createRequestHandler(state: HttpState, surfaces: SurfaceRoutes, 
     const entry: JournalEntry = {
       requestId, time: state.clock.now(), method, path: url, stream: false, status: 0, fixture: null, durationMs: 0, interrupted: false,
     };
-    const done = (): void => {
-      entry.durationMs = Math.round((performance.now() - arrival) * 10) / 10;
-      state.journal.add(entry);
-      state.onExchange?.(entry);
-      state.metrics.requestFinished(entry.api ?? metricsRoute(routePath(url), surfaces, resources), entry.status, entry.durationMs);
-    };
     const path = routePath(url);
+    const surface = surfaces[path];
+    // The hot path: one object for the whole exchange, built at once.
+    if (surface && method === "POST") {
+      const denied = authenticate(req, state.auth);
+      const request: SurfaceRequest = { req, res, entry, headers, arrival, surface, timing: timingFromHeaders(req.headers), start: arrival };
+      return denied ? fail(request, denied) : serveSurface(request);
+    }
+    const exchange: HttpExchange = { req, res, entry, headers, arrival };
     if (path === "/health" && (method === "GET" || method === "HEAD")) {
       entry.status = 200;
       writeJson(res, 200, HEALTH_BODY, headers);
-      return done();
+      return finish(exchange);
     }
     // Scrapes skip API-key auth (Prometheus sends no bearer token) and are neither journalled nor
     // counted: they watch the traffic, they are not part of it.
     if (path === "/metrics" && (method === "GET" || method === "HEAD")) return writeMetrics(res, state.metrics);
     const denied = authenticate(req, state.auth);
-    if (denied) {
-      sendError({ req, res, entry, headers, arrival, done }, denied);
-      return done();
-    }
-    const surface = surfaces[path];
-    // The hot path: one object for the whole exchange, built at once.
-    if (surface && method === "POST") return serveSurface({ req, res, entry, headers, arrival, done, surface, timing: timingFromHeaders(req.headers) });
-    const exchange: HttpExchange = { req, res, entry, headers, arrival, done };
-    const resource = findResource(resources, method, path);
-    if (resource) {
-      const { route, params } = resource;
-      const query = new URLSearchParams(url.includes("?") ? url.slice(url.indexOf("?") + 1) : "");
-      if (route.api) entry.api = route.api;
-      if (method !== "POST") {
-        sendResource(exchange, route.handle(params, query));
-        return done();
-      }
-      return withJsonBody(exchange, (body) => {
-        entry.body = body;
-        sendResource(exchange, route.handle(params, query, body));
-        done();
-      });
-    }
-    sendError(exchange, openAIError(404, `Invalid URL (${method} ${url.split("?")[0]})`, { type: "invalid_request_error" }));
-    done();
+    if (denied) return fail(exchange, denied);
+    if (serveResource(exchange, method, path)) return;
+    fail(exchange, openAIError(404, `Invalid URL (${method} ${url.split("?")[0]})`, { type: "invalid_request_error" }));
   };
 }

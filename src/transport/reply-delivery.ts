@@ -1,40 +1,19 @@
 // Writes a planned reply over HTTP: the JSON body (after the time its stream would have taken, when
 // the timing asks for one), or the stream: in one write when unpaced, token by token through the pacer.
-import type { ServerResponse } from "node:http";
 import { generationSteps } from "../core/plan.js";
 import { NO_DELAY } from "../core/timing.js";
-import type { JournalEntry } from "../journal/journal.js";
 import type { Outcome } from "../pipeline.js";
+import type { JsonText } from "../protocols/json-text.js";
 import type { RenderContext, Surface } from "../protocols/types.js";
+import { stampProcessingTime, type ReplyExchange } from "./exchange.js";
 import type { Pacer } from "./pacer.js";
 import type { StreamObserver } from "./stream-sender.js";
 import { writeJsonText, writeSse, writeSseText } from "./writer.js";
 
-type Headers = Record<string, string | number>;
 type ReplyOutcome = Extract<Outcome, { kind: "reply" }>;
 
 /** Unpaced streams up to this many chunks go out as one text in one write; longer ones respect backpressure. */
 const ONE_WRITE_CHUNKS = 256;
-
-/** One HTTP exchange being answered. */
-export interface Exchange {
-  res: ServerResponse;
-  entry: JournalEntry;
-  /** The answer's headers, completed here. */
-  headers: Headers;
-  /** performance.now() when the request arrived. */
-  arrival: number;
-  /**
-   * When generation started, which token times count from: the arrival, so reading and planning the
-   * request are part of its ttft as on a real server, or the moment a queued request got its slot.
-   */
-  start: number;
-}
-
-/** `openai-processing-ms`: the time from the request's arrival to the answer's headers. */
-export function stampProcessingTime(headers: Headers, arrival: number): void {
-  headers["openai-processing-ms"] = Math.round(performance.now() - arrival);
-}
 
 /** Resolves (when it returns a promise) once the answer is complete or the client has gone. */
 export function deliverReply(
@@ -42,7 +21,7 @@ export function deliverReply(
   surface: Surface,
   outcome: ReplyOutcome,
   context: RenderContext,
-  exchange: Exchange,
+  exchange: ReplyExchange,
 ): Promise<void> | void {
   const { plan, conversation } = outcome;
   const { res, entry, headers, arrival, start } = exchange;
@@ -63,11 +42,7 @@ export function deliverReply(
   }
   const body = surface.renderBody(plan, conversation, context);
   const wait = plan.timing === NO_DELAY ? 0 : state.pacer.duration(plan.timing, generationSteps(plan), plan.usage.promptTokens);
-  const send = (): void => {
-    stampProcessingTime(headers, arrival);
-    writeJsonText(res, 200, body, headers);
-  };
-  if (wait <= 0) return send();
+  if (wait <= 0) return sendJson(exchange, body);
   return new Promise((resolve) => {
     const gone = (): void => {
       state.pacer.scheduler.cancel(task);
@@ -76,9 +51,14 @@ export function deliverReply(
     };
     const task = state.pacer.scheduler.schedule(start + wait, () => {
       res.off("close", gone);
-      send();
+      sendJson(exchange, body);
       resolve();
     });
     res.once("close", gone);
   });
+}
+
+function sendJson(exchange: ReplyExchange, body: JsonText): void {
+  stampProcessingTime(exchange.headers, exchange.arrival);
+  writeJsonText(exchange.res, 200, body, exchange.headers);
 }

@@ -1,0 +1,44 @@
+// What an HTTP exchange is while it is answered: the request and response, its journal entry, the
+// answer's headers as they are completed, and its times.
+import type { IncomingMessage, ServerResponse } from "node:http";
+import type { TimingOptions } from "../core/timing.js";
+import type { JournalEntry } from "../journal/journal.js";
+import type { Surface } from "../protocols/types.js";
+
+export type Headers = Record<string, string | number>;
+
+/** What writing an answer needs of an exchange. */
+export interface Exchange {
+  res: ServerResponse;
+  entry: JournalEntry;
+  /** The answer's headers, completed as it is written. */
+  headers: Headers;
+  /** performance.now() when the request arrived. */
+  arrival: number;
+}
+
+/** One request being answered. */
+export interface HttpExchange extends Exchange {
+  req: IncomingMessage;
+}
+
+/** An exchange answered with a generated reply. */
+export interface ReplyExchange extends Exchange {
+  /**
+   * When generation started, which token times count from: the arrival, so reading and planning the
+   * request are part of its ttft as on a real server, or the moment a queued request got its slot.
+   */
+  start: number;
+}
+
+/** A request to a generation endpoint, with what its headers say of its timing. */
+export interface SurfaceRequest extends HttpExchange, ReplyExchange {
+  surface: Surface;
+  /** The timing its headers set, an error naming a malformed header, or undefined without any. */
+  timing: TimingOptions | { error: string; header: string } | undefined;
+}
+
+/** `openai-processing-ms`: the time from the request's arrival to the answer's headers. */
+export function stampProcessingTime(headers: Headers, arrival: number): void {
+  headers["openai-processing-ms"] = Math.round(performance.now() - arrival);
+}
