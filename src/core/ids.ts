@@ -6,7 +6,7 @@ const HEX = Buffer.from("0123456789abcdef", "latin1");
 const BASE62_PAIRS = 62 * 62;
 
 export interface IdSource {
-  /** `prefix` followed by `length` random characters from the alphabet of that id kind. */
+  /** `prefix` (ASCII, such as "chatcmpl-") followed by `length` random characters from the alphabet of that id kind. */
   next(prefix: string, length: number, alphabet?: "alphanumeric" | "hex"): string;
 }
 
@@ -44,7 +44,9 @@ export function createIdSource(seed?: number): IdSource {
   return {
     next(prefix, length, alphabet = "alphanumeric") {
       if (prefix.length + length + 8 > scratch.length) scratch = Buffer.allocUnsafe(2 * (prefix.length + length + 8));
-      let at = scratch.write(prefix, 0, "latin1");
+      // Prefixes are short ASCII: a loop here is cheaper than a call into Buffer#write.
+      let at = 0;
+      for (let i = 0; i < prefix.length; i++) scratch[at++] = prefix.charCodeAt(i);
       const end = at + length;
       while (at < end) {
         const word = nextUint32();
