@@ -30,7 +30,7 @@ const rows = [];
 try {
   const understudy = await start("bench/servers/understudy.mjs", [JSON.stringify({ fixtures: FIXTURES, options: opts.understudyOptions })], "understudy");
   const startBare = (file, id) => start("bench/servers/bare.mjs", [file], `bare ${id}`);
-  for (const scenario of SCENARIOS) rows.push(await runScenario(scenario, { understudy, startBare, scratch, opts }));
+  for (const scenario of SCENARIOS) rows.push(await runScenario(scenario, { understudy, startBare, scratch, opts, scenarios: SCENARIOS }));
 } finally {
   await cleanUp();
 }
@@ -40,7 +40,7 @@ const where = pinning ? `servers pinned to core ${pinning.serverCore}, load gene
 console.log(`\nNode ${machine.node} | ${machine.cpu} | ${machine.cores} cores | ${where}`);
 const extra = Object.keys(opts.understudyOptions).length ? `, Understudy options ${JSON.stringify(opts.understudyOptions)}` : "";
 console.log(`load generator ${opts.client}, ${opts.connections} connections, ${opts.duration} s per run after ${opts.warmup} s warm-up${extra}`);
-console.log(`${opts.rounds} round(s), bare and Understudy alternating: req/s are medians of the rounds, ratio is the median of the per-round ratios\n`);
+console.log(`${opts.rounds} round(s), Understudy and the bare server(s) loaded at the same time on one core: req/s per core are requests per CPU-second of each server, medians of the rounds; ratio is the median of the per-round ratios\n`);
 console.log(renderTable(rows));
 const notes = renderNotes(rows);
 if (notes) console.log(`\n${notes}`);

@@ -26,7 +26,7 @@ function processTicks(pid, children = false) {
 export function snapshot(serverPids) {
   const ticks = [serverPids].flat().map((pid) => processTicks(pid));
   const server = ticks.includes(null) ? null : ticks.reduce((a, b) => a + b, 0);
-  return { at: performance.now(), system: system(), server, self: processTicks("self", true) };
+  return { at: performance.now(), system: system(), server, each: ticks, self: processTicks("self", true) };
 }
 
 /**
@@ -44,7 +44,9 @@ export function usage(before, after) {
   const serverSeconds = (server / perCore) * ((after.at - before.at) / 1000);
   // steal: time the hypervisor gave our virtual cores to others; it slows a run without showing as "others".
   const steal = round(after.system.steal - before.system.steal);
-  return { server: round(server), loadGenerator: round(self), others: round(Math.max(0, busy - server - self)), steal, serverSeconds };
+  // With several servers measured at once, each one's share: eachSeconds[i] for serverPids[i].
+  const eachSeconds = after.each.map((ticks, i) => ((ticks - before.each[i]) / perCore) * ((after.at - before.at) / 1000));
+  return { server: round(server), loadGenerator: round(self), others: round(Math.max(0, busy - server - self)), steal, serverSeconds, eachSeconds };
 }
 
 /** Waits (up to maxMs) until the machine has been nearly idle for 1 s, so other work does not skew a run. */

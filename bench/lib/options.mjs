@@ -42,6 +42,6 @@ export function readOptions(argv = process.argv.slice(2), env = process.env) {
 export const USAGE = `usage: npm run bench [-- --quick] [--duration S] [--connections N] [--warmup S] [--rounds N]
                      [--client wrk|autocannon] [--understudy-options JSON] [--no-pin]
   --client: load generator; default wrk when it is on PATH, else autocannon
-  --rounds: bare and Understudy alternate N times (default 3, 1 with --quick); medians are reported
+  --rounds: N rounds of Understudy and the bare server(s) loaded together (default 7, 1 with --quick); medians are reported
   --understudy-options: extra createServer options, e.g. '{"journalSize":0}'
   env: BENCH_DURATION, BENCH_CONNECTIONS, BENCH_WARMUP, BENCH_ROUNDS, BENCH_CLIENT, BENCH_UNDERSTUDY_OPTIONS, BENCH_PIN=0 (flags win)`;

@@ -10,33 +10,35 @@ export function renderGrid(header, body, rightAligned = () => false) {
   return [line(header), widths.map((w) => "-".repeat(w)).join("  "), ...body.map(line)].join("\n");
 }
 
-/** Rates are the medians over the rounds; the ratio is the median of the per-round ratios (not of the medians). */
+/**
+ * Rates are requests per CPU-second of each server (its throughput on a core of its own), medians over the
+ * rounds; the ratio is the median of the per-round ratios (not of the medians).
+ */
 export function renderTable(rows) {
-  const header = ["scenario", "bare req/s (median)", "Understudy req/s (median)", "ratio (median of rounds)", "target", "result"];
+  const header = ["scenario", "bare req/s per core", "Understudy req/s per core", "ratio (median of rounds)", "target", "result"];
   const body = rows.map((r) => [r.title, fmt(r.median?.bare), fmt(r.median?.understudy), r.ratio === undefined ? "-" : r.ratio.toFixed(2), r.targetText, r.result]);
   return renderGrid(header, body, (i) => i > 0 && i < 4);
 }
 
-const cores = (run) => {
-  const { cpu } = run;
-  if (!cpu) return "n/a";
-  const perRequest = Math.round((cpu.serverSeconds * 1e6) / run.requests);
-  return `server ${cpu.server.toFixed(2)} (${perRequest} us/request), load generator ${cpu.loadGenerator.toFixed(2)}, others ${cpu.others.toFixed(2)}${cpu.steal >= 0.02 ? `, stolen by the hypervisor ${cpu.steal.toFixed(2)}` : ""}`;
-};
+const usPerRequest = (run) => Math.round((run.cpu.seconds * 1e6) / run.requests);
 
-/** One line per row: its note, where the CPU went (in cores), and warnings about the figures. */
+/** One line per row: its note, its rounds, where the CPU went in its typical round, and warnings about the figures. */
 export function renderNotes(rows) {
   const lines = [];
   for (const r of rows) {
     if (r.note) lines.push(`${r.title}: ${r.note}`);
-    if (r.rounds?.length > 1) lines.push(`${r.title}: rounds (bare / Understudy req/s = ratio): ${r.rounds.map((x) => `${fmt(x.bare)} / ${fmt(x.understudy)} = ${x.ratio.toFixed(2)}`).join("; ")}`);
-    if (!r.bare?.cpu || !r.understudy?.cpu) continue;
-    lines.push(`${r.title}: in the runs nearest the medians, p99 latency bare ${r.bare.latencyMs.p99} ms, Understudy ${r.understudy.latencyMs.p99} ms; cores used:`);
-    lines.push(`  bare run:       ${cores(r.bare)}`);
-    lines.push(`  Understudy run: ${cores(r.understudy)}`);
-    if (r.bare.cpu.loadGenerator >= 0.9) lines.push(`  warning: the load generator was near one full core during the bare run, so the bare rate is a lower bound and the ratio flatters Understudy`);
-    const others = Math.max(r.bare.cpu.others, r.understudy.cpu.others);
-    if (others >= 0.2) lines.push(`  warning: other processes used up to ${others.toFixed(2)} cores during these runs; the figures are noisy (rerun on a quiet machine)`);
+    if (!r.rounds) continue;
+    const against = r.runs.base ? `bare ${r.target.base}` : "bare";
+    lines.push(`${r.title}:`);
+    if (r.rounds.length > 1) lines.push(`  rounds (${against} / Understudy req/s per core = ratio): ${r.rounds.map((x) => `${fmt(x.bare)} / ${fmt(x.understudy)} = ${x.ratio.toFixed(2)}`).join("; ")}`);
+    if (r.runs.base) lines.push(`  the bare server replaying this scenario's own ${fmt(r.responseBytes)} bytes: ${fmt(r.median.ownBare)} req/s per core (median); Understudy is ${(r.median.understudy / r.median.ownBare).toFixed(2)} of it`);
+    const u = r.understudy;
+    if (!u.cpu) continue;
+    const round = r.runs.understudy.indexOf(u);
+    const servers = Object.entries(r.runs).map(([who, runs]) => `${who === "understudy" ? "Understudy" : who === "base" ? `bare ${r.target.base}` : "bare"} ${runs[round].cpu.seconds.toFixed(2)} s (${usPerRequest(runs[round])} us/request, p99 latency ${runs[round].latencyMs.p99} ms)`);
+    lines.push(`  in the round nearest the median, CPU spent: ${servers.join(", ")}; load generators ${u.cpu.loadGenerator.toFixed(2)} cores, others ${u.cpu.others.toFixed(2)}${u.cpu.steal >= 0.02 ? `, stolen by the hypervisor ${u.cpu.steal.toFixed(2)}` : ""}`);
+    if (u.cpu.loadGenerator >= 0.9) lines.push(`  warning: the load generators were near one full core, so they may have been the bottleneck rather than the servers' core`);
+    if (u.cpu.others >= 0.2) lines.push(`  warning: other processes used ${u.cpu.others.toFixed(2)} cores during this round; the figures are noisy (rerun on a quiet machine)`);
   }
   return lines.join("\n");
 }
