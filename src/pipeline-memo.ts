@@ -1,6 +1,7 @@
 // Remembers the pipeline's outcome for request bodies seen before, so a load test that sends the same
 // request again and again is answered without parsing, validating, matching and planning it each time.
 // Only outcomes that nothing but the request decides are kept; see `usable` and `remember`.
+import type { IdSource } from "./core/ids.js";
 import type { FixtureSet } from "./fixtures/index.js";
 import type { Outcome, PipelineState } from "./pipeline.js";
 import type { Surface } from "./protocols/types.js";
@@ -27,12 +28,15 @@ export class PipelineMemo {
   private size = 0;
   private version = -1;
 
-  constructor(private readonly fixtures: FixtureSet) {}
+  constructor(
+    private readonly fixtures: FixtureSet,
+    private readonly ids: IdSource,
+  ) {}
 
   /**
    * Whether outcomes may be looked up and kept now: not when answers depend on more than the request,
    * that is, with rate limits, queued errors, sequence counters or predicates (user code that may keep
-   * state of its own), or on a surface whose parse reads server state (the Responses store).
+   * state of its own), or on a surface whose parse reads server state (see Surface.memoizable).
    */
   usable(state: PipelineState, surface: Surface): boolean {
     if (!surface.memoizable || state.limiter.enabled || state.queuedErrors.length > 0 || !this.fixtures.stateless) return false;
@@ -46,15 +50,19 @@ export class PipelineMemo {
 
   /** `variant`: everything besides the surface and body that shapes the outcome (request timing, Accept). */
   get(surface: Surface, variant: string, text: string): MemoHit | undefined {
-    return this.tables.get(surface)?.get(variant)?.get(text);
+    const hit = this.tables.get(surface)?.get(variant)?.get(text);
+    if (hit === undefined || !surface.replay) return hit;
+    const { outcome } = hit;
+    return { body: hit.body, outcome: { ...outcome, conversation: surface.replay(outcome.conversation, this.ids) } };
   }
 
   /**
    * Keeps a reply whose plan holds no ids made for its request alone (a plan that does is rendered
-   * afresh each time, and so is planned afresh).
+   * afresh each time, and so is planned afresh), when its surface says the conversation may be kept.
    */
   remember(surface: Surface, variant: string, text: string, body: unknown, outcome: Outcome): void {
     if (outcome.kind !== "reply" || outcome.plan.reuse === null || text.length > MAX_BODY_CHARS) return;
+    if (typeof surface.memoizable === "function" && !surface.memoizable(outcome.conversation)) return;
     if (this.size >= MAX_ENTRIES) this.clear();
     let variants = this.tables.get(surface);
     if (!variants) this.tables.set(surface, (variants = new Map()));

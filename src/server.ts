@@ -134,7 +134,7 @@ export async function startServer(fixtures: FixtureSet, options: ServerOptions =
     auth: { configured: configuredKeys(options), fromFixtures: fixtures.apiKeys },
     onExchange: options.onExchange,
     metrics,
-    memo: new PipelineMemo(fixtures),
+    memo: new PipelineMemo(fixtures, ids),
     pacer: new Pacer(options.seed),
     admission: concurrencyLimit(options.maxConcurrency, metrics),
   };

@@ -115,3 +115,42 @@ describe("server state still decides", () => {
     expect(statuses).toEqual([200, 200, 429]);
   });
 });
+
+describe("identical Responses requests", () => {
+  async function respond(body: Record<string, unknown>) {
+    const res = await httpPost(`${mock.url}/v1/responses`, { model: MODEL, ...body });
+    return { status: res.status, json: JSON.parse(res.body) };
+  }
+  async function inputItems(id: string) {
+    const res = await fetch(`${mock.url}/v1/responses/${id}/input_items`);
+    return ((await res.json()) as { data: { id: string; type: string }[] }).data;
+  }
+
+  it("get fresh response, output and input item ids each, and each is stored with its own", async () => {
+    mock.on({ userMessage: "hello" }, { content: "Hi there, friend." });
+    const request = { input: [{ type: "message", role: "user", id: "msg_mine", content: [{ type: "input_text", text: "earlier" }] }, { role: "user", content: "hello" }] };
+    const answers = [await respond(request), await respond(request), await respond(request)];
+    for (const answer of answers) {
+      expect(answer.status).toBe(200);
+      expect(answer.json.output[0].content[0].text).toBe("Hi there, friend.");
+    }
+    expect(new Set(answers.map((a) => a.json.id)).size).toBe(3);
+    expect(new Set(answers.map((a) => a.json.output[0].id)).size).toBe(3);
+    const listed = await Promise.all(answers.map((a) => inputItems(a.json.id)));
+    // Generated input item ids are each request's own; the one the client gave is kept.
+    expect(new Set(listed.map((items) => items.find((i) => i.id !== "msg_mine")!.id)).size).toBe(3);
+    for (const items of listed) expect(items.map((i) => i.id)).toContain("msg_mine");
+  });
+
+  it("that continue a stored response read the store each time", async () => {
+    mock.on({ userMessage: "first" }, { content: "one" });
+    mock.on({ userMessage: "second" }, { content: "two" });
+    const first = await respond({ input: "first" });
+    const followUp = { input: "second", previous_response_id: first.json.id };
+    expect((await respond(followUp)).json.output[0].content[0].text).toBe("two");
+    expect((await fetch(`${mock.url}/v1/responses/${first.json.id}`, { method: "DELETE" })).status).toBe(200);
+    const again = await respond(followUp);
+    expect(again.status).toBe(400);
+    expect(again.json.error.code).toBe("previous_response_not_found");
+  });
+});

@@ -31,8 +31,15 @@ export interface Surface {
   /**
    * Its parse reads the body and nothing else, so an identical request parses (and, with stateless
    * fixtures, matches and plans) the same way again and its outcome may be remembered (see PipelineMemo).
+   * A function when that holds for some conversations only (a Responses request that continues a stored
+   * response reads the store).
    */
-  readonly memoizable?: boolean;
+  readonly memoizable?: boolean | ((conversation: Conversation) => boolean);
+  /**
+   * A remembered conversation made ready to answer a repeat of its request: whatever its parse generated
+   * for one request alone (the ids of Responses input items) is drawn afresh. Without it, it is reused as is.
+   */
+  replay?(conversation: Conversation, ids: IdSource): Conversation;
   parse(body: unknown): Conversation | ApiError;
   /**
    * For requests that hold several independent generations (legacy Completions' list of prompts):

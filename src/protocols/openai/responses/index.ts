@@ -5,6 +5,7 @@ import type { IdSource } from "../../../core/ids.js";
 import { planReply, type Plan, type PlannedChoice, type TokenCache } from "../../../core/plan.js";
 import type { ApiError, RenderContext, ResourceRoute, StreamEvent, Surface } from "../../types.js";
 import { openAIError } from "../errors.js";
+import { redrawIds } from "./input.js";
 import { parseResponsesRequest, type ResponsesConversation } from "./parse.js";
 import { buildOutputItems, finalStatus, newResponseFrame, renderResponseObject } from "./render.js";
 import type { ResponseLookup, ResponseStore, StoredResponse } from "./store.js";
@@ -68,6 +69,15 @@ export function createResponsesSurface(deps: ResponsesSurfaceDeps): ResponsesSur
 
   return {
     api: "responses",
+    // A request that continues a stored response is answered from the store as it is now, so only
+    // one that starts a conversation may be answered again from a remembered outcome.
+    memoizable: (conversation) => (conversation as ResponsesConversation).responses.previousResponseId === null,
+    replay(conversation, replayIds) {
+      const conv = conversation as ResponsesConversation;
+      const { responses } = conv;
+      if (responses.generatedIds.length === 0) return conv;
+      return { ...conv, responses: { ...responses, inputItems: redrawIds(responses.inputItems, responses.generatedIds, replayIds) } } as ResponsesConversation;
+    },
     parse: (body) => parseResponsesRequest(body, lookup, ids),
     renderBody(plan, conversation, context) {
       const conv = conversation as ResponsesConversation;

@@ -11,11 +11,28 @@ const MESSAGE_ROLES = new Set<string>(["user", "system", "developer", "assistant
 export interface ParsedInput {
   messages: Message[];
   items: Record<string, unknown>[];
+  /** The items whose ids were generated here (a client's own ids are kept), for drawing them afresh (redrawIds). */
+  generatedIds: GeneratedId[];
 }
 
-function textItem(role: string, text: string, ids: IdSource): Record<string, unknown> {
+/** Item `index` of the input got a generated id with this prefix. */
+export interface GeneratedId {
+  index: number;
+  prefix: string;
+}
+
+const ID_LENGTH = 48;
+
+function textItem(role: string, text: string, id: string): Record<string, unknown> {
   const partType = role === "assistant" ? "output_text" : "input_text";
-  return { id: ids.next("msg_", 48, "hex"), type: "message", role, status: "completed", content: [{ type: partType, text }] };
+  return { id, type: "message", role, status: "completed", content: [{ type: partType, text }] };
+}
+
+/** The items with their generated ids drawn again, in the order parseInput drew them; the rest shared. */
+export function redrawIds(items: readonly Record<string, unknown>[], generated: readonly GeneratedId[], ids: IdSource): Record<string, unknown>[] {
+  const redrawn = items.slice();
+  for (const { index, prefix } of generated) redrawn[index] = { ...items[index], id: ids.next(prefix, ID_LENGTH, "hex") };
+  return redrawn;
 }
 
 function appendToolCall(messages: Message[], call: ToolCall): void {
@@ -26,10 +43,19 @@ function appendToolCall(messages: Message[], call: ToolCall): void {
 }
 
 export function parseInput(input: unknown, ids: IdSource): ParsedInput | ApiError {
-  if (typeof input === "string") return { messages: [{ role: "user", content: input }], items: [textItem("user", input, ids)] };
+  if (typeof input === "string") {
+    return { messages: [{ role: "user", content: input }], items: [textItem("user", input, ids.next("msg_", ID_LENGTH, "hex"))], generatedIds: [{ index: 0, prefix: "msg_" }] };
+  }
   if (!Array.isArray(input)) return invalidRequest("Invalid type for 'input': expected a string or an array of input items.", "input", "invalid_type");
   const messages: Message[] = [];
   const items: Record<string, unknown>[] = [];
+  const generatedIds: GeneratedId[] = [];
+  /** An id for the item about to be pushed: the client's own, or a generated one (recorded). */
+  const idFor = (given: unknown, prefix: string): unknown => {
+    if (given !== undefined && given !== null) return given;
+    generatedIds.push({ index: items.length, prefix });
+    return ids.next(prefix, ID_LENGTH, "hex");
+  };
   for (let i = 0; i < input.length; i++) {
     const item: unknown = input[i];
     const param = `input[${i}]`;
@@ -41,19 +67,19 @@ export function parseInput(input: unknown, ids: IdSource): ParsedInput | ApiErro
       }
       const content = typeof item.content === "string" ? item.content : contentText(item.content);
       messages.push({ role: item.role as Role, content });
-      items.push(typeof item.content === "string" ? textItem(item.role, content, ids) : { id: item.id ?? ids.next("msg_", 48, "hex"), status: "completed", ...item, type: "message" });
+      items.push(typeof item.content === "string" ? textItem(item.role, content, idFor(undefined, "msg_") as string) : { id: idFor(item.id, "msg_"), status: "completed", ...item, type: "message" });
     } else if (type === "function_call") {
       if (typeof item.call_id !== "string" || typeof item.name !== "string") {
         return invalidRequest(`Missing required parameter: '${param}.${typeof item.call_id !== "string" ? "call_id" : "name"}'.`, param, "missing_required_parameter");
       }
       const args = typeof item.arguments === "string" ? item.arguments : JSON.stringify(item.arguments ?? {});
       appendToolCall(messages, { id: item.call_id, name: item.name, arguments: args });
-      items.push({ id: item.id ?? ids.next("fc_", 48, "hex"), status: "completed", ...item });
+      items.push({ id: idFor(item.id, "fc_"), status: "completed", ...item });
     } else if (type === "function_call_output") {
       if (typeof item.call_id !== "string") return invalidRequest(`Missing required parameter: '${param}.call_id'.`, `${param}.call_id`, "missing_required_parameter");
       const output = typeof item.output === "string" ? item.output : contentText(item.output);
       messages.push({ role: "tool", content: output, toolCallId: item.call_id });
-      items.push({ id: item.id ?? ids.next("fco_", 48, "hex"), status: "completed", ...item });
+      items.push({ id: idFor(item.id, "fco_"), status: "completed", ...item });
     } else if (type === "reasoning" || type === "item_reference") {
       // Earlier reasoning is context for the model, not a turn of the conversation.
       items.push({ ...item });
@@ -61,7 +87,7 @@ export function parseInput(input: unknown, ids: IdSource): ParsedInput | ApiErro
       return invalidRequest(`Invalid value: '${shownValue(type)}'. Supported input item types are 'message', 'function_call', 'function_call_output' and 'reasoning'.`, `${param}.type`, "invalid_value");
     }
   }
-  return { messages, items };
+  return { messages, items, generatedIds };
 }
 
 /** A `function_call_output` must answer a call made earlier in the conversation, as the real API checks. */

@@ -9,13 +9,15 @@ import { invalidRequest } from "../errors.js";
 import { requireModel } from "../model-field.js";
 import { validateResponsesParameters } from "../validate.js";
 import { outputLimit } from "../chat/parse.js";
-import { findUnansweredOutput, parseInput } from "./input.js";
+import { findUnansweredOutput, parseInput, type GeneratedId } from "./input.js";
 import type { ResponseLookup } from "./store.js";
 
 export interface ResponsesConversation extends Conversation {
   responses: {
     /** This request's input items, with ids. */
     inputItems: Record<string, unknown>[];
+    /** Which input items got generated ids (see redrawIds). */
+    generatedIds: GeneratedId[];
     /** The chain so far plus this input, without instructions: what a follow-up continues from. */
     history: Message[];
     previousResponseId: string | null;
@@ -80,6 +82,6 @@ export function parseResponsesRequest(body: unknown, lookup: ResponseLookup, ids
     stream: body.stream === true,
     params: { ...DEFAULT_PARAMS, includeUsage: true, maxOutputTokens: outputLimit(body.max_output_tokens), responseFormat: textFormat(body.text) },
     body,
-    responses: { inputItems: input.items, history, previousResponseId },
+    responses: { inputItems: input.items, generatedIds: input.generatedIds, history, previousResponseId },
   };
 }
