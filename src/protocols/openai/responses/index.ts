@@ -8,7 +8,7 @@ import { openAIError } from "../errors.js";
 import { redrawIds } from "./input.js";
 import { parseResponsesRequest, type ResponsesConversation } from "./parse.js";
 import { buildOutputItems, finalStatus, newResponseFrame, renderResponseObject } from "./render.js";
-import type { ResponseLookup, ResponseStore, StoredResponse } from "./store.js";
+import { StoredResponse, type ResponseLookup, type ResponseStore } from "./store.js";
 import { renderFailedStream, renderResponseStream } from "./stream.js";
 import { jsonText } from "../../json-text.js";
 import { formatSse } from "../../sse.js";
@@ -57,12 +57,13 @@ export function createResponsesSurface(deps: ResponsesSurfaceDeps): ResponsesSur
   const streamText = createResponsesStreamText();
   const lookup: ResponseLookup = connection ? { find: (id) => connection.find(id) ?? store.find(id) } : store;
 
-  const remember = (conversation: ResponsesConversation, response: Record<string, unknown>, plan: Plan | null): void => {
+  /** Stores a response (rendered by `response` when first read) and keeps it as its lane's latest on a WebSocket. */
+  const remember = (conversation: ResponsesConversation, id: string, response: () => Record<string, unknown>, plan: Plan | null): void => {
     // A warm-up or failed response adds no assistant turn to the chain.
     const choice = plan?.choices[0];
     const replied = choice !== undefined && (choice.content !== null || choice.toolCalls.length > 0);
     const history = replied ? [...conversation.responses.history, replyMessage(choice)] : conversation.responses.history;
-    const stored: StoredResponse = { id: response.id as string, response, inputItems: conversation.responses.inputItems, history };
+    const stored = new StoredResponse(id, response, conversation.responses.inputItems, history);
     if (conversation.body.store !== false) store.save(stored);
     connection?.remember(conversation, stored);
   };
@@ -83,13 +84,13 @@ export function createResponsesSurface(deps: ResponsesSurfaceDeps): ResponsesSur
       const conv = conversation as ResponsesConversation;
       const output = buildOutputItems(plan, context);
       const response = renderResponseObject(conv, newResponseFrame(context, plan.responseId), { status: finalStatus(plan), output, plan });
-      remember(conv, response, plan);
+      remember(conv, response.id as string, () => response, plan);
       return jsonText(JSON.stringify(response));
     },
     renderStream(plan, conversation, context) {
       const conv = conversation as ResponsesConversation;
       const { events, response } = renderResponseStream(plan, conv, context, newResponseFrame(context, plan.responseId));
-      remember(conv, response, plan);
+      remember(conv, response.id as string, () => response, plan);
       return events;
     },
     renderStreamText(plan, conversation, context) {
@@ -99,13 +100,13 @@ export function createResponsesSurface(deps: ResponsesSurfaceDeps): ResponsesSur
       const frame = newResponseFrame(context, plan.responseId);
       const output = buildOutputItems(plan, context);
       const completedAt = Math.floor(context.clock.now() / 1000);
-      remember(conv, renderResponseObject(conv, frame, { status: finalStatus(plan), output, plan, completedAt }), plan);
+      remember(conv, frame.id, () => renderResponseObject(conv, frame, { status: finalStatus(plan), output, plan, completedAt }), plan);
       return streamText(plan, plan.reuse, conv, frame, output, completedAt);
     },
     renderStreamError(error, conversation, context) {
       const conv = conversation as ResponsesConversation;
       const { events, response } = renderFailedStream(conv, newResponseFrame(context), errorFields(error));
-      remember(conv, response, null);
+      remember(conv, response.id as string, () => response, null);
       return events;
     },
     renderWarmup(conversation, context) {

@@ -2,14 +2,25 @@
 // oldest evicted first.
 import type { Message } from "../../../core/conversation.js";
 
-export interface StoredResponse {
-  id: string;
-  /** The response object as it was last sent. */
-  response: Record<string, unknown>;
-  /** This request's input items, as `GET /v1/responses/{id}/input_items` lists them. */
-  inputItems: Record<string, unknown>[];
-  /** The conversation a follow-up continues from: the chain's input and output, without instructions. */
-  history: Message[];
+export class StoredResponse {
+  private rendered: Record<string, unknown> | null = null;
+
+  /**
+   * `render`: the response object as it was sent. A stream sent from a template never built the object,
+   * and most stored responses are never read back, so it is built on first read.
+   */
+  constructor(
+    readonly id: string,
+    private readonly render: () => Record<string, unknown>,
+    /** This request's input items, as `GET /v1/responses/{id}/input_items` lists them. */
+    readonly inputItems: Record<string, unknown>[],
+    /** The conversation a follow-up continues from: the chain's input and output, without instructions. */
+    readonly history: Message[],
+  ) {}
+
+  get response(): Record<string, unknown> {
+    return (this.rendered ??= this.render());
+  }
 }
 
 /** Where previous_response_id is looked up: the server's store, or a WebSocket connection's cache first. */
