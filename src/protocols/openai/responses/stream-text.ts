@@ -60,6 +60,23 @@ function renderTemplate(plan: Plan, conversation: ResponsesConversation, markerF
 export function createResponsesStreamText() {
   const templates = new WeakMap<Reply, Map<string, Template>>();
   const markerFrame = { id: RESPONSE_ID, createdAt: CREATED_AT as unknown as number };
+  // The latest request's template, checked first: repeats of one request (answered from the pipeline
+  // memo) share its plan and body, and comparing those is cheaper than building and hashing the key.
+  let latest: { plan: Plan; body: unknown; template: Template } | null = null;
+
+  function templateFor(plan: Plan, reuse: NonNullable<Plan["reuse"]>, conversation: ResponsesConversation): Template {
+    if (latest !== null && latest.plan === plan && latest.body === conversation.body) return latest.template;
+    const key = `${reuse.key}\u0000${echoKey(conversation)}`;
+    let byKey = templates.get(reuse.reply);
+    if (!byKey) templates.set(reuse.reply, (byKey = new Map()));
+    let template = byKey.get(key);
+    if (template === undefined) {
+      if (byKey.size >= TEMPLATES_PER_REPLY) byKey.clear();
+      byKey.set(key, (template = renderTemplate(plan, conversation, markerFrame)));
+    }
+    latest = { plan, body: conversation.body, template };
+    return template;
+  }
 
   /**
    * The SSE text of the stream whose final response carries `frame`, `output` and `completedAt`, for a
@@ -73,14 +90,7 @@ export function createResponsesStreamText() {
     output: readonly OutputItem[],
     completedAt: number,
   ): string {
-    const key = `${reuse.key}\u0000${echoKey(conversation)}`;
-    let byKey = templates.get(reuse.reply);
-    if (!byKey) templates.set(reuse.reply, (byKey = new Map()));
-    let template = byKey.get(key);
-    if (template === undefined) {
-      if (byKey.size >= TEMPLATES_PER_REPLY) byKey.clear();
-      byKey.set(key, (template = renderTemplate(plan, conversation, markerFrame)));
-    }
+    const template = templateFor(plan, reuse, conversation);
     const values = [frame.id, String(frame.createdAt), String(completedAt)];
     for (const item of output) values.push(item.id);
     const { segments, holes } = template;
