@@ -17,6 +17,7 @@ import { createFallback, type FallbackOption } from "./fixtures/fallback.js";
 import { ModelRegistry, type ModelConfig } from "./protocols/openai/models.js";
 import { Admission } from "./transport/admission.js";
 import { createRequestHandler, type HttpState } from "./transport/http.js";
+import { shareMetricsWithPrimary } from "./transport/cluster-metrics.js";
 import { ServerMetrics } from "./transport/metrics.js";
 import { Pacer } from "./transport/pacer.js";
 import { RateLimiter, type RateLimitConfig } from "./transport/rate-limit.js";
@@ -118,6 +119,8 @@ export async function startServer(fixtures: FixtureSet, options: ServerOptions =
   const models = new ModelRegistry(options.models ?? [], fixtures);
   checkTimingOptions(options.timing, "createServer options.timing");
   const metrics = new ServerMetrics();
+  // Under the CLI's --workers, /metrics sums every worker's (a no-op anywhere else).
+  shareMetricsWithPrimary(() => metrics.snapshot());
   const state: HttpState = {
     fixtures,
     models,

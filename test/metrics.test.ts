@@ -5,6 +5,7 @@ import { createServer, type ServerInstance, type ServerOptions } from "understud
 import WebSocket from "ws";
 import { afterEach, describe, expect, it } from "vitest";
 import { ServerMetrics } from "../src/transport/metrics.js";
+import { mergeSnapshots, renderExposition } from "../src/transport/metrics-text.js";
 
 const MODEL = "gpt-4o-mini";
 const KEY = "sk-metrics";
@@ -274,6 +275,36 @@ describe("ServerMetrics", () => {
     const routes = new Set(familyOf("understudy_requests_total", families)!.samples.map((s) => s.labels.route));
     expect(routes.size).toBe(33); // 32 distinct routes, then "other"
     expect(valueOf(families, "understudy_requests_total", { route: "other" })).toBe(69);
+  });
+
+  it("sums several servers' snapshots (the workers of --workers): routes and statuses of either, histograms and gauges added", () => {
+    const [a, b] = [new ServerMetrics(() => 0), new ServerMetrics(() => 0)];
+    a.requestFinished("chat.completions", 200, 1);
+    a.requestFinished("chat.completions", 404, 1);
+    b.requestFinished("chat.completions", 200, 30);
+    b.requestFinished("responses", 200, 1, "websocket");
+    a.firstToken(50);
+    b.firstToken(2000);
+    a.streamOpened();
+    b.streamOpened();
+    b.queueChanged(3);
+    const first = a.snapshot();
+    const families = parseExposition(renderExposition(mergeSnapshots([first, b.snapshot()])));
+    checkHistograms(families);
+    const chat = { route: "chat.completions", transport: "http" };
+    expect(valueOf(families, "understudy_requests_total", { ...chat, status: "200" })).toBe(2);
+    expect(valueOf(families, "understudy_requests_total", { ...chat, status: "404" })).toBe(1);
+    expect(valueOf(families, "understudy_requests_total", { route: "responses", transport: "websocket", status: "200" })).toBe(1);
+    expect(valueOf(families, "understudy_request_duration_seconds_bucket", { ...chat, le: "0.001" })).toBe(2);
+    expect(valueOf(families, "understudy_request_duration_seconds_count", chat)).toBe(3);
+    expect(valueOf(families, "understudy_request_duration_seconds_sum", chat)).toBeCloseTo(0.032, 9);
+    expect(valueOf(families, "understudy_time_to_first_token_seconds_bucket", { le: "0.05" })).toBe(1);
+    expect(valueOf(families, "understudy_time_to_first_token_seconds_count")).toBe(2);
+    expect(valueOf(families, "understudy_streams_in_flight")).toBe(2);
+    expect(valueOf(families, "understudy_queue_depth")).toBe(3);
+    // The snapshots merged are left as they were.
+    expect(first.routes[0].byStatus).toEqual([[200, 1], [404, 1]]);
+    expect(first.routes[0].duration.count).toBe(2);
   });
 });
 

@@ -1,7 +1,7 @@
 // `understudy --workers N`: N node:cluster workers behind one port and one banner, replaced when one
 // dies, all stopped with the primary. Runs the built command in child processes, as a user would.
 import { readFileSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
-import { get } from "node:http";
+import { get, request } from "node:http";
 import { createServer, type AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -75,6 +75,23 @@ function collectStderr(cli: RunningCli): { text: string } {
   return stderr;
 }
 
+/** A request on a connection of its own (see health), resolving with the status or the body. */
+function fresh(url: string, path: string, body?: unknown): Promise<{ status: number; text: string }> {
+  return new Promise((resolve, reject) => {
+    const payload = body === undefined ? undefined : JSON.stringify(body);
+    const req = request(`${url}${path}`, { method: payload ? "POST" : "GET", agent: false, timeout: 3000, headers: payload ? { "content-type": "application/json" } : {} }, (res) => {
+      let text = "";
+      res.on("data", (chunk: Buffer) => (text += chunk.toString()));
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, text }));
+    });
+    req.on("timeout", () => req.destroy(new Error("no answer in 3 s")));
+    req.on("error", reject);
+    req.end(payload);
+  });
+}
+const freshPost = async (url: string, path: string, body: unknown): Promise<number> => (await fresh(url, path, body)).status;
+const freshGet = async (url: string, path: string): Promise<string> => (await fresh(url, path)).text;
+
 async function chatReply(url: string): Promise<string | null> {
   const client = new OpenAI({ baseURL: `${url}/v1`, apiKey: "test", maxRetries: 0 });
   const reply = await client.chat.completions.create({ model: "gpt-4", messages: [{ role: "user", content: "hello" }] });
@@ -113,6 +130,19 @@ describe("understudy --workers", () => {
     await cli.stop();
     expect(cli.child.exitCode).toBe(0);
     for (const pid of pids) expect(isAlive(pid)).toBe(false);
+  });
+
+  it("answers GET /metrics with every worker's counts summed, whichever worker takes the scrape", async () => {
+    const cli = await startCli(["--workers", "2", "-q", "-f", seedFixtures]);
+    expect((await answeringPids(cli.url, 10)).size).toBe(2); // 10 health checks, spread over both workers
+    for (let i = 0; i < 6; i++) expect(await freshPost(cli.url, "/v1/chat/completions", { model: "gpt-4", messages: [{ role: "user", content: "hello" }] })).toBe(200);
+    // Fresh connections go to the workers in turn, so these scrapes are answered by both.
+    const scrapes = await Promise.all([0, 1, 2, 3].map(() => freshGet(cli.url, "/metrics")));
+    for (const text of scrapes) {
+      expect(text).toContain('understudy_requests_total{route="chat.completions",transport="http",status="200"} 6\n');
+      expect(text).toContain('understudy_requests_total{route="health",transport="http",status="200"} 10\n');
+      expect(text).toContain('understudy_request_duration_seconds_count{route="chat.completions",transport="http"} 6\n');
+    }
   });
 
   it("replaces a worker killed with SIGKILL, reports it, and keeps answering on the same port", async () => {

@@ -1,6 +1,7 @@
 // `--workers N`: runs the command as a node:cluster primary whose N workers serve one port, prints one
 // banner once all of them listen, replaces a worker that dies, and stops them all on SIGINT/SIGTERM.
 import cluster, { type Worker } from "node:cluster";
+import { CLUSTER_METRICS_ENV, relayMetrics } from "../transport/cluster-metrics.js";
 
 /** What a worker sends the primary once its server listens. */
 interface ListeningMessage {
@@ -57,6 +58,7 @@ class WorkerPool {
       if (isListeningMessage(message)) this.onListening(worker, message.url);
     });
     cluster.on("exit", (worker, code, signal) => this.onExit(worker, code, signal));
+    relayMetrics(() => this.listening);
     process.once("SIGINT", () => this.stop(0));
     process.once("SIGTERM", () => this.stop(0));
     // One worker first: it settles the port (with -p 0, the others share the one it got) and a
@@ -71,7 +73,7 @@ class WorkerPool {
     if (this.pinnedPort !== null) args.push("-p", this.pinnedPort);
     if (seed !== undefined) args.push("--seed", String((seed + slot) % 2 ** 32));
     cluster.setupPrimary({ args });
-    this.live.set(cluster.fork(), { slot, forkedAt: Date.now() });
+    this.live.set(cluster.fork({ [CLUSTER_METRICS_ENV]: "1" }), { slot, forkedAt: Date.now() });
   }
 
   private onListening(worker: Worker, url: string): void {

@@ -2,7 +2,9 @@
 // `GET /metrics` answer.
 import type { ServerResponse } from "node:http";
 import type { ResourceRoute } from "../protocols/types.js";
+import { gatherMetrics } from "./cluster-metrics.js";
 import { METRICS_CONTENT_TYPE, type ServerMetrics } from "./metrics.js";
+import { mergeSnapshots, renderExposition } from "./metrics-text.js";
 
 /** The label for requests no route claims (404s, wrong methods); raw paths never become labels. */
 export const UNKNOWN_ROUTE = "other";
@@ -26,9 +28,14 @@ export function metricsRoute(path: string, surfaces: Readonly<Record<string, { a
   return UNKNOWN_ROUTE;
 }
 
-/** Answers a scrape with the exposition text (HEAD gets the headers only, which Node enforces). */
+/**
+ * Answers a scrape with the exposition text (HEAD gets the headers only, which Node enforces): this
+ * server's, or under `--workers` every worker's summed (see cluster-metrics).
+ */
 export function writeMetrics(res: ServerResponse, metrics: ServerMetrics): void {
-  const body = Buffer.from(metrics.render());
-  res.writeHead(200, { "content-type": METRICS_CONTENT_TYPE, "content-length": body.length, "cache-control": "no-store" });
-  res.end(body);
+  void gatherMetrics(metrics.snapshot()).then((snapshots) => {
+    const body = Buffer.from(renderExposition(mergeSnapshots(snapshots)));
+    res.writeHead(200, { "content-type": METRICS_CONTENT_TYPE, "content-length": body.length, "cache-control": "no-store" });
+    res.end(body);
+  });
 }

@@ -1,5 +1,6 @@
 // Per-server Prometheus metrics: cheap counters, gauges and fixed-bucket histograms fed from the hot
-// path (per token), rendered as text exposition format 0.0.4 only when `/metrics` is scraped.
+// path (per token), taken as a snapshot and rendered (metrics-text.ts) only when `/metrics` is scraped.
+import { renderExposition, type HistogramData, type MetricsSnapshot } from "./metrics-text.js";
 
 /** Upper bounds in seconds (the +Inf bucket is implicit). */
 const REQUEST_DURATION_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
@@ -38,19 +39,9 @@ class Histogram {
     this.count++;
   }
 
-  /** Appends `_bucket`, `_sum` and `_count` lines; `labels` is a rendered label list without braces ("" for none). */
-  render(name: string, labels: string, out: string[]): void {
-    const prefix = labels === "" ? "" : `${labels},`;
-    let cumulative = 0;
-    for (let i = 0; i < this.bounds.length; i++) {
-      cumulative += this.counts[i];
-      out.push(`${name}_bucket{${prefix}le="${formatNumber(this.bounds[i])}"} ${cumulative}`);
-    }
-    cumulative += this.counts[this.bounds.length];
-    out.push(`${name}_bucket{${prefix}le="+Inf"} ${cumulative}`);
-    const braces = labels === "" ? "" : `{${labels}}`;
-    out.push(`${name}_sum${braces} ${formatNumber(this.sum)}`);
-    out.push(`${name}_count${braces} ${this.count}`);
+  /** Its counts as plain data (copied). */
+  data(): HistogramData {
+    return { bounds: [...this.bounds], counts: [...this.counts], sum: this.sum, count: this.count };
   }
 }
 
@@ -60,22 +51,6 @@ interface RouteStats {
   readonly transport: string;
   readonly byStatus: Map<number, number>;
   readonly duration: Histogram;
-}
-
-function formatNumber(value: number): string {
-  if (Number.isNaN(value)) return "NaN";
-  if (value === Infinity) return "+Inf";
-  if (value === -Infinity) return "-Inf";
-  return String(value);
-}
-
-/** Label values escape backslash, double quote and newline, as the exposition format requires. */
-function escapeLabel(value: string): string {
-  return value.replace(/\\/g, "\\\\").replace(/"/g, '\\"').replace(/\n/g, "\\n");
-}
-
-function header(out: string[], name: string, type: "counter" | "gauge" | "histogram", help: string): void {
-  out.push(`# HELP ${name} ${help}`, `# TYPE ${name} ${type}`);
 }
 
 export type MetricsTransport = "http" | "websocket";
@@ -135,46 +110,24 @@ export class ServerMetrics {
     this.queueDepth = depth;
   }
 
-  /** The Prometheus text exposition (format 0.0.4), ending in a newline. */
+  /** Everything counted so far, as plain data. */
+  snapshot(): MetricsSnapshot {
+    const routes = [...this.routes.http.values(), ...this.routes.websocket.values()];
+    return {
+      routes: routes.map((stats) => ({ route: stats.route, transport: stats.transport, byStatus: [...stats.byStatus], duration: stats.duration.data() })),
+      streamsInFlight: this.streamsInFlight,
+      queueDepth: this.queueDepth,
+      ttft: this.ttft.data(),
+      itl: this.itl.data(),
+      uptimeSeconds: (this.now() - this.startedAt) / 1000,
+      residentBytes: process.memoryUsage.rss(),
+      heapUsedBytes: process.memoryUsage().heapUsed,
+    };
+  }
+
+  /** The Prometheus text exposition (format 0.0.4) of this server alone, ending in a newline. */
   render(): string {
-    const out: string[] = [];
-    const routes = [...this.routes.http.values(), ...this.routes.websocket.values()].sort((a, b) => (a.route === b.route ? a.transport.localeCompare(b.transport) : a.route.localeCompare(b.route)));
-
-    header(out, "understudy_requests_total", "counter", "Finished requests by route, transport and HTTP status.");
-    for (const stats of routes) {
-      const labels = `route="${escapeLabel(stats.route)}",transport="${stats.transport}"`;
-      for (const [status, count] of [...stats.byStatus].sort((a, b) => a[0] - b[0])) {
-        out.push(`understudy_requests_total{${labels},status="${status}"} ${count}`);
-      }
-    }
-
-    header(out, "understudy_request_duration_seconds", "histogram", "Time from a request's arrival to the end of its answer.");
-    for (const stats of routes) {
-      stats.duration.render("understudy_request_duration_seconds", `route="${escapeLabel(stats.route)}",transport="${stats.transport}"`, out);
-    }
-
-    header(out, "understudy_streams_in_flight", "gauge", "Streaming answers currently being written.");
-    out.push(`understudy_streams_in_flight ${this.streamsInFlight}`);
-
-    header(out, "understudy_queue_depth", "gauge", "Requests waiting for a generation slot under maxConcurrency.");
-    out.push(`understudy_queue_depth ${this.queueDepth}`);
-
-    header(out, "understudy_time_to_first_token_seconds", "histogram", "Time from a request's arrival to the socket write of its first content token.");
-    this.ttft.render("understudy_time_to_first_token_seconds", "", out);
-
-    header(out, "understudy_inter_token_latency_seconds", "histogram", "Time between socket writes of consecutive content tokens.");
-    this.itl.render("understudy_inter_token_latency_seconds", "", out);
-
-    header(out, "understudy_uptime_seconds", "gauge", "Seconds since this server started.");
-    out.push(`understudy_uptime_seconds ${formatNumber((this.now() - this.startedAt) / 1000)}`);
-
-    header(out, "process_resident_memory_bytes", "gauge", "Resident memory size in bytes.");
-    out.push(`process_resident_memory_bytes ${process.memoryUsage.rss()}`);
-
-    header(out, "nodejs_heap_used_bytes", "gauge", "V8 heap in use, in bytes.");
-    out.push(`nodejs_heap_used_bytes ${process.memoryUsage().heapUsed}`);
-
-    return `${out.join("\n")}\n`;
+    return renderExposition(this.snapshot());
   }
 }
 
