@@ -12,8 +12,8 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-async function post(path: string, body: string): Promise<{ status: number; body: any }> {
-  const res = await fetch(`${server.url}${path}`, { method: "POST", headers: { "content-type": "application/json" }, body });
+async function post(path: string, body: string, url = server.url): Promise<{ status: number; body: any }> {
+  const res = await fetch(`${url}${path}`, { method: "POST", headers: { "content-type": "application/json" }, body });
   return { status: res.status, body: await res.json() };
 }
 
@@ -89,6 +89,34 @@ describe("hostile requests", () => {
     ]);
     expect(errors.every((f) => f.stream_id === undefined)).toBe(true);
     expect(frames.at(-1).response.output[0].content[0].text).toBe("ok");
+  });
+});
+
+describe("an onExchange callback that throws", () => {
+  it("is reported on stderr; every request is still answered and journalled once", async () => {
+    let calls = 0;
+    const server = await createServer([{ match: {}, response: { content: "ok" } }], {
+      onExchange: () => {
+        calls++;
+        throw new Error("log sink broke");
+      },
+    });
+    const logged: string[] = [];
+    const original = console.error;
+    console.error = (...args: unknown[]) => void logged.push(args.join(" "));
+    try {
+      for (const path of ["/v1/chat/completions", "/v1/responses"]) {
+        const body = path.endsWith("responses") ? { model: "gpt-4o-mini", input: "hi" } : { model: "gpt-4o-mini", messages: [{ role: "user", content: "hi" }] };
+        expect((await post(`${path}`, JSON.stringify(body), server.url)).status).toBe(200);
+      }
+      expect((await fetch(`${server.url}/health`)).status).toBe(200);
+    } finally {
+      console.error = original;
+      await server.close();
+    }
+    expect(calls).toBe(3);
+    expect(server.journal.all().map((e) => e.status)).toEqual([200, 200, 200]);
+    expect(logged[0]).toBe("understudy: the onExchange callback threw for POST /v1/chat/completions: log sink broke");
   });
 });
 

@@ -142,6 +142,15 @@ describe("identical Responses requests", () => {
     for (const items of listed) expect(items.map((i) => i.id)).toContain("msg_mine");
   });
 
+  it("give an input item sent with a null id a generated one, the first time as on every repeat", async () => {
+    mock.on({ userMessage: "hello" }, { content: "Hi there, friend." });
+    const request = { input: [{ type: "message", role: "user", id: null, content: [{ type: "input_text", text: "hello" }] }] };
+    const answers = [await respond(request), await respond(request)];
+    const ids = (await Promise.all(answers.map((a) => inputItems(a.json.id)))).map((items) => items[0].id);
+    for (const id of ids) expect(id).toMatch(/^msg_[0-9a-f]{48}$/);
+    expect(ids[0]).not.toBe(ids[1]);
+  });
+
   it("that continue a stored response read the store each time", async () => {
     mock.on({ userMessage: "first" }, { content: "one" });
     mock.on({ userMessage: "second" }, { content: "two" });

@@ -42,3 +42,12 @@ export interface SurfaceRequest extends HttpExchange, ReplyExchange {
 export function stampProcessingTime(headers: Headers, arrival: number): void {
   headers["openai-processing-ms"] = Math.round(performance.now() - arrival);
 }
+
+/** Calls the embedder's exchange callback; one that throws is reported, and the exchange is still finished once. */
+export function reportExchange(onExchange: (entry: JournalEntry) => void, entry: JournalEntry): void {
+  try {
+    onExchange(entry);
+  } catch (failure) {
+    console.error(`understudy: the onExchange callback threw for ${entry.method} ${entry.path}: ${(failure as Error).message}`);
+  }
+}

@@ -16,7 +16,7 @@ import { tooDeep } from "./json-depth.js";
 import type { ServerMetrics } from "./metrics.js";
 import { metricsRoute, writeMetrics } from "./metrics-endpoint.js";
 import type { Pacer } from "./pacer.js";
-import { stampProcessingTime, type Headers, type HttpExchange, type SurfaceRequest } from "./exchange.js";
+import { reportExchange, stampProcessingTime, type Headers, type HttpExchange, type SurfaceRequest } from "./exchange.js";
 import { deliverReply } from "./reply-delivery.js";
 import { clientKey, INVALID_JSON, parseJson, unsupportedContentType, wantsEventStream } from "./request-checks.js";
 import { routePath } from "./route-path.js";
@@ -75,7 +75,7 @@ export function createRequestHandler(state: HttpState, surfaces: SurfaceRoutes, 
     const { entry } = exchange;
     entry.durationMs = Math.round((performance.now() - exchange.arrival) * 10) / 10;
     state.journal.add(entry);
-    state.onExchange?.(entry);
+    if (state.onExchange) reportExchange(state.onExchange, entry);
     state.metrics.requestFinished(entry.api ?? metricsRoute(routePath(entry.path), surfaces, resources), entry.status, entry.durationMs);
   }
 

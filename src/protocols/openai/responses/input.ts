@@ -50,12 +50,14 @@ export function parseInput(input: unknown, ids: IdSource): ParsedInput | ApiErro
   const messages: Message[] = [];
   const items: Record<string, unknown>[] = [];
   const generatedIds: GeneratedId[] = [];
-  /** An id for the item about to be pushed: the client's own, or a generated one (recorded). */
+  /** An id for the item about to be pushed: the client's own, or a generated one (recorded). A null id is none. */
   const idFor = (given: unknown, prefix: string): unknown => {
     if (given !== undefined && given !== null) return given;
     generatedIds.push({ index: items.length, prefix });
     return ids.next(prefix, ID_LENGTH, "hex");
   };
+  /** The item with its id first, as the API lists items; the client's other fields are kept as sent. */
+  const withId = (id: unknown, fields: Record<string, unknown>): Record<string, unknown> => Object.assign({ id }, fields, { id });
   for (let i = 0; i < input.length; i++) {
     const item: unknown = input[i];
     const param = `input[${i}]`;
@@ -67,19 +69,19 @@ export function parseInput(input: unknown, ids: IdSource): ParsedInput | ApiErro
       }
       const content = typeof item.content === "string" ? item.content : contentText(item.content);
       messages.push({ role: item.role as Role, content });
-      items.push(typeof item.content === "string" ? textItem(item.role, content, idFor(undefined, "msg_") as string) : { id: idFor(item.id, "msg_"), status: "completed", ...item, type: "message" });
+      items.push(typeof item.content === "string" ? textItem(item.role, content, idFor(undefined, "msg_") as string) : withId(idFor(item.id, "msg_"), { status: "completed", ...item, type: "message" }));
     } else if (type === "function_call") {
       if (typeof item.call_id !== "string" || typeof item.name !== "string") {
         return invalidRequest(`Missing required parameter: '${param}.${typeof item.call_id !== "string" ? "call_id" : "name"}'.`, param, "missing_required_parameter");
       }
       const args = typeof item.arguments === "string" ? item.arguments : JSON.stringify(item.arguments ?? {});
       appendToolCall(messages, { id: item.call_id, name: item.name, arguments: args });
-      items.push({ id: idFor(item.id, "fc_"), status: "completed", ...item });
+      items.push(withId(idFor(item.id, "fc_"), { status: "completed", ...item }));
     } else if (type === "function_call_output") {
       if (typeof item.call_id !== "string") return invalidRequest(`Missing required parameter: '${param}.call_id'.`, `${param}.call_id`, "missing_required_parameter");
       const output = typeof item.output === "string" ? item.output : contentText(item.output);
       messages.push({ role: "tool", content: output, toolCallId: item.call_id });
-      items.push({ id: idFor(item.id, "fco_"), status: "completed", ...item });
+      items.push(withId(idFor(item.id, "fco_"), { status: "completed", ...item }));
     } else if (type === "reasoning" || type === "item_reference") {
       // Earlier reasoning is context for the model, not a turn of the conversation.
       items.push({ ...item });
