@@ -171,7 +171,6 @@ export async function startServer(fixtures: FixtureSet, options: ServerOptions =
     },
     close: () =>
       new Promise<void>((resolve, reject) => {
-        for (const client of sockets.clients) client.terminate();
         sockets.close();
         server.close((err) => (err ? reject(err) : resolve()));
         // Keep-alive and streaming sockets would otherwise hold close() open.

@@ -245,3 +245,16 @@ describe("raw WebSocket frames", () => {
     expect(frames.filter((f) => f.type === "response.output_text.delta").length).toBeLessThan(totalDeltas);
   });
 });
+
+describe("closing a server with WebSocket connections open", () => {
+  it("ends them, so close() resolves, and a server that never saw one closes as well", async () => {
+    const quiet = await createServer([{ match: {}, response: { content: "ok" } }]);
+    await quiet.close();
+    const busy = await createServer([{ match: {}, response: { content: "ok" } }]);
+    const ws = new WebSocket(`${busy.url.replace(/^http/, "ws")}/v1/responses`);
+    await new Promise((resolve, reject) => ws.once("open", resolve).once("error", reject));
+    const closed = new Promise<number>((resolve) => ws.once("close", (code) => resolve(code)));
+    await busy.close();
+    expect(await closed).toBe(1006); // terminated: no closing handshake
+  });
+});
