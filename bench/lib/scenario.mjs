@@ -84,7 +84,7 @@ export const noise = (run) => (run.cpu?.others ?? 0) + Math.max(0, run.cpu?.stea
  * all alike, which measuring them one after another cannot promise. Repeated (up to ATTEMPTS) while
  * other processes or the hypervisor skew it, keeping the cleanest.
  */
-async function measureTogether(parts, id, round, opts) {
+export async function measureTogether(parts, id, round, opts) {
   if (round === 0 && opts.warmup > 0) await Promise.all(parts.map((p) => drive(p.server.url, p.scenario, { ...opts, duration: opts.warmup })));
   const pids = parts.map((p) => p.server.pid);
   let cleanest;
