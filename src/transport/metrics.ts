@@ -1,6 +1,6 @@
 // Per-server Prometheus metrics: cheap counters, gauges and fixed-bucket histograms fed from the hot
 // path (per token), taken as a snapshot and rendered (metrics-text.ts) only when `/metrics` is scraped.
-import { renderExposition, type HistogramData, type MetricsSnapshot } from "./metrics-text.js";
+import type { HistogramData, MetricsSnapshot } from "./metrics-text.js";
 
 /** Upper bounds in seconds (the +Inf bucket is implicit). */
 const REQUEST_DURATION_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10, 30, 60, 120];
@@ -123,11 +123,6 @@ export class ServerMetrics {
       residentBytes: process.memoryUsage.rss(),
       heapUsedBytes: process.memoryUsage().heapUsed,
     };
-  }
-
-  /** The Prometheus text exposition (format 0.0.4) of this server alone, ending in a newline. */
-  render(): string {
-    return renderExposition(this.snapshot());
   }
 }
 
