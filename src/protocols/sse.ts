@@ -3,8 +3,11 @@
 // that build a whole stream as one text (renderStreamText) frame it the same way.
 import type { StreamEvent } from "./types.js";
 
+/** The event's data line, its head included. */
+export const eventData = (event: StreamEvent): string => (event.head === undefined ? event.data : event.head + event.data);
+
 export function formatSseEvent(event: StreamEvent): string {
-  return event.event === undefined ? `data: ${event.data}\n\n` : `event: ${event.event}\ndata: ${event.data}\n\n`;
+  return event.event === undefined ? `data: ${eventData(event)}\n\n` : `event: ${event.event}\ndata: ${eventData(event)}\n\n`;
 }
 
 /** Events [from, to) as one SSE text. */

@@ -15,6 +15,12 @@ export interface ApiError {
 /** One streamed event: an SSE `event:` name when the surface uses them, and its data line. */
 export interface StreamEvent {
   event?: string;
+  /**
+   * Text the data line starts with, before `data`: an envelope that all of a stream's events share is
+   * named once this way, not joined to each. A paced stream would otherwise hold a joined copy of it per
+   * event, made when the event is written, which at thousands of streams is most of the garbage.
+   */
+  head?: string;
   data: string;
   /** The event carries a newly generated token (a text, reasoning or argument delta): the timing model paces these. */
   token?: boolean;

@@ -6,6 +6,7 @@ import type { JournalEntry } from "../journal/journal.js";
 import { isInStreamError, runPipeline } from "../pipeline.js";
 import { createResponsesSurface, type ConnectionMemory, type ResponsesConversation, type ResponseStore, type StoredResponse } from "../protocols/openai/responses/index.js";
 import { isApiError, type ApiError, type StreamEvent } from "../protocols/types.js";
+import { eventData } from "../protocols/sse.js";
 import type { HttpState } from "./http.js";
 import { shownValue } from "../protocols/openai/content.js";
 import { tooDeep } from "./json-depth.js";
@@ -36,9 +37,9 @@ const errorOf = (error: ApiError): ErrorFields => (error.body as { error: ErrorF
 
 /** Echoes the lane on every event by appending `stream_id` to the already-serialised object. */
 function withStreamId(events: readonly StreamEvent[], streamId: string | undefined): string[] {
-  if (streamId === undefined) return events.map((event) => event.data);
+  if (streamId === undefined) return events.map(eventData);
   const suffix = `,"stream_id":${JSON.stringify(streamId)}}`;
-  return events.map((event) => event.data.slice(0, -1) + suffix);
+  return events.map((event) => eventData(event).slice(0, -1) + suffix);
 }
 
 /** What one request is answered with. */

@@ -115,7 +115,7 @@ export function createChatRenderer() {
       // Every chunk shares its envelope; only the part after it differs.
       const head = streamHead(plan, context);
       const events: StreamEvent[] = new Array(parts.length + 1);
-      for (let i = 0; i < parts.length; i++) events[i] = { data: head + parts[i], token: tokens[i] };
+      for (let i = 0; i < parts.length; i++) events[i] = { head, data: parts[i], token: tokens[i] };
       events[parts.length] = { data: "[DONE]", token: false };
       return events;
     },

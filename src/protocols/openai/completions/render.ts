@@ -152,7 +152,7 @@ export function createCompletionsRenderer() {
       // Every chunk shares its envelope, the same object as the non-streaming body; only the part after it differs.
       const head = `{"id":${JSON.stringify(completionId(plan, context))},"object":"text_completion","created":${unixSeconds(context)},"model":${JSON.stringify(plan.model)},"choices":[`;
       const events: StreamEvent[] = new Array(parts.length + 1);
-      for (let i = 0; i < parts.length; i++) events[i] = { data: head + parts[i], token: tokens[i] };
+      for (let i = 0; i < parts.length; i++) events[i] = { head, data: parts[i], token: tokens[i] };
       events[parts.length] = { data: "[DONE]", token: false };
       return events;
     },
