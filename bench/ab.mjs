@@ -1,74 +1,50 @@
-// `node bench/ab.mjs [scenario] [--a REV] [--b REV] [--rounds N] [--duration S]`: measures one change.
+// `node bench/ab.mjs [scenario] [--a REV] [--b REV] [--b-node=FLAGS] [--rounds N] [--duration S]`: measures one change.
 // Two builds of Understudy (A: a git revision, HEAD by default; B: another revision, or by default this
 // checkout's dist/) and the bare server replaying A's answer are loaded at the same time on the servers'
 // core, as `npm run bench` does, and compared by requests per CPU-second. Prints B / A per round and its median.
-import { execFileSync } from "node:child_process";
-import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+// --b-node=FLAGS runs B's node with extra flags (say --b-node=--max-semi-space-size=32, space-separated): one build, two runtime settings.
+import { writeFileSync } from "node:fs";
 import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import { parseArgs } from "node:util";
-import { ensureBuild } from "./lib/build.mjs";
 import { childGroup, setUpPinning } from "./lib/children.mjs";
 import { closeAgent, send, toReplay } from "./lib/http.mjs";
 import { measureTogether, perCore } from "./lib/scenario.mjs";
 import { median } from "./lib/stats.mjs";
+import { revisionBuilds } from "./lib/revisions.mjs";
 import { hasWrk } from "./lib/wrk.mjs";
 import { FIXTURES, SCENARIOS } from "./scenarios.mjs";
 
 const root = new URL("..", import.meta.url);
-const rootPath = fileURLToPath(root);
 const { values: flags, positionals } = parseArgs({
   allowPositionals: true,
-  options: { a: { type: "string", default: "HEAD" }, b: { type: "string" }, rounds: { type: "string", default: "5" }, duration: { type: "string", default: "4" } },
+  options: { a: { type: "string", default: "HEAD" }, b: { type: "string" }, "b-node": { type: "string", default: "" }, rounds: { type: "string", default: "5" }, duration: { type: "string", default: "4" } },
 });
 const scenario = SCENARIOS.find((s) => s.id === (positionals[0] ?? "chat"));
 if (!scenario) {
-  console.error(`usage: node bench/ab.mjs [${SCENARIOS.map((s) => s.id).join("|")}] [--a REV] [--b REV] [--rounds N] [--duration S]`);
+  console.error(`usage: node bench/ab.mjs [${SCENARIOS.map((s) => s.id).join("|")}] [--a REV] [--b REV] [--b-node=FLAGS] [--rounds N] [--duration S]`);
   process.exit(2);
 }
 // A stream is judged against the bare non-streaming server, as in `npm run bench`.
 const base = SCENARIOS.find((s) => s.id === (scenario.target.base ?? scenario.id));
 const opts = { rounds: Number(flags.rounds), duration: Number(flags.duration), warmup: 2, connections: 50, client: hasWrk() ? "wrk" : "autocannon" };
 
-const scratch = mkdtempSync(join(tmpdir(), "understudy-ab-"));
 const log = (msg) => process.stderr.write(`${msg}\n`);
-
-/** A revision built in a worktree of its own; returns its dist/ directory. */
-function buildRevision(rev, name) {
-  const dir = join(scratch, name);
-  log(`building ${rev} in ${dir}`);
-  execFileSync("git", ["-C", rootPath, "worktree", "add", "--detach", dir, rev], { stdio: "ignore" });
-  symlinkSync(join(rootPath, "node_modules"), join(dir, "node_modules"));
-  execFileSync("npx", ["tsc", "-p", "tsconfig.build.json"], { cwd: dir, stdio: "inherit" });
-  return join(dir, "dist");
-}
-
-const worktrees = [];
-const distOf = (rev, name) => {
-  if (rev === undefined) {
-    ensureBuild(root);
-    return join(rootPath, "dist");
-  }
-  worktrees.push(join(scratch, name));
-  return buildRevision(rev, name);
-};
+const revisions = revisionBuilds(root, log);
 
 const children = childGroup(root, setUpPinning(true));
 const cleanUp = async () => {
   closeAgent();
   await children.stopAll();
-  for (const dir of worktrees) execFileSync("git", ["-C", rootPath, "worktree", "remove", "--force", dir], { stdio: "ignore" });
-  rmSync(scratch, { recursive: true, force: true });
+  revisions.cleanUp();
 };
 process.once("SIGINT", () => cleanUp().finally(() => process.exit(130)));
 
 try {
-  const builds = { A: distOf(flags.a, "a"), B: distOf(flags.b, "b") };
-  const start = (dist, label) => children.start("bench/servers/understudy.mjs", [JSON.stringify({ fixtures: FIXTURES, dist })], label);
+  const builds = { A: revisions.build(flags.a, "a"), B: revisions.build(flags.b, "b") };
+  const start = (dist, label, nodeArgs = []) => children.start("bench/servers/understudy.mjs", [JSON.stringify({ fixtures: FIXTURES, dist })], label, { nodeArgs });
   const a = await start(builds.A, `A (${flags.a})`);
-  const b = await start(builds.B, `B (${flags.b ?? "this checkout"})`);
-  const capture = join(scratch, "capture.json");
+  const b = await start(builds.B, `B (${flags.b ?? "this checkout"})`, flags["b-node"].split(" ").filter(Boolean));
+  const capture = join(revisions.scratch, "capture.json");
   writeFileSync(capture, JSON.stringify(toReplay(await send(a.url, base.path, JSON.stringify(base.body)))));
   const bare = await children.start("bench/servers/bare.mjs", [capture], "bare");
   const parts = [

@@ -62,8 +62,8 @@ function stopChild(child, signal) {
 export function childGroup(root, pinning) {
   const live = new Set();
   return {
-    async start(script, args, label, { pinning: where = pinning, stopSignal = null } = {}) {
-      const child = await startChild(fileURLToPath(new URL(script, root)), args, where, label, [], stopSignal);
+    async start(script, args, label, { pinning: where = pinning, stopSignal = null, nodeArgs = [] } = {}) {
+      const child = await startChild(fileURLToPath(new URL(script, root)), args, where, label, nodeArgs, stopSignal);
       live.add(child);
       return { ...child, stop: () => { live.delete(child); return child.stop(); } };
     },

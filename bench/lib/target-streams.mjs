@@ -10,8 +10,8 @@ import { errorResult, renderGrid } from "./report.mjs";
 import { median, quantiles } from "./stats.mjs";
 import { runStreams } from "./streams.mjs";
 
-const PATH = "/v1/chat/completions";
-const REQUEST = { model: "gpt-4o-mini", messages: [{ role: "user", content: "stream thirty tokens, please" }], stream: true };
+export const PATH = "/v1/chat/completions";
+export const REQUEST = { model: "gpt-4o-mini", messages: [{ role: "user", content: "stream thirty tokens, please" }], stream: true };
 /** Connections the client and the server each need besides the streams (stdio, pipes, the listener, libuv). */
 const FD_SPARE = 200;
 export const BARE = "bare node:http";
