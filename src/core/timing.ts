@@ -90,12 +90,14 @@ function spread(ms: number, timing: Timing, random: Random): number {
  * When each of `steps` tokens is due, in milliseconds from the request's arrival: the first after
  * ttft plus prefill for the prompt, each later one a (jittered) gap after the one before.
  */
-export function tokenTimes(timing: Timing, steps: number, promptTokens: number, random: Random): Float64Array {
-  const times = new Float64Array(steps);
+export function tokenTimes(timing: Timing, steps: number, promptTokens: number, random: Random): number[] {
+  // A plain array, not a Float64Array: a typed array's bytes live outside the JS heap (a malloc and an
+  // ArrayBuffer for the garbage collector to track and free), per paced stream.
+  const times: number[] = [];
   let at = spread(timing.ttftMs + timing.prefillMsPerToken * promptTokens, timing, random);
   for (let i = 0; i < steps; i++) {
     if (i > 0) at += spread(timing.itlMs, timing, random);
-    times[i] = at;
+    times.push(at);
   }
   return times;
 }

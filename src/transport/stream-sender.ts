@@ -34,7 +34,7 @@ export interface StreamPacing {
   /** performance.now() when generation started: token times count from here. */
   start: number;
   /** When each of `steps` tokens is due, in ms from `start` (see core/timing tokenTimes). */
-  times(steps: number): Float64Array;
+  times(steps: number): readonly number[];
 }
 
 export interface SendOptions {
@@ -58,13 +58,13 @@ const BATCH_EVENTS = 512;
  * token with the events that follow it up to the next token (item and part closings, usage, [DONE]).
  * Without any token the opening group is empty and the whole stream goes out when a first token would.
  */
-function groupBounds(count: number, isToken: (i: number) => boolean): Uint32Array {
+function groupBounds(count: number, isToken: (i: number) => boolean): number[] {
   const starts: number[] = [0];
   // A stream that opens with a token (legacy Completions) has an empty opening group.
   for (let i = 0; i < count; i++) if (isToken(i)) starts.push(i);
   if (starts.length === 1) starts.push(0);
   starts.push(count);
-  return Uint32Array.from(starts);
+  return starts;
 }
 
 function hasToken(options: SendOptions): boolean {
