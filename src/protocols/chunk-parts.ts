@@ -1,6 +1,7 @@
 // The streamed chunks of a multi-choice answer, as chat and legacy Completions render them: each
 // chunk's text after its shared envelope, and which chunks carry a newly generated token (the steps
 // the timing model paces).
+import type { StreamEvent } from "./types.js";
 
 export interface ChunkParts {
   parts: string[];
@@ -40,4 +41,11 @@ export function interleaveChoices(perChoice: readonly ChunkParts[]): ChunkParts 
     merged.tokens[stepStart] = token;
   }
   return merged;
+}
+
+/** The chunks as a stream's events, each after the answer's envelope, then `[DONE]`: shared by every answer of this shape. */
+export function envelopedEvents(chunks: ChunkParts): StreamEvent[] {
+  const events: StreamEvent[] = chunks.parts.map((data, i) => ({ data, enveloped: true, token: chunks.tokens[i] }));
+  events.push({ data: "[DONE]", token: false });
+  return events;
 }

@@ -14,16 +14,26 @@ export interface ApiError {
 
 /** One streamed event: an SSE `event:` name when the surface uses them, and its data line. */
 export interface StreamEvent {
-  event?: string;
-  /**
-   * Text the data line starts with, before `data`: an envelope that all of a stream's events share is
-   * named once this way, not joined to each. A paced stream would otherwise hold a joined copy of it per
-   * event, made when the event is written, which at thousands of streams is most of the garbage.
-   */
-  head?: string;
-  data: string;
+  readonly event?: string;
+  /** The data line, after the stream's envelope when `enveloped`. */
+  readonly data: string;
+  /** The data line is the stream's envelope followed by `data` (see RenderedStream). */
+  readonly enveloped?: boolean;
   /** The event carries a newly generated token (a text, reasoning or argument delta): the timing model paces these. */
-  token?: boolean;
+  readonly token?: boolean;
+}
+
+/**
+ * A stream as rendered for one answer: its events, and the envelope its enveloped events' data lines start
+ * with. Chat and legacy Completions chunks share one envelope per answer (its id, created time and model),
+ * so their events can be the cached template's, shared by every answer of that shape: a paced stream then
+ * holds no event objects or joined strings of its own while it waits, which at thousands of streams was
+ * most of the garbage the collector copied. Events are shared: never change one.
+ */
+export interface RenderedStream {
+  readonly events: readonly StreamEvent[];
+  /** Empty for surfaces whose events are whole (the Responses API). */
+  readonly envelope: string;
 }
 
 export interface RenderContext {
@@ -55,7 +65,7 @@ export interface Surface {
   split?(conversation: Conversation): Conversation[];
   /** The JSON text of the non-streaming answer, with its size. */
   renderBody(plan: Plan, conversation: Conversation, context: RenderContext): JsonText;
-  renderStream(plan: Plan, conversation: Conversation, context: RenderContext): StreamEvent[];
+  renderStream(plan: Plan, conversation: Conversation, context: RenderContext): RenderedStream;
   /**
    * The same stream as one SSE text, for answers sent in one write (no pacing). Optional: a surface
    * provides it where it builds the text faster than renderStream's events.
@@ -65,7 +75,7 @@ export interface Surface {
    * For surfaces that report a fixture's error inside the stream (the Responses API), the events
    * to send instead of an HTTP error status. Surfaces without it answer with the status.
    */
-  renderStreamError?(error: ApiError, conversation: Conversation, context: RenderContext): StreamEvent[];
+  renderStreamError?(error: ApiError, conversation: Conversation, context: RenderContext): RenderedStream;
 }
 
 /** A JSON answer from a non-generation endpoint (an ApiError is one). */

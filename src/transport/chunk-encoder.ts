@@ -1,7 +1,7 @@
 // Frames a paced stream's events as HTTP/1.1 chunks straight into bytes, in one buffer that all
 // streams share: a paced stream holds no encoded bytes of its own while it waits for its next token,
 // which at thousands of streams is most of their memory.
-import type { StreamEvent } from "../protocols/types.js";
+import type { RenderedStream } from "../protocols/types.js";
 
 /** Room kept before the data for the chunk's size line: up to 14 hex digits, then CRLF. */
 const SIZE_ROOM = 16;
@@ -12,7 +12,7 @@ const LF = 10;
 /**
  * Each write is one chunk (size in hex, CRLF, the events' SSE text, CRLF). The SSE text is written
  * first, after room for the size line, and the size then goes right before it: a native call for each
- * of an event's strings (its head and data) and none for the framing, where formatting each event as a
+ * of an event's strings (the envelope and its data) and none for the framing, where formatting each event as a
  * string, measuring it and copying it in took four calls and two new strings. A write the kernel takes whole (the usual case) leaves the
  * buffer free for the next one; a write the socket has to queue keeps it, and encoding moves on to a
  * fresh one.
@@ -21,12 +21,13 @@ export class SharedChunkEncoder {
   private buffer = Buffer.allocUnsafe(16 * 1024);
 
   /** Events [from, to), which must not be empty (a chunk of size 0 would end the body), as one chunk. */
-  encode(events: readonly StreamEvent[], from: number, to: number): Buffer {
+  encode(stream: RenderedStream, from: number, to: number): Buffer {
+    const { events, envelope } = stream;
     let at = SIZE_ROOM;
     for (let i = from; i < to; i++) {
-      const { event, head, data } = events[i];
+      const { event, enveloped, data } = events[i];
       // At most 3 bytes per UTF-16 unit, plus the field names, newlines and the chunk's closing CRLF.
-      const most = at + 3 * (data.length + (event === undefined ? 0 : event.length) + (head === undefined ? 0 : head.length)) + 20;
+      const most = at + 3 * (data.length + (event === undefined ? 0 : event.length) + (enveloped ? envelope.length : 0)) + 20;
       if (most > this.buffer.length) this.grow(at, most);
       const buffer = this.buffer;
       if (event !== undefined) {
@@ -35,7 +36,7 @@ export class SharedChunkEncoder {
         buffer[at++] = LF;
       }
       at = putText(buffer, at, "data: ");
-      if (head !== undefined) at += buffer.write(head, at, "utf8");
+      if (enveloped) at += buffer.write(envelope, at, "utf8");
       at += buffer.write(data, at, "utf8");
       buffer[at++] = LF;
       buffer[at++] = LF;

@@ -140,8 +140,8 @@ export function createRequestHandler(state: HttpState, surfaces: SurfaceRoutes, 
       if (outcome.conversation && isInStreamError(outcome) && surface.renderStreamError) {
         entry.status = 200;
         entry.error = errorMessage(outcome.error);
-        const events = surface.renderStreamError(outcome.error, outcome.conversation, context);
-        return writeSse(res, events, headers, { pacing: null, arrival: performance.now() }).then(() => undefined);
+        const stream = surface.renderStreamError(outcome.error, outcome.conversation, context);
+        return writeSse(res, stream, headers, { pacing: null, arrival: performance.now() }).then(() => undefined);
       }
       return sendError(request, outcome.error);
     }

@@ -35,8 +35,8 @@ export function deliverReply(
         return writeSseText(res, text, headers, { pacing, observer: state.metrics, arrival, hasTokens: steps > 0 });
       }
     }
-    const events = surface.renderStream(plan, conversation, context);
-    return writeSse(res, events, headers, { pacing, observer: state.metrics, arrival }).then(({ interrupted }) => {
+    const stream = surface.renderStream(plan, conversation, context);
+    return writeSse(res, stream, headers, { pacing, observer: state.metrics, arrival }).then(({ interrupted }) => {
       entry.interrupted = interrupted;
     });
   }

@@ -5,7 +5,7 @@ import type { WebSocket } from "ws";
 import type { JournalEntry } from "../journal/journal.js";
 import { isInStreamError, runPipeline } from "../pipeline.js";
 import { createResponsesSurface, type ConnectionMemory, type ResponsesConversation, type ResponseStore, type StoredResponse } from "../protocols/openai/responses/index.js";
-import { isApiError, type ApiError, type StreamEvent } from "../protocols/types.js";
+import { isApiError, type ApiError, type RenderedStream } from "../protocols/types.js";
 import { eventData } from "../protocols/sse.js";
 import type { HttpState } from "./http.js";
 import { shownValue } from "../protocols/openai/content.js";
@@ -36,10 +36,10 @@ function errorFrame(status: number, error: ErrorFields, streamId: string | undef
 const errorOf = (error: ApiError): ErrorFields => (error.body as { error: ErrorFields }).error;
 
 /** Echoes the lane on every event by appending `stream_id` to the already-serialised object. */
-function withStreamId(events: readonly StreamEvent[], streamId: string | undefined): string[] {
-  if (streamId === undefined) return events.map(eventData);
+function withStreamId(stream: RenderedStream, streamId: string | undefined): string[] {
+  if (streamId === undefined) return stream.events.map((event) => eventData(stream, event));
   const suffix = `,"stream_id":${JSON.stringify(streamId)}}`;
-  return events.map((event) => eventData(event).slice(0, -1) + suffix);
+  return stream.events.map((event) => eventData(stream, event).slice(0, -1) + suffix);
 }
 
 /** What one request is answered with. */
@@ -153,8 +153,8 @@ export function serveResponsesConnection(ws: WebSocket, path: string, client: st
     entry.model = outcome.conversation?.model;
     if (outcome.kind === "reply") {
       if (outcome.warnings.length) entry.warnings = outcome.warnings;
-      const events = surface.renderStream(outcome.plan, outcome.conversation, context);
-      return { frames: withStreamId(events, lane), isToken: isTokenEvent(events), timing: outcome.plan.timing, promptTokens: outcome.plan.usage.promptTokens, generates: true };
+      const stream = surface.renderStream(outcome.plan, outcome.conversation, context);
+      return { frames: withStreamId(stream, lane), isToken: isTokenEvent(stream.events), timing: outcome.plan.timing, promptTokens: outcome.plan.usage.promptTokens, generates: true };
     }
     entry.error = errorOf(outcome.error).message;
     // A continuation that fails evicts its parent from the connection's cache, as the real API does.

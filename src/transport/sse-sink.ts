@@ -3,7 +3,7 @@
 import type { ServerResponse } from "node:http";
 import type { Socket } from "node:net";
 import { formatSse } from "../protocols/sse.js";
-import type { StreamEvent } from "../protocols/types.js";
+import type { RenderedStream } from "../protocols/types.js";
 import { SharedChunkEncoder } from "./chunk-encoder.js";
 import type { EventSink } from "./stream-sender.js";
 
@@ -13,15 +13,15 @@ const encoder = new SharedChunkEncoder();
  * Straight to the socket costs a paced stream far less than ServerResponse.write (which corks, defers
  * to nextTick and sends a three-part writev per token); `end()` still closes the body with its last chunk.
  */
-export function sseSink(res: ServerResponse, events: readonly StreamEvent[]): EventSink {
+export function sseSink(res: ServerResponse, stream: RenderedStream): EventSink {
   let socket: Socket | null = null;
   const send = (from: number, to: number): boolean => {
     if (socket !== null) {
-      const more = socket.write(encoder.encode(events, from, to));
+      const more = socket.write(encoder.encode(stream, from, to));
       encoder.written(socket.writableLength > 0);
       return more;
     }
-    const more = res.write(formatSse(events, from, to));
+    const more = res.write(formatSse(stream, from, to));
     // Only a chunked body on its own socket (not an HTTP/1.0 client, not behind a pipelined answer) can be framed by hand.
     if ((res as ServerResponse & { chunkedEncoding?: boolean }).chunkedEncoding === true && res.socket) socket = res.socket;
     return more;
@@ -30,7 +30,7 @@ export function sseSink(res: ServerResponse, events: readonly StreamEvent[]): Ev
     write: send,
     finish(from, to) {
       if (from < to && socket !== null) send(from, to);
-      else if (from < to) return void res.end(formatSse(events, from, to));
+      else if (from < to) return void res.end(formatSse(stream, from, to));
       res.end();
     },
     onDrain: (resume) => void (socket ?? res).once("drain", resume),

@@ -1,7 +1,7 @@
 // Writes HTTP answers: a JSON body in one write, or stream events as SSE through the stream sender.
 import type { ServerResponse } from "node:http";
 import { jsonText, type JsonText } from "../protocols/json-text.js";
-import type { StreamEvent } from "../protocols/types.js";
+import type { RenderedStream, StreamEvent } from "../protocols/types.js";
 import { sseSink } from "./sse-sink.js";
 import { sendStream, type StreamObserver, type StreamPacing } from "./stream-sender.js";
 
@@ -47,9 +47,9 @@ export interface SseDelivery {
  * Sends the events as SSE: unpaced, in one write; paced, each token when it is due (see
  * stream-sender). Resolves with whether the client went away before the end.
  */
-export function writeSse(res: ServerResponse, events: readonly StreamEvent[], headers: Record<string, string | number>, delivery: SseDelivery): Promise<{ interrupted: boolean }> {
+export function writeSse(res: ServerResponse, stream: RenderedStream, headers: Record<string, string | number>, delivery: SseDelivery): Promise<{ interrupted: boolean }> {
   res.writeHead(200, Object.assign(headers, SSE_HEADERS));
-  return sendStream({ count: events.length, isToken: isTokenEvent(events), sink: sseSink(res, events), ...delivery });
+  return sendStream({ count: stream.events.length, isToken: isTokenEvent(stream.events), sink: sseSink(res, stream), ...delivery });
 }
 
 

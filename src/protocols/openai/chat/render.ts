@@ -3,10 +3,10 @@
 // fixture reply and plan shape (see RenderCache) and spliced around the per-request id.
 import type { Conversation } from "../../../core/conversation.js";
 import type { Plan, PlannedChoice } from "../../../core/plan.js";
-import { ChoiceChunks, interleaveChoices, type ChunkParts } from "../../chunk-parts.js";
+import { ChoiceChunks, envelopedEvents, interleaveChoices, type ChunkParts } from "../../chunk-parts.js";
 import { RenderCache } from "../../render-cache.js";
 import { jsonText, spliceJson, type JsonText } from "../../json-text.js";
-import type { RenderContext, StreamEvent } from "../../types.js";
+import type { RenderContext, RenderedStream, StreamEvent } from "../../types.js";
 
 export function renderChatUsage(plan: Plan) {
   const { usage } = plan;
@@ -98,8 +98,8 @@ const streamHead = (plan: Plan, context: RenderContext): string =>
 
 export function createChatRenderer() {
   const bodies = new RenderCache<JsonText>();
-  const streams = new RenderCache<ChunkParts>();
-  const streamsWithUsage = new RenderCache<ChunkParts>();
+  const streams = new RenderCache<StreamEvent[]>();
+  const streamsWithUsage = new RenderCache<StreamEvent[]>();
   const texts = new RenderCache<string[]>();
   const textsWithUsage = new RenderCache<string[]>();
 
@@ -109,15 +109,11 @@ export function createChatRenderer() {
       const head = `{"id":${quotedChatId(plan, context)},"object":"chat.completion","created":${unixSeconds(context)}`;
       return spliceJson(head, plan.responseId === null, tail);
     },
-    renderStream(plan: Plan, conversation: Conversation, context: RenderContext): StreamEvent[] {
+    renderStream(plan: Plan, conversation: Conversation, context: RenderContext): RenderedStream {
       const includeUsage = conversation.params.includeUsage;
-      const { parts, tokens } = (includeUsage ? streamsWithUsage : streams).get(plan, (p) => renderChunkParts(p, includeUsage));
       // Every chunk shares its envelope; only the part after it differs.
-      const head = streamHead(plan, context);
-      const events: StreamEvent[] = new Array(parts.length + 1);
-      for (let i = 0; i < parts.length; i++) events[i] = { head, data: parts[i], token: tokens[i] };
-      events[parts.length] = { data: "[DONE]", token: false };
-      return events;
+      const events = (includeUsage ? streamsWithUsage : streams).get(plan, (p) => envelopedEvents(renderChunkParts(p, includeUsage)));
+      return { events, envelope: streamHead(plan, context) };
     },
     renderStreamText(plan: Plan, conversation: Conversation, context: RenderContext): string {
       const includeUsage = conversation.params.includeUsage;

@@ -6,10 +6,10 @@ import { tokenLogprobs, type TokenLogprob } from "../../../core/logprobs.js";
 import type { Plan, PlannedChoice } from "../../../core/plan.js";
 import type { FinishReason } from "../../../core/reply.js";
 import { encodingForModel, splitTokens, tokenPieces } from "../../../core/tokenizer.js";
-import { ChoiceChunks, interleaveChoices, type ChunkParts } from "../../chunk-parts.js";
+import { ChoiceChunks, envelopedEvents, interleaveChoices, type ChunkParts } from "../../chunk-parts.js";
 import { jsonText, spliceJson, type JsonText } from "../../json-text.js";
 import { RenderCache } from "../../render-cache.js";
-import type { RenderContext, StreamEvent } from "../../types.js";
+import type { RenderContext, RenderedStream, StreamEvent } from "../../types.js";
 import type { CompletionsConversation } from "./parse.js";
 
 /** The legacy `logprobs` object: parallel lists with one entry per token. */
@@ -135,8 +135,8 @@ const reusable = (conversation: Conversation): boolean =>
 
 export function createCompletionsRenderer() {
   const bodies = new RenderCache<JsonText>();
-  const streams = new RenderCache<ChunkParts>();
-  const streamsWithUsage = new RenderCache<ChunkParts>();
+  const streams = new RenderCache<StreamEvent[]>();
+  const streamsWithUsage = new RenderCache<StreamEvent[]>();
 
   return {
     renderBody(plan: Plan, conversation: Conversation, context: RenderContext): JsonText {
@@ -145,16 +145,13 @@ export function createCompletionsRenderer() {
       const head = `{"id":${JSON.stringify(completionId(plan, context))},"object":"text_completion","created":${unixSeconds(context)}`;
       return spliceJson(head, plan.responseId === null, tail);
     },
-    renderStream(plan: Plan, conversation: Conversation, context: RenderContext): StreamEvent[] {
-      const render = (p: Plan): ChunkParts => renderChunkParts(p, conversation);
+    renderStream(plan: Plan, conversation: Conversation, context: RenderContext): RenderedStream {
+      const render = (p: Plan): StreamEvent[] => envelopedEvents(renderChunkParts(p, conversation));
       const cache = conversation.params.includeUsage ? streamsWithUsage : streams;
-      const { parts, tokens } = reusable(conversation) ? cache.get(plan, render) : render(plan);
+      const events = reusable(conversation) ? cache.get(plan, render) : render(plan);
       // Every chunk shares its envelope, the same object as the non-streaming body; only the part after it differs.
-      const head = `{"id":${JSON.stringify(completionId(plan, context))},"object":"text_completion","created":${unixSeconds(context)},"model":${JSON.stringify(plan.model)},"choices":[`;
-      const events: StreamEvent[] = new Array(parts.length + 1);
-      for (let i = 0; i < parts.length; i++) events[i] = { head, data: parts[i], token: tokens[i] };
-      events[parts.length] = { data: "[DONE]", token: false };
-      return events;
+      const envelope = `{"id":${JSON.stringify(completionId(plan, context))},"object":"text_completion","created":${unixSeconds(context)},"model":${JSON.stringify(plan.model)},"choices":[`;
+      return { events, envelope };
     },
   };
 }

@@ -3,7 +3,7 @@
 import type { Message } from "../../../core/conversation.js";
 import type { IdSource } from "../../../core/ids.js";
 import { planReply, type Plan, type PlannedChoice, type TokenCache } from "../../../core/plan.js";
-import type { ApiError, RenderContext, ResourceRoute, StreamEvent, Surface } from "../../types.js";
+import type { ApiError, RenderContext, RenderedStream, ResourceRoute, Surface } from "../../types.js";
 import { openAIError } from "../errors.js";
 import { redrawIds } from "./input.js";
 import { parseResponsesRequest, type ResponsesConversation } from "./parse.js";
@@ -11,7 +11,7 @@ import { buildOutputItems, finalStatus, newResponseFrame, renderResponseObject }
 import { StoredResponse, type ResponseLookup, type ResponseStore } from "./store.js";
 import { renderFailedStream, renderResponseStream } from "./stream.js";
 import { jsonText } from "../../json-text.js";
-import { formatSse } from "../../sse.js";
+import { formatSse, wholeEvents } from "../../sse.js";
 import { createResponsesStreamText } from "./stream-text.js";
 
 export { ResponseStore, type StoredResponse, type ResponseLookup } from "./store.js";
@@ -29,7 +29,7 @@ export interface ResponsesSurface extends Surface {
    * WebSocket `generate: false`: a response with no output that later turns can chain from, with
    * the input counted as prefill. No fixture is matched.
    */
-  renderWarmup(conversation: ResponsesConversation, context: RenderContext): StreamEvent[];
+  renderWarmup(conversation: ResponsesConversation, context: RenderContext): RenderedStream;
 }
 
 export interface ResponsesSurfaceDeps {
@@ -91,7 +91,7 @@ export function createResponsesSurface(deps: ResponsesSurfaceDeps): ResponsesSur
       const conv = conversation as ResponsesConversation;
       const { events, response } = renderResponseStream(plan, conv, context, newResponseFrame(context, plan.responseId));
       remember(conv, response.id as string, () => response, plan);
-      return events;
+      return wholeEvents(events);
     },
     renderStreamText(plan, conversation, context) {
       const conv = conversation as ResponsesConversation;
@@ -107,7 +107,7 @@ export function createResponsesSurface(deps: ResponsesSurfaceDeps): ResponsesSur
       const conv = conversation as ResponsesConversation;
       const { events, response } = renderFailedStream(conv, newResponseFrame(context), errorFields(error));
       remember(conv, response.id as string, () => response, null);
-      return events;
+      return wholeEvents(events);
     },
     renderWarmup(conversation, context) {
       const plan = planReply(conversation, NO_OUTPUT, { ids }, tokens);

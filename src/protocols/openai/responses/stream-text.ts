@@ -6,7 +6,7 @@
 import { randomBytes } from "node:crypto";
 import type { Plan } from "../../../core/plan.js";
 import type { Reply } from "../../../core/reply.js";
-import { formatSse } from "../../sse.js";
+import { formatSse, wholeEvents } from "../../sse.js";
 import type { RenderContext } from "../../types.js";
 import type { ResponsesConversation } from "./parse.js";
 import { buildOutputItems, echoKey, type OutputItem, type ResponseFrame } from "./render.js";
@@ -54,7 +54,7 @@ function renderTemplate(plan: Plan, conversation: ResponsesConversation, markerF
   const markerContext: RenderContext = { ids: { next: () => itemId(next++) }, clock: { now: () => 0 } };
   const output = buildOutputItems(plan, markerContext);
   const { events } = renderResponseStream(plan, conversation, markerContext, markerFrame, output, COMPLETED_AT as unknown as number);
-  return cut(formatSse(events));
+  return cut(formatSse(wholeEvents(events)));
 }
 
 export function createResponsesStreamText() {
