@@ -3,7 +3,7 @@
 import type { Conversation } from "../core/conversation.js";
 import type { Clock, IdSource } from "../core/ids.js";
 import type { Plan } from "../core/plan.js";
-import type { JsonText } from "./json-text.js";
+import type { SizedText } from "./sized-text.js";
 
 /** An HTTP error answer in the surface's error shape. */
 export interface ApiError {
@@ -64,13 +64,13 @@ export interface Surface {
    */
   split?(conversation: Conversation): Conversation[];
   /** The JSON text of the non-streaming answer, with its size. */
-  renderBody(plan: Plan, conversation: Conversation, context: RenderContext): JsonText;
+  renderBody(plan: Plan, conversation: Conversation, context: RenderContext): SizedText;
   renderStream(plan: Plan, conversation: Conversation, context: RenderContext): RenderedStream;
   /**
-   * The same stream as one SSE text, for answers sent in one write (no pacing). Optional: a surface
-   * provides it where it builds the text faster than renderStream's events.
+   * The same stream as one SSE text with its size, for answers sent in one write (no pacing). Optional:
+   * a surface provides it where it builds the text faster than renderStream's events.
    */
-  renderStreamText?(plan: Plan, conversation: Conversation, context: RenderContext): string;
+  renderStreamText?(plan: Plan, conversation: Conversation, context: RenderContext): SizedText;
   /**
    * For surfaces that report a fixture's error inside the stream (the Responses API), the events
    * to send instead of an HTTP error status. Surfaces without it answer with the status.

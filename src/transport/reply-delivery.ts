@@ -3,7 +3,7 @@
 import { generationSteps } from "../core/plan.js";
 import { NO_DELAY } from "../core/timing.js";
 import type { Outcome } from "../pipeline.js";
-import type { JsonText } from "../protocols/json-text.js";
+import type { SizedText } from "../protocols/sized-text.js";
 import type { RenderContext, Surface } from "../protocols/types.js";
 import { stampProcessingTime, type ReplyExchange } from "./exchange.js";
 import type { Pacer } from "./pacer.js";
@@ -58,7 +58,7 @@ export function deliverReply(
   });
 }
 
-function sendJson(exchange: ReplyExchange, body: JsonText): void {
+function sendJson(exchange: ReplyExchange, body: SizedText): void {
   stampProcessingTime(exchange.headers, exchange.arrival);
   writeJsonText(exchange.res, 200, body, exchange.headers);
 }

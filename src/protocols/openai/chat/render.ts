@@ -5,7 +5,7 @@ import type { Conversation } from "../../../core/conversation.js";
 import type { Plan, PlannedChoice } from "../../../core/plan.js";
 import { ChoiceChunks, envelopedEvents, interleaveChoices, type ChunkParts } from "../../chunk-parts.js";
 import { RenderCache } from "../../render-cache.js";
-import { jsonText, spliceJson, type JsonText } from "../../json-text.js";
+import { sizedText, spliceText, type SizedText } from "../../sized-text.js";
 import type { RenderContext, RenderedStream, StreamEvent } from "../../types.js";
 
 export function renderChatUsage(plan: Plan) {
@@ -82,32 +82,38 @@ function renderChunkParts(plan: Plan, includeUsage: boolean): ChunkParts {
   return { parts: [...chunks.parts, `],"usage":${JSON.stringify(renderChatUsage(plan))}}`], tokens: [...chunks.tokens, false] };
 }
 
+/** The stream as SSE text cut at every chunk's envelope, and the size of those pieces together. */
+interface SseSegments {
+  segments: string[];
+  bytes: number;
+}
+
 /**
  * The stream as SSE text cut at every chunk's envelope head, so that `segments.join(head)` is the
  * whole body: one flat string built in one pass, instead of an event object and a concatenation per chunk.
  */
-function renderSseSegments(parts: readonly string[]): string[] {
+function renderSseSegments(parts: readonly string[]): SseSegments {
   const segments: string[] = ["data: "];
   for (let i = 0; i < parts.length - 1; i++) segments.push(`${parts[i]}\n\ndata: `);
   segments.push(`${parts[parts.length - 1]}\n\ndata: [DONE]\n\n`);
-  return segments;
+  return { segments, bytes: segments.reduce((sum, segment) => sum + Buffer.byteLength(segment), 0) };
 }
 
 const streamHead = (plan: Plan, context: RenderContext): string =>
   `{"id":${quotedChatId(plan, context)},"object":"chat.completion.chunk","created":${unixSeconds(context)},"model":${JSON.stringify(plan.model)},"service_tier":"default","choices":[`;
 
 export function createChatRenderer() {
-  const bodies = new RenderCache<JsonText>();
+  const bodies = new RenderCache<SizedText>();
   const streams = new RenderCache<StreamEvent[]>();
   const streamsWithUsage = new RenderCache<StreamEvent[]>();
-  const texts = new RenderCache<string[]>();
-  const textsWithUsage = new RenderCache<string[]>();
+  const texts = new RenderCache<SseSegments>();
+  const textsWithUsage = new RenderCache<SseSegments>();
 
   return {
-    renderBody(plan: Plan, _conversation: Conversation, context: RenderContext): JsonText {
-      const tail = bodies.get(plan, (p) => jsonText(renderBodyTail(p)));
+    renderBody(plan: Plan, _conversation: Conversation, context: RenderContext): SizedText {
+      const tail = bodies.get(plan, (p) => sizedText(renderBodyTail(p)));
       const head = `{"id":${quotedChatId(plan, context)},"object":"chat.completion","created":${unixSeconds(context)}`;
-      return spliceJson(head, plan.responseId === null, tail);
+      return spliceText(head, plan.responseId === null, tail);
     },
     renderStream(plan: Plan, conversation: Conversation, context: RenderContext): RenderedStream {
       const includeUsage = conversation.params.includeUsage;
@@ -115,10 +121,11 @@ export function createChatRenderer() {
       const events = (includeUsage ? streamsWithUsage : streams).get(plan, (p) => envelopedEvents(renderChunkParts(p, includeUsage)));
       return { events, envelope: streamHead(plan, context) };
     },
-    renderStreamText(plan: Plan, conversation: Conversation, context: RenderContext): string {
+    renderStreamText(plan: Plan, conversation: Conversation, context: RenderContext): SizedText {
       const includeUsage = conversation.params.includeUsage;
-      const segments = (includeUsage ? textsWithUsage : texts).get(plan, (p) => renderSseSegments(renderChunkParts(p, includeUsage).parts));
-      return segments.join(streamHead(plan, context));
+      const { segments, bytes } = (includeUsage ? textsWithUsage : texts).get(plan, (p) => renderSseSegments(renderChunkParts(p, includeUsage).parts));
+      const head = streamHead(plan, context);
+      return { text: segments.join(head), bytes: bytes + (segments.length - 1) * Buffer.byteLength(head) };
     },
   };
 }

@@ -7,7 +7,7 @@ import type { Plan, PlannedChoice } from "../../../core/plan.js";
 import type { FinishReason } from "../../../core/reply.js";
 import { encodingForModel, splitTokens, tokenPieces } from "../../../core/tokenizer.js";
 import { ChoiceChunks, envelopedEvents, interleaveChoices, type ChunkParts } from "../../chunk-parts.js";
-import { jsonText, spliceJson, type JsonText } from "../../json-text.js";
+import { sizedText, spliceText, type SizedText } from "../../sized-text.js";
 import { RenderCache } from "../../render-cache.js";
 import type { RenderContext, RenderedStream, StreamEvent } from "../../types.js";
 import type { CompletionsConversation } from "./parse.js";
@@ -134,16 +134,16 @@ const reusable = (conversation: Conversation): boolean =>
   conversation.params.topLogprobs === null && (conversation as CompletionsConversation).completions?.echo !== true;
 
 export function createCompletionsRenderer() {
-  const bodies = new RenderCache<JsonText>();
+  const bodies = new RenderCache<SizedText>();
   const streams = new RenderCache<StreamEvent[]>();
   const streamsWithUsage = new RenderCache<StreamEvent[]>();
 
   return {
-    renderBody(plan: Plan, conversation: Conversation, context: RenderContext): JsonText {
-      const render = (p: Plan): JsonText => jsonText(renderBodyTail(p, conversation));
+    renderBody(plan: Plan, conversation: Conversation, context: RenderContext): SizedText {
+      const render = (p: Plan): SizedText => sizedText(renderBodyTail(p, conversation));
       const tail = reusable(conversation) ? bodies.get(plan, render) : render(plan);
       const head = `{"id":${JSON.stringify(completionId(plan, context))},"object":"text_completion","created":${unixSeconds(context)}`;
-      return spliceJson(head, plan.responseId === null, tail);
+      return spliceText(head, plan.responseId === null, tail);
     },
     renderStream(plan: Plan, conversation: Conversation, context: RenderContext): RenderedStream {
       const render = (p: Plan): StreamEvent[] => envelopedEvents(renderChunkParts(p, conversation));

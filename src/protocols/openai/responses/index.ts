@@ -10,7 +10,7 @@ import { parseResponsesRequest, type ResponsesConversation } from "./parse.js";
 import { buildOutputItems, finalStatus, newResponseFrame, renderResponseObject } from "./render.js";
 import { StoredResponse, type ResponseLookup, type ResponseStore } from "./store.js";
 import { renderFailedStream, renderResponseStream } from "./stream.js";
-import { jsonText } from "../../json-text.js";
+import { sizedText } from "../../sized-text.js";
 import { formatSse, wholeEvents } from "../../sse.js";
 import { createResponsesStreamText } from "./stream-text.js";
 
@@ -85,7 +85,7 @@ export function createResponsesSurface(deps: ResponsesSurfaceDeps): ResponsesSur
       const output = buildOutputItems(plan, context);
       const response = renderResponseObject(conv, newResponseFrame(context, plan.responseId), { status: finalStatus(plan), output, plan });
       remember(conv, response.id as string, () => response, plan);
-      return jsonText(JSON.stringify(response));
+      return sizedText(JSON.stringify(response));
     },
     renderStream(plan, conversation, context) {
       const conv = conversation as ResponsesConversation;
@@ -95,7 +95,7 @@ export function createResponsesSurface(deps: ResponsesSurfaceDeps): ResponsesSur
     },
     renderStreamText(plan, conversation, context) {
       const conv = conversation as ResponsesConversation;
-      if (plan.reuse === null) return formatSse(this.renderStream(plan, conv, context));
+      if (plan.reuse === null) return sizedText(formatSse(this.renderStream(plan, conv, context)));
       // The ids are drawn in renderStream's order (response, then items), so a seeded server sends the same ones.
       const frame = newResponseFrame(context, plan.responseId);
       const output = buildOutputItems(plan, context);

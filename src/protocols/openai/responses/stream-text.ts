@@ -7,6 +7,7 @@ import { randomBytes } from "node:crypto";
 import type { Plan } from "../../../core/plan.js";
 import type { Reply } from "../../../core/reply.js";
 import { formatSse, wholeEvents } from "../../sse.js";
+import type { SizedText } from "../../sized-text.js";
 import type { RenderContext } from "../../types.js";
 import type { ResponsesConversation } from "./parse.js";
 import { buildOutputItems, echoKey, type OutputItem, type ResponseFrame } from "./render.js";
@@ -29,6 +30,8 @@ const ITEM = 3;
 interface Template {
   segments: string[];
   holes: number[];
+  /** The segments' size together. */
+  bytes: number;
 }
 
 // A reply asked in many shapes keeps its newest ones (as the render cache does).
@@ -45,7 +48,7 @@ function cut(text: string): Template {
     at = found.index + found[0].length;
   }
   segments.push(text.slice(at));
-  return { segments, holes };
+  return { segments, holes, bytes: segments.reduce((sum, segment) => sum + Buffer.byteLength(segment), 0) };
 }
 
 /** The stream with markers for its per-request values. */
@@ -89,13 +92,19 @@ export function createResponsesStreamText() {
     frame: ResponseFrame,
     output: readonly OutputItem[],
     completedAt: number,
-  ): string {
+  ): SizedText {
     const template = templateFor(plan, reuse, conversation);
     const values = [frame.id, String(frame.createdAt), String(completedAt)];
     for (const item of output) values.push(item.id);
     const { segments, holes } = template;
+    // Each value fills many holes (an item's id is in every one of its events): each is measured once.
+    const sizes = values.map((value) => Buffer.byteLength(value));
     let text = segments[0];
-    for (let i = 0; i < holes.length; i++) text += values[holes[i]] + segments[i + 1];
-    return text;
+    let bytes = template.bytes;
+    for (let i = 0; i < holes.length; i++) {
+      text += values[holes[i]] + segments[i + 1];
+      bytes += sizes[holes[i]];
+    }
+    return { text, bytes };
   };
 }
