@@ -27,15 +27,19 @@ export function createIdSource(seed?: number): IdSource {
     s0 = (seed ^ 0x9e3779b9) >>> 0 || 1;
     s1 = (Math.imul(seed, 0x85ebca6b) ^ 0xc2b2ae35) >>> 0 || 1;
   }
-  const nextUint32 = (): number => {
+  // The state and the words are kept as int32 (the same bits as uint32): an int32 is a small integer to
+  // V8, where a uint32 above 2^31 is a heap number, allocated afresh each time the state changes.
+  s0 |= 0;
+  s1 |= 0;
+  const nextWord = (): number => {
     let x = s0;
     const y = s1;
     s0 = y;
     x ^= x << 23;
     x ^= x >>> 17;
     x ^= y ^ (y >>> 26);
-    s1 = x >>> 0;
-    return (s0 + s1) >>> 0;
+    s1 = x;
+    return (y + x) | 0;
   };
   // Ids are on every request's hot path: the characters are written into one scratch buffer and read
   // out as one flat string. Hex takes two digits per byte; base 62 two digits per 16 bits (a tiny bias,
@@ -49,7 +53,7 @@ export function createIdSource(seed?: number): IdSource {
       for (let i = 0; i < prefix.length; i++) scratch[at++] = prefix.charCodeAt(i);
       const end = at + length;
       while (at < end) {
-        const word = nextUint32();
+        const word = nextWord();
         if (alphabet === "hex") {
           for (let shift = 0; shift < 32; shift += 8) {
             const byte = (word >>> shift) & 0xff;
