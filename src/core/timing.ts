@@ -71,9 +71,10 @@ export type Random = () => number;
 
 /** mulberry32: small, fast and good enough to spread gaps; one per answer, seeded from the server's seed. */
 export function seededRandom(seed: number): Random {
-  let state = seed >>> 0;
+  // int32, the same bits as mulberry32's uint32: a uint32 above 2^31 would be a new heap number per call.
+  let state = seed | 0;
   return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
+    state = (state + 0x6d2b79f5) | 0;
     let t = state;
     t = Math.imul(t ^ (t >>> 15), t | 1);
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
