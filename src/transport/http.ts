@@ -69,6 +69,9 @@ function findResource(routes: readonly ResourceRoute[], method: string, path: st
 
 export function createRequestHandler(state: HttpState, surfaces: SurfaceRoutes, resources: readonly ResourceRoute[] = []) {
   const context = { ids: state.ids, clock: state.clock };
+  // A Map, not the object: a request's path is a fresh string, and looking it up as a property key
+  // first searches V8's table of every interned string.
+  const surfaceByPath = new Map(Object.entries(surfaces));
 
   /** Records a finished exchange: its duration, the journal, the log callback and the metrics. */
   function finish(exchange: HttpExchange): void {
@@ -269,7 +272,7 @@ export function createRequestHandler(state: HttpState, surfaces: SurfaceRoutes, 
       requestId, time: state.clock.now(), method, path: url, stream: false, status: 0, fixture: null, durationMs: 0, interrupted: false,
     };
     const path = routePath(url);
-    const surface = surfaces[path];
+    const surface = surfaceByPath.get(path);
     // The hot path: one object for the whole exchange, built at once.
     if (surface && method === "POST") {
       const denied = authenticate(req, state.auth);
