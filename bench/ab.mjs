@@ -1,8 +1,10 @@
-// `node bench/ab.mjs [scenario] [--a REV] [--b REV] [--b-node=FLAGS] [--rounds N] [--duration S]`: measures one change.
+// `node bench/ab.mjs [scenario] [--a REV] [--b REV] [--b-node=FLAGS] [--b-options JSON] [--rounds N] [--duration S]`:
+// measures one change.
 // Two builds of Understudy (A: a git revision, HEAD by default; B: another revision, or by default this
 // checkout's dist/) and the bare server replaying A's answer are loaded at the same time on the servers'
 // core, as `npm run bench` does, and compared by requests per CPU-second. Prints B / A per round and its median.
-// --b-node=FLAGS runs B's node with extra flags (say --b-node=--max-semi-space-size=32, space-separated): one build, two runtime settings.
+// --b-node=FLAGS runs B's node with extra flags (say --b-node=--max-semi-space-size=32, space-separated), and
+// --b-options gives B extra createServer options (say '{"responseStoreSize":0}'): one build, two settings.
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
@@ -17,11 +19,11 @@ import { FIXTURES, SCENARIOS } from "./scenarios.mjs";
 const root = new URL("..", import.meta.url);
 const { values: flags, positionals } = parseArgs({
   allowPositionals: true,
-  options: { a: { type: "string", default: "HEAD" }, b: { type: "string" }, "b-node": { type: "string", default: "" }, rounds: { type: "string", default: "5" }, duration: { type: "string", default: "4" } },
+  options: { a: { type: "string", default: "HEAD" }, b: { type: "string" }, "b-node": { type: "string", default: "" }, "b-options": { type: "string", default: "{}" }, rounds: { type: "string", default: "5" }, duration: { type: "string", default: "4" } },
 });
 const scenario = SCENARIOS.find((s) => s.id === (positionals[0] ?? "chat"));
 if (!scenario) {
-  console.error(`usage: node bench/ab.mjs [${SCENARIOS.map((s) => s.id).join("|")}] [--a REV] [--b REV] [--b-node=FLAGS] [--rounds N] [--duration S]`);
+  console.error(`usage: node bench/ab.mjs [${SCENARIOS.map((s) => s.id).join("|")}] [--a REV] [--b REV] [--b-node=FLAGS] [--b-options JSON] [--rounds N] [--duration S]`);
   process.exit(2);
 }
 // A stream is judged against the bare non-streaming server, as in `npm run bench`.
@@ -41,9 +43,9 @@ process.once("SIGINT", () => cleanUp().finally(() => process.exit(130)));
 
 try {
   const builds = { A: revisions.build(flags.a, "a"), B: revisions.build(flags.b, "b") };
-  const start = (dist, label, nodeArgs = []) => children.start("bench/servers/understudy.mjs", [JSON.stringify({ fixtures: FIXTURES, dist })], label, { nodeArgs });
+  const start = (dist, label, nodeArgs = [], options = {}) => children.start("bench/servers/understudy.mjs", [JSON.stringify({ fixtures: FIXTURES, dist, options })], label, { nodeArgs });
   const a = await start(builds.A, `A (${flags.a})`);
-  const b = await start(builds.B, `B (${flags.b ?? "this checkout"})`, flags["b-node"].split(" ").filter(Boolean));
+  const b = await start(builds.B, `B (${flags.b ?? "this checkout"})`, flags["b-node"].split(" ").filter(Boolean), JSON.parse(flags["b-options"]));
   const capture = join(revisions.scratch, "capture.json");
   writeFileSync(capture, JSON.stringify(toReplay(await send(a.url, base.path, JSON.stringify(base.body)))));
   const bare = await children.start("bench/servers/bare.mjs", [capture], "bare");
