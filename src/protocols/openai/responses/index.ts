@@ -1,13 +1,12 @@
 // The Responses API as a surface of the pipeline (POST /v1/responses, and WebSocket
 // `response.create`), plus its stored-response endpoints.
-import type { Message } from "../../../core/conversation.js";
 import type { IdSource } from "../../../core/ids.js";
-import { planReply, type Plan, type PlannedChoice, type TokenCache } from "../../../core/plan.js";
+import { planReply, type Plan, type TokenCache } from "../../../core/plan.js";
 import type { ApiError, RenderContext, RenderedStream, ResourceRoute, Surface } from "../../types.js";
 import { openAIError } from "../errors.js";
 import { redrawIds } from "./input.js";
 import { parseResponsesRequest, type ResponsesConversation } from "./parse.js";
-import { buildOutputItems, finalStatus, newResponseFrame, renderResponseObject } from "./render.js";
+import { buildOutputItems, drawOutputIds, finalStatus, newResponseFrame, renderResponseObject } from "./render.js";
 import { StoredResponse, type ResponseLookup, type ResponseStore } from "./store.js";
 import { renderFailedStream, renderResponseStream } from "./stream.js";
 import { sizedText } from "../../sized-text.js";
@@ -39,11 +38,6 @@ export interface ResponsesSurfaceDeps {
   connection?: ConnectionMemory;
 }
 
-function replyMessage(choice: PlannedChoice): Message {
-  const message: Message = { role: "assistant", content: choice.content ?? "" };
-  if (choice.toolCalls.length) message.toolCalls = choice.toolCalls.map(({ id, name, arguments: args }) => ({ id, name, arguments: args }));
-  return message;
-}
 
 function errorFields(error: ApiError) {
   const { message, type, code, param } = (error.body as { error: { message: string; type: string; code: string | null; param: string | null } }).error;
@@ -62,8 +56,7 @@ export function createResponsesSurface(deps: ResponsesSurfaceDeps): ResponsesSur
     // A warm-up or failed response adds no assistant turn to the chain.
     const choice = plan?.choices[0];
     const replied = choice !== undefined && (choice.content !== null || choice.toolCalls.length > 0);
-    const history = replied ? [...conversation.responses.history, replyMessage(choice)] : conversation.responses.history;
-    const stored = new StoredResponse(id, response, conversation.responses.inputItems, history);
+    const stored = new StoredResponse(id, response, conversation.responses.inputItems, conversation.responses.history, replied ? choice : null);
     if (conversation.body.store !== false) store.save(stored);
     connection?.remember(conversation, stored);
   };
@@ -82,7 +75,7 @@ export function createResponsesSurface(deps: ResponsesSurfaceDeps): ResponsesSur
     parse: (body) => parseResponsesRequest(body, lookup, ids),
     renderBody(plan, conversation, context) {
       const conv = conversation as ResponsesConversation;
-      const output = buildOutputItems(plan, context);
+      const output = buildOutputItems(plan, drawOutputIds(plan, context));
       const response = renderResponseObject(conv, newResponseFrame(context, plan.responseId), { status: finalStatus(plan), output, plan });
       remember(conv, response.id as string, () => response, plan);
       return sizedText(JSON.stringify(response));
@@ -98,10 +91,14 @@ export function createResponsesSurface(deps: ResponsesSurfaceDeps): ResponsesSur
       if (plan.reuse === null) return sizedText(formatSse(this.renderStream(plan, conv, context)));
       // The ids are drawn in renderStream's order (response, then items), so a seeded server sends the same ones.
       const frame = newResponseFrame(context, plan.responseId);
-      const output = buildOutputItems(plan, context);
+      const itemIds = drawOutputIds(plan, context);
       const completedAt = Math.floor(context.clock.now() / 1000);
-      remember(conv, frame.id, () => renderResponseObject(conv, frame, { status: finalStatus(plan), output, plan, completedAt }), plan);
-      return streamText(plan, plan.reuse, conv, frame, output, completedAt);
+      // What a read of the stored response needs, and no more: most are never read, and a server keeps
+      // a thousand of them, each copied by the collector until it is old.
+      const { id, createdAt } = frame;
+      const render = () => renderResponseObject(conv, { id, createdAt }, { status: finalStatus(plan), output: buildOutputItems(plan, itemIds), plan, completedAt });
+      remember(conv, id, render, plan);
+      return streamText(plan, plan.reuse, conv, frame, itemIds, completedAt);
     },
     renderStreamError(error, conversation, context) {
       const conv = conversation as ResponsesConversation;

@@ -20,16 +20,27 @@ export function newResponseFrame(context: RenderContext, responseId: string | nu
 
 export const outputTextPart = (text: string) => ({ type: "output_text", text, annotations: [], logprobs: [] });
 
-/** The reply's output items, finished, in the order a model produces them. */
-export function buildOutputItems(plan: Plan, context: RenderContext): OutputItem[] {
+/** The ids of a plan's output items, drawn in the items' order: reasoning, message, function calls. */
+export function drawOutputIds(plan: Plan, context: RenderContext): string[] {
+  const [choice] = plan.choices;
+  const itemIds: string[] = [];
+  if (choice.reasoning !== null) itemIds.push(context.ids.next("rs_", 48, "hex"));
+  if (choice.content !== null) itemIds.push(context.ids.next("msg_", 48, "hex"));
+  for (let i = 0; i < choice.toolCalls.length; i++) itemIds.push(context.ids.next("fc_", 48, "hex"));
+  return itemIds;
+}
+
+/** The reply's output items, finished, in the order a model produces them, with the ids `drawOutputIds` drew. */
+export function buildOutputItems(plan: Plan, itemIds: readonly string[]): OutputItem[] {
   const items: OutputItem[] = [];
   const [choice] = plan.choices;
+  let next = 0;
   if (choice.reasoning !== null) {
-    items.push({ id: context.ids.next("rs_", 48, "hex"), type: "reasoning", summary: [{ type: "summary_text", text: choice.reasoning }] });
+    items.push({ id: itemIds[next++], type: "reasoning", summary: [{ type: "summary_text", text: choice.reasoning }] });
   }
   if (choice.content !== null) {
     items.push({
-      id: context.ids.next("msg_", 48, "hex"),
+      id: itemIds[next++],
       type: "message",
       status: choice.truncated ? "incomplete" : "completed",
       role: "assistant",
@@ -37,7 +48,7 @@ export function buildOutputItems(plan: Plan, context: RenderContext): OutputItem
     });
   }
   for (const call of choice.toolCalls) {
-    items.push({ id: context.ids.next("fc_", 48, "hex"), type: "function_call", status: "completed", call_id: call.id, name: call.name, arguments: call.arguments });
+    items.push({ id: itemIds[next++], type: "function_call", status: "completed", call_id: call.id, name: call.name, arguments: call.arguments });
   }
   return items;
 }

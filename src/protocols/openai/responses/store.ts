@@ -1,9 +1,17 @@
 // Stored responses for GET/DELETE /v1/responses/{id} and previous_response_id: per server, bounded,
 // oldest evicted first.
 import type { Message } from "../../../core/conversation.js";
+import type { PlannedChoice } from "../../../core/plan.js";
+
+function replyMessage(choice: PlannedChoice): Message {
+  const message: Message = { role: "assistant", content: choice.content ?? "" };
+  if (choice.toolCalls.length) message.toolCalls = choice.toolCalls.map(({ id, name, arguments: args }) => ({ id, name, arguments: args }));
+  return message;
+}
 
 export class StoredResponse {
   private rendered: Record<string, unknown> | null = null;
+  private chain: Message[] | null = null;
 
   /**
    * `render`: the response object as it was sent. A stream sent from a template never built the object,
@@ -14,12 +22,20 @@ export class StoredResponse {
     private readonly render: () => Record<string, unknown>,
     /** This request's input items, as `GET /v1/responses/{id}/input_items` lists them. */
     readonly inputItems: Record<string, unknown>[],
-    /** The conversation a follow-up continues from: the chain's input and output, without instructions. */
-    readonly history: Message[],
+    /** The chain's messages up to and including this request's input. */
+    private readonly asked: Message[],
+    /** The reply, which a follow-up sees as the assistant's turn; null for a warm-up or a failed response. */
+    private readonly reply: PlannedChoice | null,
   ) {}
 
   get response(): Record<string, unknown> {
     return (this.rendered ??= this.render());
+  }
+
+  /** The conversation a follow-up continues from: the chain's input and output, without instructions. */
+  get history(): Message[] {
+    if (this.reply === null) return this.asked;
+    return (this.chain ??= [...this.asked, replyMessage(this.reply)]);
   }
 }
 

@@ -10,7 +10,7 @@ import { formatSse, wholeEvents } from "../../sse.js";
 import type { SizedText } from "../../sized-text.js";
 import type { RenderContext } from "../../types.js";
 import type { ResponsesConversation } from "./parse.js";
-import { buildOutputItems, echoKey, type OutputItem, type ResponseFrame } from "./render.js";
+import { buildOutputItems, drawOutputIds, echoKey, type ResponseFrame } from "./render.js";
 import { renderResponseStream } from "./stream.js";
 
 /** Random per process, so no fixture text contains a marker by chance. */
@@ -55,7 +55,7 @@ function cut(text: string): Template {
 function renderTemplate(plan: Plan, conversation: ResponsesConversation, markerFrame: ResponseFrame): Template {
   let next = 0;
   const markerContext: RenderContext = { ids: { next: () => itemId(next++) }, clock: { now: () => 0 } };
-  const output = buildOutputItems(plan, markerContext);
+  const output = buildOutputItems(plan, drawOutputIds(plan, markerContext));
   const { events } = renderResponseStream(plan, conversation, markerContext, markerFrame, output, COMPLETED_AT as unknown as number);
   return cut(formatSse(wholeEvents(events)));
 }
@@ -90,12 +90,12 @@ export function createResponsesStreamText() {
     reuse: NonNullable<Plan["reuse"]>,
     conversation: ResponsesConversation,
     frame: ResponseFrame,
-    output: readonly OutputItem[],
+    itemIds: readonly string[],
     completedAt: number,
   ): SizedText {
     const template = templateFor(plan, reuse, conversation);
     const values = [frame.id, String(frame.createdAt), String(completedAt)];
-    for (const item of output) values.push(item.id);
+    values.push(...itemIds);
     const { segments, holes } = template;
     // Each value fills many holes (an item's id is in every one of its events): each is measured once.
     const sizes = values.map((value) => Buffer.byteLength(value));

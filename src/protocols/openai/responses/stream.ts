@@ -3,7 +3,7 @@
 import type { Plan, PlannedChoice } from "../../../core/plan.js";
 import type { RenderContext, StreamEvent } from "../../types.js";
 import type { ResponsesConversation } from "./parse.js";
-import { buildOutputItems, finalStatus, outputTextPart, renderResponseObject, type OutputItem, type ResponseFrame } from "./render.js";
+import { buildOutputItems, drawOutputIds, finalStatus, outputTextPart, renderResponseObject, type OutputItem, type ResponseFrame } from "./render.js";
 
 class EventList {
   readonly events: StreamEvent[] = [];
@@ -71,7 +71,7 @@ export function renderResponseStream(
   conversation: ResponsesConversation,
   context: RenderContext,
   frame: ResponseFrame,
-  output: OutputItem[] = buildOutputItems(plan, context),
+  output: OutputItem[] = buildOutputItems(plan, drawOutputIds(plan, context)),
   completedAt: number = Math.floor(context.clock.now() / 1000),
 ) {
   const list = new EventList();
