@@ -88,7 +88,23 @@ describe("timing and queueing flags", () => {
     expect(Math.max(first.queued, second.queued)).toBeGreaterThanOrEqual(200);
   });
 
+  it("keeps --response-store-size Responses answers (0: none) and --journal-size exchanges", async () => {
+    const { url } = await startCli(["--fallback", "lorem:3", "--response-store-size", "1", "--journal-size", "0", "-q"]);
+    const respond = async () => {
+      const res = await fetch(`${url}/v1/responses`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model: "gpt-4o-mini", input: "hi" }) });
+      return ((await res.json()) as { id: string }).id;
+    };
+    const [first, second] = [await respond(), await respond()];
+    expect((await fetch(`${url}/v1/responses/${first}`)).status).toBe(404);
+    expect((await fetch(`${url}/v1/responses/${second}`)).status).toBe(200);
+    const { url: none } = await startCli(["--fallback", "lorem:3", "--response-store-size", "0", "-q"]);
+    const res = await fetch(`${none}/v1/responses`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model: "gpt-4o-mini", input: "hi" }) });
+    const { id } = (await res.json()) as { id: string };
+    expect((await fetch(`${none}/v1/responses/${id}`)).status).toBe(404);
+  });
+
   it.each([
+    [["--response-store-size=-1"], '--response-store-size must be an integer from 0 to'],
     [["--ttft", "soon"], '--ttft must be a number >= 0, got "soon"'],
     [["--max-concurrency", "0"], '--max-concurrency must be an integer from 1 to'],
     [["--jitter=-3"], '--jitter must be a number >= 0, got "-3"'],

@@ -17,6 +17,8 @@ export interface CliOptions {
   /** Processes serving one port (node:cluster); 1 runs in this process. */
   workers: number;
   seed?: number;
+  journalSize?: number;
+  responseStoreSize?: number;
   quiet: boolean;
   help: boolean;
   version: boolean;
@@ -43,6 +45,9 @@ Options:
       --fallback <how>    answer unmatched requests: lorem:<tokens> or echo
       --workers <n>       processes serving the port (node:cluster; default 1)
       --seed <n>          seed for ids, for reproducible responses
+      --journal-size <n>  exchanges the request journal keeps (default 100)
+      --response-store-size <n>  Responses API answers kept for GET and previous_response_id
+                          (default 1000; 0 keeps none, the fastest for load tests that never read them)
   -q, --quiet             no per-request log lines
   -h, --help              show this help
   -v, --version           show the version`;
@@ -98,6 +103,8 @@ export function parseCliArgs(argv: string[]): CliOptions {
         fallback: { type: "string" },
         workers: { type: "string" },
         seed: { type: "string" },
+        "journal-size": { type: "string" },
+        "response-store-size": { type: "string" },
         quiet: { type: "boolean", short: "q" },
         help: { type: "boolean", short: "h" },
         version: { type: "boolean", short: "v" },
@@ -124,6 +131,8 @@ export function parseCliArgs(argv: string[]): CliOptions {
     fallback: fallback(values.fallback),
     workers: integer("workers", values.workers, 1, 256) ?? 1,
     seed: integer("seed", values.seed, 0, 2 ** 32 - 1),
+    journalSize: integer("journal-size", values["journal-size"], 0),
+    responseStoreSize: integer("response-store-size", values["response-store-size"], 0),
     quiet: values.quiet ?? false,
     help: values.help ?? false,
     version: values.version ?? false,

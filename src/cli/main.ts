@@ -48,6 +48,8 @@ async function run(options: CliOptions): Promise<void> {
     maxConcurrency: options.maxConcurrency,
     fallback: options.fallback,
     seed: options.seed,
+    journalSize: options.journalSize,
+    responseStoreSize: options.responseStoreSize,
     onExchange: options.quiet ? undefined : (entry) => console.log(formatRequestLine(entry)),
   });
   // A worker's primary prints the one banner once every worker listens.
