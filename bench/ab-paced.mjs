@@ -7,9 +7,8 @@
 // round): a saturated core stretches the streams, and the figures then compare overload, not cost.
 import { readFileSync } from "node:fs";
 import { parseArgs } from "node:util";
-import { childGroup, setUpPinning } from "./lib/children.mjs";
-import { closeAgent, send } from "./lib/http.mjs";
-import { revisionBuilds } from "./lib/revisions.mjs";
+import { send } from "./lib/http.mjs";
+import { abSession } from "./lib/revisions.mjs";
 import { median, quantiles } from "./lib/stats.mjs";
 import { runStreams } from "./lib/streams.mjs";
 import { PATH, REQUEST, startBare } from "./lib/target-streams.mjs";
@@ -24,15 +23,7 @@ const { values: flags } = parseArgs({
 const pace = { ttft: 200, tps: 50, tokens: 30 };
 const streams = Number(flags.streams), rounds = Number(flags.rounds), durationMs = Number(flags.duration) * 1000;
 const cycleMs = pace.ttft + ((pace.tokens - 1) * 1000) / pace.tps;
-const log = (msg) => process.stderr.write(`${msg}\n`);
-const revisions = revisionBuilds(root, log);
-const children = childGroup(root, setUpPinning(true));
-const cleanUp = async () => {
-  closeAgent();
-  await children.stopAll();
-  revisions.cleanUp();
-};
-process.once("SIGINT", () => cleanUp().finally(() => process.exit(130)));
+const { log, revisions, children, cleanUp } = abSession(root);
 
 /** utime + stime of a process in clock ticks (1/100 s). */
 const ticks = (pid) => {
@@ -48,6 +39,8 @@ async function measure(server) {
   const timers = [setTimeout(mark, cycleMs * 2), setTimeout(mark, cycleMs * 2 + durationMs)];
   const run = await runStreams(server.url, PATH, REQUEST, {}, { streams, batch: 100, rampMs: cycleMs * 2, durationMs, expectedTokens: pace.tokens, counters });
   timers.forEach(clearTimeout);
+  // The run can end a moment before the timer marking its end: the end is then now.
+  while (marks.length < 2) mark();
   const [before, after] = marks;
   const failed = Object.values(run.errors).reduce((a, b) => a + b, 0);
   return {

@@ -8,11 +8,10 @@
 import { writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseArgs } from "node:util";
-import { childGroup, setUpPinning } from "./lib/children.mjs";
-import { closeAgent, send, toReplay } from "./lib/http.mjs";
+import { send, toReplay } from "./lib/http.mjs";
 import { measureTogether, perCore } from "./lib/scenario.mjs";
 import { median } from "./lib/stats.mjs";
-import { revisionBuilds } from "./lib/revisions.mjs";
+import { abSession } from "./lib/revisions.mjs";
 import { hasWrk } from "./lib/wrk.mjs";
 import { FIXTURES, SCENARIOS } from "./scenarios.mjs";
 
@@ -30,16 +29,7 @@ if (!scenario) {
 const base = SCENARIOS.find((s) => s.id === (scenario.target.base ?? scenario.id));
 const opts = { rounds: Number(flags.rounds), duration: Number(flags.duration), warmup: 2, connections: 50, client: hasWrk() ? "wrk" : "autocannon" };
 
-const log = (msg) => process.stderr.write(`${msg}\n`);
-const revisions = revisionBuilds(root, log);
-
-const children = childGroup(root, setUpPinning(true));
-const cleanUp = async () => {
-  closeAgent();
-  await children.stopAll();
-  revisions.cleanUp();
-};
-process.once("SIGINT", () => cleanUp().finally(() => process.exit(130)));
+const { log, revisions, children, cleanUp } = abSession(root);
 
 try {
   const builds = { A: revisions.build(flags.a, "a"), B: revisions.build(flags.b, "b") };

@@ -6,6 +6,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ensureBuild } from "./build.mjs";
+import { childGroup, setUpPinning } from "./children.mjs";
+import { closeAgent } from "./http.mjs";
 
 /** root: the repository's URL. build(rev, name) returns a dist/ directory; cleanUp() removes the worktrees. */
 export function revisionBuilds(root, log) {
@@ -33,4 +35,21 @@ export function revisionBuilds(root, log) {
       rmSync(scratch, { recursive: true, force: true });
     },
   };
+}
+
+/**
+ * What an A/B run needs: a stderr log, the builds, the pinned child processes, and cleanUp() (also run on
+ * Ctrl-C) that stops the children and removes the worktrees.
+ */
+export function abSession(root) {
+  const log = (msg) => process.stderr.write(`${msg}\n`);
+  const revisions = revisionBuilds(root, log);
+  const children = childGroup(root, setUpPinning(true));
+  const cleanUp = async () => {
+    closeAgent();
+    await children.stopAll();
+    revisions.cleanUp();
+  };
+  process.once("SIGINT", () => cleanUp().finally(() => process.exit(130)));
+  return { log, revisions, children, cleanUp };
 }
