@@ -46,9 +46,19 @@ export class PacingScheduler {
   private timerAt = Infinity;
   private firing = false;
 
-  /** Runs `run` at `at` (a performance.now() time), or in the next tick if that has passed. */
-  schedule(at: number, run: () => void): ScheduledTask {
-    const task: ScheduledTask = { at, run };
+  /**
+   * Runs `run` at `at` (a performance.now() time), or in the next tick if that has passed. `reuse`: a task
+   * of the caller's that has run (never one cancelled or still waiting), scheduled again rather than a new
+   * one, so that a stream scheduling a task per token allocates none.
+   */
+  schedule(at: number, run: () => void, reuse?: ScheduledTask): ScheduledTask {
+    let task: ScheduledTask;
+    if (reuse === undefined) task = { at, run };
+    else {
+      task = reuse;
+      task.at = at;
+      task.run = run;
+    }
     // An idle wheel's cursor may be long past: move it to now, so the next batch does not walk the empty buckets between.
     if (this.inWheel === 0 && !this.firing) this.catchUp(performance.now());
     const ms = this.place(task);

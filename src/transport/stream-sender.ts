@@ -119,28 +119,33 @@ export function sendStream(options: SendOptions): Promise<{ interrupted: boolean
     // Group 0 holds the opening events; groups 1.. one token each.
     const times = pacing.times(lastGroup);
     let group = 0;
-    let lastTokenAt = 0;
-    // How far the stream has fallen behind its timing. A token written so late that the next would follow
-    // it in less than half its gap moves the rest of the stream with it: the gaps after it keep their
-    // length, as on a real server that fell behind, instead of the overdue tokens going out in a burst
-    // (which a client would read as a collapse of the timing). Lateness under that, the scheduler's
-    // ordinary jitter, is not carried over, so it cannot add up over a stream and slow its rate.
-    let behind = 0;
+    // The stream's clock readings live in an object: a double kept in a closure variable is boxed anew
+    // on every change, once per token. `behind` is how far the stream has fallen behind its timing. A
+    // token written so late that the next would follow it in less than half its gap moves the rest of
+    // the stream with it: the gaps after it keep their length, as on a real server that fell behind,
+    // instead of the overdue tokens going out in a burst (which a client would read as a collapse of the
+    // timing). Lateness under that, the scheduler's ordinary jitter, is not carried over, so it cannot
+    // add up over a stream and slow its rate.
+    const clock = { lastTokenAt: 0, behind: 0 };
+    // The task object, once it has run: scheduled again for the next token instead of a new one.
+    let spare: ScheduledTask | undefined;
     const writeDue = (): void => {
+      if (task !== null) spare = task;
       task = null;
+      // One reading per call: the writes in between take microseconds, the gaps milliseconds.
+      const now = performance.now();
       while (!done) {
         if (group > 0) {
-          const due = pacing.start + times[group - 1] + behind;
-          const now = performance.now();
+          const due = pacing.start + times[group - 1] + clock.behind;
           if (due > now + TICK_TOLERANCE_MS) {
-            task = pacing.scheduler.schedule(due, writeDue);
+            task = pacing.scheduler.schedule(due, writeDue, spare);
             return;
           }
           const late = now - due;
-          if (late > TICK_TOLERANCE_MS && group < lastGroup && late > (times[group] - times[group - 1]) / 2) behind += late;
+          if (late > TICK_TOLERANCE_MS && group < lastGroup && late > (times[group] - times[group - 1]) / 2) clock.behind += late;
           if (group === 1) observer?.firstToken(now - arrival);
-          else observer?.interToken(now - lastTokenAt);
-          lastTokenAt = now;
+          else observer?.interToken(now - clock.lastTokenAt);
+          clock.lastTokenAt = now;
         }
         const from = bounds[group];
         const to = bounds[group + 1];
