@@ -77,6 +77,23 @@ describe("PacingScheduler", () => {
     expect(ran).toEqual(["first", "overdue", "later"]);
   });
 
+  it("schedules a task that has run again when it is passed back (no new task per token)", () => {
+    const scheduler = new PacingScheduler();
+    const t0 = performance.now();
+    const times: number[] = [];
+    let task = scheduler.schedule(t0 + 10, function tick() {
+      times.push(performance.now() - t0);
+      if (times.length < 3) expect(scheduler.schedule(t0 + 10 * (times.length + 1), tick, task)).toBe(task);
+    });
+    vi.advanceTimersByTime(100);
+    expect(times).toEqual([10, 20, 30]);
+    expect(scheduler.size).toBe(0);
+    task = scheduler.schedule(t0 + 200, () => times.push(-1));
+    scheduler.cancel(task);
+    vi.advanceTimersByTime(200);
+    expect(times).toEqual([10, 20, 30]);
+  });
+
   it("after an idle hour, runs a new task at its time", () => {
     const scheduler = new PacingScheduler();
     const { ran, add } = recorder(scheduler);
