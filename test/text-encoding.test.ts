@@ -65,13 +65,22 @@ describe("non-ASCII text on every write path", () => {
     }
   });
 
-  it("a legacy Completions stream and body", async () => {
+  it("a legacy Completions stream and body, and a paced stream", async () => {
     const request = { model: "gpt-3.5-turbo-instruct", prompt: "greet" };
     const body = await post("/v1/completions", request);
     expect(JSON.parse(body.text).choices[0].text).toBe(TEXT);
     expect(Number(body.contentLength)).toBe(body.bytes);
-    const stream = await post("/v1/completions", { ...request, stream: true });
-    expect(streamedText(stream.text, (chunk) => chunk.choices[0]?.text)).toBe(TEXT);
+    for (const prompt of ["greet", "paced"]) {
+      const stream = await post("/v1/completions", { ...request, prompt, stream: true });
+      expect(streamedText(stream.text, (chunk) => chunk.choices[0]?.text)).toBe(TEXT);
+    }
+  });
+
+  it("a paced Responses stream, its named events framed by the chunk encoder", async () => {
+    const stream = await post("/v1/responses", { model: "gpt-4o-mini", input: "paced", stream: true });
+    const deltas = stream.text.split("\n\n").filter((block) => block.startsWith("event: response.output_text.delta"));
+    expect(deltas.map((block) => JSON.parse(block.split("\ndata: ")[1]).delta).join("")).toBe(TEXT);
+    expect(stream.text.endsWith("\n\n")).toBe(true);
   });
 
   it("a Responses stream, twice (the second from its template), and a Responses body", async () => {
