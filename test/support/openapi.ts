@@ -1,10 +1,10 @@
-// Validates wire bodies against OpenAI's own OpenAPI spec (the vendored copy in ../shared/openai).
+// Validates wire bodies against OpenAI's own OpenAPI spec (the vendored copy in test/spec/openai).
 import { readFileSync } from "node:fs";
 import { Ajv2020, type ErrorObject, type ValidateFunction } from "ajv/dist/2020.js";
 import addFormats from "ajv-formats";
 import { expect } from "vitest";
 
-export const SPEC_URL = new URL("../../../shared/openai/openapi.json", import.meta.url);
+export const SPEC_URL = new URL("../spec/openai/openapi.json", import.meta.url);
 
 type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
