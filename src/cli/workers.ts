@@ -19,10 +19,13 @@ export function reportListening(url: string): void {
   process.send?.(message);
 }
 
-/** A worker that dies sooner than this after its fork counts as a quick death. */
-const QUICK_DEATH_MS = 1000;
-/** Quick deaths in a row after which the primary stops replacing workers and exits 1. */
-const QUICK_DEATHS_TO_GIVE_UP = 3;
+/**
+ * Replacement workers that die in a row before they listen, after which the primary stops replacing
+ * them and exits 1 (something in the environment keeps them from starting). A worker that listened and
+ * then died, however soon, was ended by what it served and is always replaced: otherwise a burst of
+ * requests that each crash a worker would take the whole cluster down for good.
+ */
+const FAILED_STARTS_TO_GIVE_UP = 3;
 /** How long workers get to close their connections before they are killed. */
 const STOP_GRACE_MS = 5000;
 
@@ -33,8 +36,8 @@ export interface WorkerPoolOptions {
 }
 
 class WorkerPool {
-  /** Live workers: their slot (kept by a replacement) and when they were forked. */
-  private readonly live = new Map<Worker, { slot: number; forkedAt: number }>();
+  /** Live workers and their slot (kept by a replacement). */
+  private readonly live = new Map<Worker, { slot: number }>();
   private readonly listening = new Set<Worker>();
   /** Workers stopped on purpose to be forked again (see onListening). */
   private readonly replacing = new Set<Worker>();
@@ -45,7 +48,7 @@ class WorkerPool {
   private ready = false;
   private stopping = false;
   private exitCode = 0;
-  private quickDeaths = 0;
+  private failedStarts = 0;
 
   constructor(
     private readonly options: WorkerPoolOptions,
@@ -73,7 +76,7 @@ class WorkerPool {
     if (this.pinnedPort !== null) args.push("-p", this.pinnedPort);
     if (seed !== undefined) args.push("--seed", String((seed + slot) % 2 ** 32));
     cluster.setupPrimary({ args });
-    this.live.set(cluster.fork({ [CLUSTER_METRICS_ENV]: "1" }), { slot, forkedAt: Date.now() });
+    this.live.set(cluster.fork({ [CLUSTER_METRICS_ENV]: "1" }), { slot });
   }
 
   private onListening(worker: Worker, url: string): void {
@@ -90,6 +93,7 @@ class WorkerPool {
       return;
     }
     this.listening.add(worker);
+    this.failedStarts = 0;
     if (!this.ready && this.listening.size === this.options.workers) {
       this.ready = true;
       console.log(`${this.banner(url)}\n  ${this.options.workers} workers share the port (node:cluster); sequences and stored responses are per worker`);
@@ -98,8 +102,8 @@ class WorkerPool {
 
   private onExit(worker: Worker, code: number, signal: string): void {
     const entry = this.live.get(worker);
+    const listened = this.listening.delete(worker);
     this.live.delete(worker);
-    this.listening.delete(worker);
     if (!entry) return;
     if (this.stopping) {
       if (this.live.size === 0) process.exit(this.exitCode);
@@ -118,10 +122,10 @@ class WorkerPool {
       if (this.live.size === 0) process.exit(0);
       return;
     }
-    this.quickDeaths = Date.now() - entry.forkedAt < QUICK_DEATH_MS ? this.quickDeaths + 1 : 0;
+    if (!listened) this.failedStarts++;
     const how = signal ? `signal ${signal}` : `exit code ${code}`;
-    if (this.quickDeaths >= QUICK_DEATHS_TO_GIVE_UP) {
-      console.error(`understudy: worker ${pid} died (${how}); workers keep dying within a second of starting, giving up`);
+    if (this.failedStarts >= FAILED_STARTS_TO_GIVE_UP) {
+      console.error(`understudy: worker ${pid} died (${how}); ${this.failedStarts} replacement workers in a row died before they listened, giving up`);
       return this.stop(1);
     }
     console.error(`understudy: worker ${pid} died (${how}); starting a new one`);

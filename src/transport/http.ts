@@ -57,15 +57,26 @@ function errorMessage(error: ApiError): string | undefined {
   return (error.body as { error?: { message?: string } }).error?.message;
 }
 
+/**
+ * A path parameter as the client meant it; a malformed percent-escape (`%ZZ`, a cut `%E0%A4%A`)
+ * stays as it was sent, so the route answers its own 404 for an id that does not exist.
+ */
+function decodeParam(segment: string): string {
+  try {
+    return decodeURIComponent(segment);
+  } catch {
+    return segment;
+  }
+}
+
 function findResource(routes: readonly ResourceRoute[], method: string, path: string): { route: ResourceRoute; params: string[] } | null {
   for (const route of routes) {
     if (route.method !== method) continue;
     const found = route.pattern.exec(path);
-    if (found) return { route, params: found.slice(1).map(decodeURIComponent) };
+    if (found) return { route, params: found.slice(1).map(decodeParam) };
   }
   return null;
 }
-
 
 export function createRequestHandler(state: HttpState, surfaces: SurfaceRoutes, resources: readonly ResourceRoute[] = []) {
   const context = { ids: state.ids, clock: state.clock };
