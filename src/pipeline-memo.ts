@@ -59,9 +59,11 @@ export class PipelineMemo {
   /**
    * Keeps a reply whose plan holds no ids made for its request alone (a plan that does is rendered
    * afresh each time, and so is planned afresh), when its surface says the conversation may be kept.
+   * A reply that counted in a sequence is never kept: its body's next copy is the sequence's next number
+   * (`usable` already refuses while sequence fixtures exist; this holds even if a caller skipped it).
    */
   remember(surface: Surface, variant: string, text: string, body: unknown, outcome: Outcome): void {
-    if (outcome.kind !== "reply" || outcome.plan.reuse === null || text.length > MAX_BODY_CHARS) return;
+    if (outcome.kind !== "reply" || outcome.sequences !== null || outcome.plan.reuse === null || text.length > MAX_BODY_CHARS) return;
     if (typeof surface.memoizable === "function" && !surface.memoizable(outcome.conversation)) return;
     if (this.size >= MAX_ENTRIES) this.clear();
     let variants = this.tables.get(surface);

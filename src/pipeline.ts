@@ -1,5 +1,5 @@
-// One request through the pure stages: parse, model check, match, plan, rate limit. The transport
-// renders and writes the outcome.
+// One request through the pure stages: parse, model check, match, plan, rate limit; the sequence
+// counters advance only for a request that is answered. The transport renders and writes the outcome.
 import type { Conversation } from "./core/conversation.js";
 import { checkReplyFormat } from "./core/format-check.js";
 import type { Clock, IdSource } from "./core/ids.js";
@@ -7,7 +7,8 @@ import { joinPlans, planReply, type Plan, type TokenCache } from "./core/plan.js
 import { isGenerationReply, type ReplyError } from "./core/reply.js";
 import { resolveTiming, type Timing, type TimingOptions } from "./core/timing.js";
 import type { Fallback } from "./fixtures/fallback.js";
-import type { FixtureSet, MatchHit, NearMiss } from "./fixtures/index.js";
+import type { FixtureSet, MatchHit, NearMiss, SequenceClaim } from "./fixtures/index.js";
+import { joinClaims } from "./fixtures/sequence-counter.js";
 import { openAIError } from "./protocols/openai/errors.js";
 import type { ModelRegistry } from "./protocols/openai/models.js";
 import { isApiError, type ApiError, type Surface } from "./protocols/types.js";
@@ -31,7 +32,19 @@ export interface PipelineState {
 
 export type Outcome =
   | { kind: "error"; error: ApiError; conversation?: Conversation; fixture: string | null }
-  | { kind: "reply"; plan: Plan; conversation: Conversation; fixture: string; headers: Record<string, string>; warnings: string[] };
+  | {
+      kind: "reply";
+      plan: Plan;
+      conversation: Conversation;
+      fixture: string;
+      headers: Record<string, string>;
+      warnings: string[];
+      /**
+       * What the reply counted in sequence groups (committed already), for the transport to release if
+       * the request is refused after all: its client leaves while it waits for a maxConcurrency slot.
+       */
+      sequences: SequenceClaim;
+    };
 
 export function describeNoMatch(nearest: readonly NearMiss[]): string {
   const base = "No matching response found for the given conversation.";
@@ -98,13 +111,19 @@ export function runPipeline(state: PipelineState, surface: Surface, body: unknow
   // Usually one generation; a surface may split a request into several (see Surface.split).
   const parts = surface.split?.(conversation) ?? [conversation];
   const hits: MatchHit[] = [];
+  // Matching advances no sequence counter: the claim is committed once the answer is decided, so a
+  // queued error or a rate-limit 429 leaves every sequence where it was.
+  let claim: SequenceClaim = null;
   for (const part of parts) {
-    const result = state.fixtures.match(part, isGenerationReply);
+    const result = state.fixtures.match(part, isGenerationReply, claim);
+    claim = joinClaims(claim, result.claim);
     if (!result.hit && state.fallback) {
       hits.push(state.fallback.hit(part, state.tokens.encodingFor(part.model)));
       continue;
     }
     if (!result.hit) {
+      // A 400 no_match is the conversation's own answer, and counts: a sequence of 0 and 2 still reaches 2.
+      state.fixtures.commit(claim);
       const error = openAIError(400, describeNoMatch(result.nearest), { type: "invalid_request_error", code: "no_match" });
       return { kind: "error", error, conversation, fixture: null };
     }
@@ -114,7 +133,11 @@ export function runPipeline(state: PipelineState, surface: Surface, body: unknow
   const queued = state.queuedErrors.shift();
   if (queued) return { kind: "error", error: replyErrorToApiError(queued), conversation, fixture: `${label} (queued error)` };
   const failed = hits.find((hit) => hit.reply.error);
-  if (failed?.reply.error) return { kind: "error", error: replyErrorToApiError(failed.reply.error), conversation, fixture: failed.label };
+  if (failed?.reply.error) {
+    // A fixture's own error is its answer: it counts.
+    state.fixtures.commit(claim);
+    return { kind: "error", error: replyErrorToApiError(failed.reply.error), conversation, fixture: failed.label };
+  }
   const planPart = (i: number): Plan => {
     const { reply, options } = hits[i];
     // Most answers take the server's timing as it is; only a fixture's or a request's own needs resolving.
@@ -129,5 +152,6 @@ export function runPipeline(state: PipelineState, surface: Surface, body: unknow
     if (!decision.ok) return { kind: "error", error: rateLimited(conversation.model, decision, plan.usage.totalTokens), conversation, fixture: label };
     headers = decision.headers;
   }
-  return { kind: "reply", plan, conversation, fixture: label, headers, warnings: formatWarnings(plan, conversation, label) };
+  state.fixtures.commit(claim);
+  return { kind: "reply", plan, conversation, fixture: label, headers, warnings: formatWarnings(plan, conversation, label), sequences: claim };
 }

@@ -170,7 +170,8 @@ export function createRequestHandler(state: HttpState, surfaces: SurfaceRoutes, 
       if (slot !== null) request.start = performance.now();
       entry.queuedMs = Math.round((request.start - arrival) * 10) / 10;
       headers["x-understudy-queue-ms"] = Math.round(entry.queuedMs);
-      if (res.destroyed) return void (entry.interrupted = true);
+      // Refused by admission: the client left before its slot, so the reply's sequence numbers go back.
+      if (res.destroyed) return void (state.fixtures.release(outcome.sequences), (entry.interrupted = true));
       return deliverReply(state, surface, outcome, context, request);
     };
     return (slot ?? Promise.resolve()).then(deliver).finally(() => admission.leave());
