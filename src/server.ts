@@ -21,6 +21,7 @@ import { shareMetricsWithPrimary } from "./transport/cluster-metrics.js";
 import { ServerMetrics } from "./transport/metrics.js";
 import { Pacer } from "./transport/pacer.js";
 import { RateLimiter, type RateLimitConfig } from "./transport/rate-limit.js";
+import { httpTimeoutOptions, resolveTimeouts } from "./transport/timeouts.js";
 import { attachResponsesWebSocket } from "./transport/websocket.js";
 import { PipelineMemo } from "./pipeline-memo.js";
 
@@ -73,6 +74,27 @@ export interface ServerOptions {
   models?: readonly (string | ModelConfig)[];
   /** Requests and tokens per minute, per API key: 429 with retry-after and x-ratelimit-* beyond them. */
   rateLimit?: RateLimitConfig;
+  /**
+   * Milliseconds a request's headers may take (default 10000), counted from its first byte, or for a
+   * connection's first request from the connection's opening: slow headers (slowloris) and connections
+   * that never send anything are answered 408 and closed. 0: no limit of its own. At most requestTimeout.
+   */
+  headersTimeout?: number;
+  /**
+   * Milliseconds a whole request, headers and body, may take (default 30000), counted the same way:
+   * a stalled body is answered 408 (journalled as 408 request_timeout) and its connection closed.
+   * Deadlines are checked every tenth of the shorter of the two (at most every second), so a
+   * connection is closed at most that much after its deadline. Answers are never cut by it: a stream
+   * paced over minutes runs to its end. 0: no limit.
+   */
+  requestTimeout?: number;
+  /**
+   * Milliseconds an idle keep-alive connection stays open between requests (default 65000, beyond the
+   * 60 s idle pools of nginx and AWS ALB; behind a gateway that pools longer, set it above the gateway's
+   * idle timeout, or reused connections fail with ECONNRESET). Answers advertise it in `Keep-Alive:
+   * timeout=<s>`. 0: open until the client closes it.
+   */
+  keepAliveTimeout?: number;
 }
 
 /**
@@ -118,6 +140,7 @@ export async function startServer(fixtures: FixtureSet, options: ServerOptions =
   const tokens = new TokenCache();
   const models = new ModelRegistry(options.models ?? [], fixtures);
   checkTimingOptions(options.timing, "createServer options.timing");
+  const timeouts = resolveTimeouts(options, (name) => `createServer options.${name}`);
   const metrics = new ServerMetrics();
   // Under the CLI's --workers, /metrics sums every worker's (a no-op anywhere else).
   shareMetricsWithPrimary(() => metrics.snapshot());
@@ -146,7 +169,7 @@ export async function startServer(fixtures: FixtureSet, options: ServerOptions =
     { "/chat/completions": createChatSurface(), "/completions": createCompletionsSurface(), "/responses": createResponsesSurface({ store: responseStore, ids, tokens }) },
     [...responsesResourceRoutes(responseStore), createEmbeddingsRoute({ fixtures, tokens }), ...models.routes()],
   );
-  const server = createHttpServer({ keepAliveTimeout: 65_000 }, handler);
+  const server = createHttpServer(httpTimeoutOptions(timeouts), handler);
   const sockets = attachResponsesWebSocket(server, state, responseStore);
   const host = options.host ?? "127.0.0.1";
   await new Promise<void>((resolve, reject) => {

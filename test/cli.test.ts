@@ -6,6 +6,7 @@ import { join } from "node:path";
 import OpenAI from "openai";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { root, runCli, startCli, stopAllClis, waitForLine } from "./support/cli.js";
+import { connectRaw, sleep } from "./support/raw-socket.js";
 
 const seedFixtures = join(root, "test/fixtures/seed-000-chat.json");
 
@@ -112,6 +113,54 @@ describe("timing and queueing flags", () => {
     const run = runCli(["-p", "0", ...args]);
     expect(run.status).toBe(2);
     expect(run.stderr).toContain(message);
+  });
+});
+
+describe("timeout flags", () => {
+  const TIMED_OUT = "HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n";
+
+  it("close a stalled body at --request-timeout, slow headers at --headers-timeout, idle keep-alive at --keep-alive-timeout", async () => {
+    const { url } = await startCli(["--headers-timeout", "200", "--request-timeout", "400", "--keep-alive-timeout", "300", "-q"]);
+    const stalled = await connectRaw(url);
+    stalled.socket.write("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 50\r\n\r\n{");
+    const silent = await connectRaw(url);
+    const idle = await connectRaw(url);
+    idle.socket.write("GET /health HTTP/1.1\r\nHost: x\r\n\r\n");
+    const [body, headers] = await Promise.all([stalled.closed, silent.closed]);
+    expect([body.data, headers.data]).toEqual([TIMED_OUT, TIMED_OUT]);
+    // Each at its own flag's value (the server checks a tenth as often), not at the other's.
+    expect(headers.afterMs).toBeGreaterThanOrEqual(190);
+    expect(headers.afterMs).toBeLessThan(390);
+    expect(body.afterMs).toBeGreaterThanOrEqual(390);
+    expect(body.afterMs).toBeLessThan(700);
+    // node 20 closes an idle socket up to 1 s after the advertised keep-alive timeout.
+    const { afterMs, data } = await idle.closed;
+    expect(data).toMatch(/^HTTP\/1\.1 200 OK\r\n/);
+    expect(afterMs).toBeGreaterThanOrEqual(290);
+    expect(afterMs).toBeLessThan(1600);
+    expect((await fetch(`${url}/health`)).status).toBe(200);
+  });
+
+  it("keep a connection the defaults' way without them", async () => {
+    const { url } = await startCli(["-q"]);
+    const idle = await connectRaw(url);
+    idle.socket.write("GET /health HTTP/1.1\r\nHost: x\r\n\r\n");
+    await sleep(300);
+    expect(idle.received()).toContain("\r\nKeep-Alive: timeout=65\r\n");
+    idle.socket.destroy();
+  });
+
+  it.each([
+    [["--request-timeout=-1"], '--request-timeout must be an integer from 0 to 86400000, got "-1"'],
+    [["--headers-timeout", "soon"], '--headers-timeout must be an integer from 0 to 86400000, got "soon"'],
+    [["--keep-alive-timeout", "1.5"], '--keep-alive-timeout must be an integer from 0 to 86400000, got "1.5"'],
+    [["--keep-alive-timeout", "90000000"], '--keep-alive-timeout must be an integer from 0 to 86400000, got "90000000"'],
+    [["--headers-timeout", "5000", "--request-timeout", "1000"], "--headers-timeout (5000) must not exceed --request-timeout (1000): a request's time includes its headers'"],
+  ])("exits 2 on %j", (args, message) => {
+    const run = runCli(["-p", "0", ...args]);
+    expect(run.status).toBe(2);
+    expect(run.stderr).toContain(message);
+    expect(run.stderr).toContain("Usage: understudy");
   });
 });
 

@@ -2,8 +2,9 @@
 import { parseArgs } from "node:util";
 import type { TimingOptions } from "../core/timing.js";
 import { parseFallback, type FallbackOption } from "../fixtures/fallback.js";
+import { MAX_TIMEOUT_MS, resolveTimeouts, type TimeoutName, type TimeoutOptions } from "../transport/timeouts.js";
 
-export interface CliOptions {
+export interface CliOptions extends TimeoutOptions {
   fixturePaths: string[];
   /** Undefined when not given: a flow file's `port`, else 4010. */
   port?: number;
@@ -48,6 +49,12 @@ Options:
       --journal-size <n>  exchanges the request journal keeps (default 100)
       --response-store-size <n>  Responses API answers kept for GET and previous_response_id
                           (default 1000; 0 keeps none, the fastest for load tests that never read them)
+      --headers-timeout <ms>     time a request's headers may take (default 10000)
+      --request-timeout <ms>     time a whole request, body included, may take (default 30000);
+                          past either: 408 and the connection closed. Answers are never cut short
+      --keep-alive-timeout <ms>  how long an idle keep-alive connection stays open (default 65000;
+                          behind a gateway, set it above the gateway's idle-connection timeout)
+                          0 turns any of the three off
   -q, --quiet             no per-request log lines
   -h, --help              show this help
   -v, --version           show the version`;
@@ -80,6 +87,27 @@ function fallback(value: string | undefined): FallbackOption | undefined {
   }
 }
 
+const TIMEOUT_FLAGS: Record<TimeoutName, string> = {
+  headersTimeout: "headers-timeout",
+  requestTimeout: "request-timeout",
+  keepAliveTimeout: "keep-alive-timeout",
+};
+
+/** The timeout flags given, each checked, and checked against each other (the server fills in the rest). */
+function timeouts(values: Partial<Record<string, unknown>>): TimeoutOptions {
+  const given: TimeoutOptions = {};
+  for (const [name, flag] of Object.entries(TIMEOUT_FLAGS) as [TimeoutName, string][]) {
+    const value = integer(flag, values[flag] as string | undefined, 0, MAX_TIMEOUT_MS);
+    if (value !== undefined) given[name] = value;
+  }
+  try {
+    resolveTimeouts(given, (name) => `--${TIMEOUT_FLAGS[name]}`);
+  } catch (err) {
+    throw new UsageError((err as Error).message);
+  }
+  return given;
+}
+
 export function parseCliArgs(argv: string[]): CliOptions {
   let values;
   try {
@@ -105,6 +133,9 @@ export function parseCliArgs(argv: string[]): CliOptions {
         seed: { type: "string" },
         "journal-size": { type: "string" },
         "response-store-size": { type: "string" },
+        "headers-timeout": { type: "string" },
+        "request-timeout": { type: "string" },
+        "keep-alive-timeout": { type: "string" },
         quiet: { type: "boolean", short: "q" },
         help: { type: "boolean", short: "h" },
         version: { type: "boolean", short: "v" },
@@ -133,6 +164,7 @@ export function parseCliArgs(argv: string[]): CliOptions {
     seed: integer("seed", values.seed, 0, 2 ** 32 - 1),
     journalSize: integer("journal-size", values["journal-size"], 0),
     responseStoreSize: integer("response-store-size", values["response-store-size"], 0),
+    ...timeouts(values),
     quiet: values.quiet ?? false,
     help: values.help ?? false,
     version: values.version ?? false,

@@ -50,6 +50,9 @@ async function run(options: CliOptions): Promise<void> {
     seed: options.seed,
     journalSize: options.journalSize,
     responseStoreSize: options.responseStoreSize,
+    headersTimeout: options.headersTimeout,
+    requestTimeout: options.requestTimeout,
+    keepAliveTimeout: options.keepAliveTimeout,
     onExchange: options.quiet ? undefined : (entry) => console.log(formatRequestLine(entry)),
   });
   // A worker's primary prints the one banner once every worker listens.

@@ -8,6 +8,18 @@ export class BodyTooLargeError extends Error {
   }
 }
 
+/** The body did not arrive within the server's requestTimeout: node has answered 408 and closed the connection. */
+export class RequestTimeoutError extends Error {
+  constructor() {
+    super("Request timed out: the request body did not arrive within the server's requestTimeout.");
+  }
+}
+
+/** node destroys the socket with ERR_HTTP_REQUEST_TIMEOUT; the request itself only sees "aborted". */
+function timedOut(req: IncomingMessage): boolean {
+  return (req.socket.errored as NodeJS.ErrnoException | null)?.code === "ERR_HTTP_REQUEST_TIMEOUT";
+}
+
 export function readBody(req: IncomingMessage, limit: number, done: (err: Error | null, body: Buffer | null) => void): void {
   const declared = Number(req.headers["content-length"]);
   if (declared > limit) {
@@ -34,5 +46,5 @@ export function readBody(req: IncomingMessage, limit: number, done: (err: Error 
     else (rest ??= [first]).push(chunk);
   });
   req.on("end", () => finish(null, rest ? Buffer.concat(rest, size) : (first ?? Buffer.alloc(0))));
-  req.on("error", (err) => finish(err, null));
+  req.on("error", (err) => finish(timedOut(req) ? new RequestTimeoutError() : err, null));
 }

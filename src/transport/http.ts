@@ -11,7 +11,7 @@ import { invalidRequest, openAIError } from "../protocols/openai/errors.js";
 import type { ApiError, ResourceAnswer, ResourceRoute, Surface } from "../protocols/types.js";
 import type { Admission } from "./admission.js";
 import { authenticate, type AuthKeys } from "./auth.js";
-import { BodyTooLargeError, readBody } from "./body.js";
+import { BodyTooLargeError, readBody, RequestTimeoutError } from "./body.js";
 import { tooDeep } from "./json-depth.js";
 import type { ServerMetrics } from "./metrics.js";
 import { metricsRoute, writeMetrics } from "./metrics-endpoint.js";
@@ -190,6 +190,8 @@ export function createRequestHandler(state: HttpState, surfaces: SurfaceRoutes, 
     }
     readBody(req, state.maxBodyBytes, (err, raw) => {
       if (err instanceof BodyTooLargeError) return fail(exchange, openAIError(413, err.message, { type: "invalid_request_error", code: "request_too_large" }));
+      // node has already answered 408 and closed the connection: this only journals it as what it was.
+      if (err instanceof RequestTimeoutError) return fail(exchange, openAIError(408, err.message, { type: "invalid_request_error", code: "request_timeout" }));
       if (err || !raw) return fail(exchange, invalidRequest(INVALID_JSON, null));
       try {
         use(raw.toString("utf8"), raw.length);
