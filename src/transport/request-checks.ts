@@ -2,6 +2,7 @@
 // type, the JSON body, the API key that rate limits are kept per, and whether it asks for SSE.
 import type { IncomingMessage } from "node:http";
 import { invalidRequest } from "../protocols/openai/errors.js";
+import { bearerToken } from "./auth.js";
 import type { ApiError } from "../protocols/types.js";
 
 export const INVALID_JSON =
@@ -15,8 +16,7 @@ export function wantsEventStream(req: IncomingMessage): boolean {
 
 /** The API key a request authenticated with, which rate limits are kept per ("" without one). */
 export function clientKey(req: IncomingMessage): string {
-  const header = req.headers.authorization;
-  return header?.startsWith("Bearer ") ? header.slice(7).trim() : "";
+  return bearerToken(req.headers.authorization) ?? "";
 }
 
 /**
