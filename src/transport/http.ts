@@ -3,9 +3,10 @@
 import cluster from "node:cluster";
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { Journal, JournalEntry } from "../journal/journal.js";
-import { timingFromHeaders } from "../core/timing.js";
+import { timingFromHeaders, type TimingOptions } from "../core/timing.js";
 import { isInStreamError, runPipeline, type Outcome, type PipelineState } from "../pipeline.js";
 import { PipelineMemo } from "../pipeline-memo.js";
+import { LARGE_BODY_BYTES, runSlicedPipeline } from "../pipeline-sliced.js";
 import { isRecord } from "../protocols/openai/content.js";
 import { invalidRequest, openAIError } from "../protocols/openai/errors.js";
 import type { ApiError, ResourceAnswer, ResourceRoute, Surface } from "../protocols/types.js";
@@ -17,6 +18,7 @@ import type { ServerMetrics } from "./metrics.js";
 import { metricsRoute, writeMetrics } from "./metrics-endpoint.js";
 import type { Pacer } from "./pacer.js";
 import { reportExchange, stampProcessingTime, type Headers, type HttpExchange, type SurfaceRequest } from "./exchange.js";
+import { reportInternalError } from "./internal-error.js";
 import { deliverReply } from "./reply-delivery.js";
 import { clientKey, INVALID_JSON, parseJson, unsupportedContentType, wantsEventStream } from "./request-checks.js";
 import { routePath } from "./route-path.js";
@@ -95,7 +97,7 @@ export function createRequestHandler(state: HttpState, surfaces: SurfaceRoutes, 
 
   /** Finishes the exchange now, or once a pending answer (a stream, a paced or queued reply) is complete. */
   function settle(exchange: HttpExchange, pending: Promise<void> | void): void {
-    if (pending) pending.then(() => finish(exchange), () => finish(exchange));
+    if (pending) pending.then(() => finish(exchange), (failure: unknown) => internalError(exchange, failure));
     else finish(exchange);
   }
 
@@ -119,7 +121,7 @@ export function createRequestHandler(state: HttpState, surfaces: SurfaceRoutes, 
    * server keeps serving.
    */
   function internalError(exchange: HttpExchange, failure: unknown): void {
-    const message = `Internal error in Understudy: ${(failure as Error).message}`;
+    const message = reportInternalError(failure, `${exchange.entry.method} ${exchange.entry.path}`);
     if (!exchange.res.headersSent) sendError(exchange, openAIError(500, message, { type: "server_error" }));
     else exchange.res.destroy();
     finish(exchange);
@@ -129,15 +131,23 @@ export function createRequestHandler(state: HttpState, surfaces: SurfaceRoutes, 
    * Runs the pipeline on a parsed body and writes the answer; resolves when the answer is complete.
    * `memo`: where to remember the outcome (see PipelineMemo), or null.
    */
-  function answer(request: SurfaceRequest, body: unknown, memo: { variant: string; text: string } | null): Promise<void> | void {
+  function answer(request: SurfaceRequest, body: unknown, bytes: number, memo: { variant: string; text: string } | null): Promise<void> | void {
     const { surface, req, entry, timing } = request;
     // The real API answers JSON unless `stream: true`; a client that leaves `stream` unset and asks
     // for an event stream in `Accept` (as seed 001's samples expect) gets one.
     if (isRecord(body) && body.stream === undefined && wantsEventStream(req)) body = { ...body, stream: true };
     entry.body = body;
     if (timing !== undefined && "error" in timing) return sendError(request, invalidRequest(timing.error, null, "invalid_header"));
+    if (bytes > LARGE_BODY_BYTES) return answerSliced(request, body, timing);
     const outcome = runPipeline(state, surface, body, clientKey(req), timing);
     if (memo !== null) state.memo.remember(surface, memo.variant, memo.text, body, outcome);
+    return respond(request, outcome);
+  }
+
+  /** A large body's answer: its token counts are prepared in slices, so other clients are served meanwhile. */
+  async function answerSliced(request: SurfaceRequest, body: unknown, timing: TimingOptions | undefined): Promise<void> {
+    const outcome = await runSlicedPipeline(state, request.surface, body, clientKey(request.req), timing, () => request.res.destroyed);
+    if (outcome === null) return void (request.entry.interrupted = true);
     return respond(request, outcome);
   }
 
@@ -232,14 +242,14 @@ export function createRequestHandler(state: HttpState, surfaces: SurfaceRoutes, 
     request.entry.api = request.surface.api;
     readJsonText(request, (text, bytes) => {
       // A body seen before is answered from its remembered outcome, without parsing it again.
-      const variant = memoVariant(request);
+      const variant = bytes > LARGE_BODY_BYTES ? null : memoVariant(request);
       const hit = variant === null ? undefined : state.memo.get(request.surface, variant, text);
       if (hit !== undefined) {
         request.entry.body = hit.body;
         return settle(request, respond(request, hit.outcome));
       }
       const body = parseJsonBody(request, text, bytes);
-      if (body !== NO_BODY) settle(request, answer(request, body, variant === null ? null : { variant, text }));
+      if (body !== NO_BODY) settle(request, answer(request, body, bytes, variant === null ? null : { variant, text }));
     });
   }
 
