@@ -102,12 +102,22 @@ function formatWarnings(plan: Plan, conversation: Conversation, label: string): 
  * is the timing the request's own headers set, over the fixture's and the server's.
  */
 export function runPipeline(state: PipelineState, surface: Surface, body: unknown, client = "", requestTiming?: TimingOptions): Outcome {
+  const parsed = parseRequest(state, surface, body);
+  return "kind" in parsed ? parsed : runParsed(state, surface, parsed, client, requestTiming);
+}
+
+/** The first stages: the request parsed into its conversation, with its model resolved, or the error outcome. */
+export function parseRequest(state: PipelineState, surface: Surface, body: unknown): Conversation | Outcome {
   const conversation = surface.parse(body);
   if (isApiError(conversation)) return { kind: "error", error: conversation, fixture: null };
   const model = state.models.resolve(conversation.model);
   if (typeof model !== "string") return { kind: "error", error: model, conversation, fixture: null };
   conversation.model = model;
+  return conversation;
+}
 
+/** The stages after parse (match, plan, rate limit), for a conversation from parseRequest. */
+export function runParsed(state: PipelineState, surface: Surface, conversation: Conversation, client = "", requestTiming?: TimingOptions): Outcome {
   // Usually one generation; a surface may split a request into several (see Surface.split).
   const parts = surface.split?.(conversation) ?? [conversation];
   const hits: MatchHit[] = [];

@@ -9,7 +9,7 @@ import { applyBudget, cutAtStop, extendToLimit, type Segment } from "./shape.js"
 import { argumentsText, TokenCache } from "./token-cache.js";
 import { splitCharacters, splitTokens, tokenPieces, type EncodingName } from "./tokenizer.js";
 import { NO_DELAY, type Timing } from "./timing.js";
-import { countPromptTokens, type TokenCounter, type Usage } from "./usage.js";
+import { countPrompt, type Usage } from "./usage.js";
 
 export { TokenCache, argumentsText } from "./token-cache.js";
 
@@ -160,13 +160,6 @@ function choiceAt(reply: Reply, i: number, tokens: TokenCache): ReplyChoice {
     reasoning: alternatives[slot].reasoning ?? reply.reasoning,
     finishReason: alternatives[slot].finishReason ?? reply.finishReason,
   }));
-}
-
-/** A raw prompt's own tokens (and its suffix's); chat messages by OpenAI's per-message formula. */
-function countPrompt(conversation: Conversation, count: TokenCounter): number {
-  const raw = conversation.rawPrompt;
-  if (!raw) return countPromptTokens(conversation.messages, conversation.tools, count);
-  return (raw.tokens ? raw.tokens.length : count(raw.text)) + (raw.suffix ? count(raw.suffix) : 0);
 }
 
 export function planReply(conversation: Conversation, reply: Reply, options: PlanOptions, tokens: TokenCache): Plan {

@@ -1,8 +1,9 @@
 // A server's tokenization work, done once: fixture replies (long-lived objects, tokenized once per
 // encoding and kept with the reply) and the token counts of prompt texts.
+import type { Conversation } from "./conversation.js";
 import type { Reply, ReplyChoice } from "./reply.js";
-import { countTokens, encodingForModel, splitTokens, type EncodingName, type TokenizedText } from "./tokenizer.js";
-import type { TokenCounter } from "./usage.js";
+import { countTokens, countTokensInSlices, encodingForModel, splitTokens, type EncodingName, type TokenizedText } from "./tokenizer.js";
+import { countPrompt, type TokenCounter } from "./usage.js";
 
 export interface TokenizedChoice {
   content: TokenizedText;
@@ -14,6 +15,16 @@ export interface TokenizedChoice {
 // thousands of times, so text counts are remembered; the memo is cleared whenever it fills.
 const COUNT_MEMO_LIMIT = 20_000;
 const COUNT_MEMO_MAX_TEXT = 64 * 1024;
+
+/** Characters counted between two looks at the clock while preparing (at most ~10 ms of pathological text). */
+const SLICE_CHARS = 8 * 1024;
+/** How long preparing counts may hold the event loop before it lets other clients' work run. */
+const SLICE_MS = 8;
+
+const yieldToEventLoop = (): Promise<void> => new Promise((resolve) => setImmediate(resolve));
+
+/** Counts worked out ahead of one request by prepare, by encoding and text. */
+export type PreparedCounts = Map<EncodingName, Map<string, number>>;
 
 export function argumentsText(args: string | Record<string, unknown>): string {
   return typeof args === "string" ? args : JSON.stringify(args);
@@ -46,6 +57,8 @@ export class TokenCache {
     return makes;
   }
   private readonly counters = {} as Record<EncodingName, TokenCounter>;
+  /** While a prepared request runs (see withPrepared): the counts of its texts, found before counting. */
+  private prepared: PreparedCounts | null = null;
 
   counter(encoding: EncodingName): TokenCounter {
     const existing = this.counters[encoding];
@@ -53,6 +66,7 @@ export class TokenCache {
     const memo = new Map<string, number>();
     return (this.counters[encoding] = (text) => {
       let count = memo.get(text);
+      if (count === undefined && this.prepared !== null) count = this.prepared.get(encoding)?.get(text);
       if (count === undefined) {
         count = countTokens(text, encoding);
         if (text.length <= COUNT_MEMO_MAX_TEXT) {
@@ -62,6 +76,52 @@ export class TokenCache {
       }
       return count;
     });
+  }
+
+  /**
+   * Counts, ahead of the synchronous stages, every text the prompts of these conversations will ask
+   * the counter for, a slice at a time, letting other clients' work run between slices: so a request
+   * with megabytes of prompt holds the event loop for milliseconds at a time, not seconds. Resolves
+   * with the counts for withPrepared, or null once `gone()` says the client has left.
+   */
+  async prepare(conversations: readonly Conversation[], gone: () => boolean): Promise<PreparedCounts | null> {
+    const prepared: PreparedCounts = new Map();
+    let sliceStart = performance.now();
+    for (const conversation of conversations) {
+      const encoding = this.encodingFor(conversation.model);
+      const counts = prepared.get(encoding) ?? new Map<string, number>();
+      prepared.set(encoding, counts);
+      const texts: string[] = [];
+      countPrompt(conversation, (text) => (texts.push(text), 0));
+      for (const text of texts) {
+        if (counts.has(text)) continue;
+        const nextSlice = countTokensInSlices(text, encoding);
+        if (nextSlice === null) {
+          counts.set(text, countTokens(text, encoding));
+          continue;
+        }
+        let count = 0;
+        for (let slice = nextSlice(SLICE_CHARS); slice !== null; slice = nextSlice(SLICE_CHARS)) {
+          count += slice;
+          if (performance.now() - sliceStart < SLICE_MS) continue;
+          await yieldToEventLoop();
+          if (gone()) return null;
+          sliceStart = performance.now();
+        }
+        counts.set(text, count);
+      }
+    }
+    return prepared;
+  }
+
+  /** Runs `run` (synchronous) with the prepared counts in reach of every counter. */
+  withPrepared<T>(prepared: PreparedCounts, run: () => T): T {
+    this.prepared = prepared;
+    try {
+      return run();
+    } finally {
+      this.prepared = null;
+    }
   }
 
   /** The tokens of one choice of a reply (a reply is its own first choice). */

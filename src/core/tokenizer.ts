@@ -2,6 +2,7 @@
 // which ships its ranks in the package, so nothing is downloaded at run time).
 import { createRequire } from "node:module";
 import * as o200k from "gpt-tokenizer/encoding/o200k_base";
+import { Bpe, type CoreProcessor } from "./bpe.js";
 
 export type EncodingName = "o200k_base" | "cl100k_base";
 
@@ -29,8 +30,47 @@ function encodingOf(name: EncodingName): Encoding {
   return (loaded[name] ??= load("gpt-tokenizer/encoding/cl100k_base") as Encoding);
 }
 
-const bytesDecoder = (name: EncodingName): BytesDecoder | undefined =>
-  (encodingOf(name).default as { bytePairEncodingCoreProcessor?: BytesDecoder } | undefined)?.bytePairEncodingCoreProcessor;
+// User text may contain strings such as "<|endoftext|>"; they are counted as plain text, never rejected.
+const PLAIN_TEXT = { disallowedSpecial: new Set<string>() };
+
+const coreProcessor = (name: EncodingName): Partial<CoreProcessor & BytesDecoder> | undefined =>
+  (encodingOf(name).default as { bytePairEncodingCoreProcessor?: Partial<CoreProcessor & BytesDecoder> } | undefined)?.bytePairEncodingCoreProcessor;
+
+const bytesDecoder = (name: EncodingName): BytesDecoder | undefined => {
+  const core = coreProcessor(name);
+  return core?.decodeNativeGenerator ? (core as BytesDecoder) : undefined;
+};
+
+function isCoreProcessor(core: Partial<CoreProcessor> | undefined): core is CoreProcessor {
+  return (
+    core !== undefined &&
+    core.tokenSplitRegex instanceof RegExp &&
+    Array.isArray(core.bytePairRankDecoder) &&
+    typeof core.getBpeRankFromString === "function" &&
+    typeof core.getBpeRankFromBytes === "function" &&
+    typeof core.bytePairEncode === "function"
+  );
+}
+
+/**
+ * The linear-time encoder over an encoding's vocabulary, built on first use (it reads the whole
+ * vocabulary once, ~20 ms). Should a gpt-tokenizer release change its internals, the library's own
+ * encoder stands in: the same tokens, slow only on long unbroken runs.
+ */
+const encoders: Partial<Record<EncodingName, Bpe | null>> = {};
+
+function linearEncoder(name: EncodingName): Bpe | null {
+  let found = encoders[name];
+  if (found === undefined) {
+    const core = coreProcessor(name);
+    found = encoders[name] = isCoreProcessor(core) ? new Bpe(core) : null;
+  }
+  return found;
+}
+
+function encode(text: string, encoding: EncodingName): number[] {
+  return linearEncoder(encoding)?.encode(text) ?? encodingOf(encoding).encode(text, PLAIN_TEXT);
+}
 
 /** A token's UTF-8 bytes (a token may hold part of a character) and its text as OpenAI shows it. */
 export function describeToken(token: number, encoding: EncodingName): { text: string; bytes: number[] } {
@@ -42,9 +82,6 @@ export function describeToken(token: number, encoding: EncodingName): { text: st
   const valid = Buffer.from(text).equals(Buffer.from(bytes));
   return { text: valid ? text : `bytes:${bytes.map((b) => `\\x${b.toString(16).padStart(2, "0")}`).join("")}`, bytes };
 }
-
-// User text may contain strings such as "<|endoftext|>"; they are counted as plain text, never rejected.
-const PLAIN_TEXT = { disallowedSpecial: new Set<string>() };
 
 /**
  * cl100k_base for gpt-4 (but not 4o, 4.1 or 4.5), gpt-3.5 and the text-embedding models;
@@ -58,7 +95,25 @@ export function encodingForModel(model: string): EncodingName {
 }
 
 export function countTokens(text: string, encoding: EncodingName): number {
-  return text.length === 0 ? 0 : encodingOf(encoding).encode(text, PLAIN_TEXT).length;
+  if (text.length === 0) return 0;
+  return linearEncoder(encoding)?.count(text) ?? encodingOf(encoding).encode(text, PLAIN_TEXT).length;
+}
+
+/**
+ * Counts a text in slices of about `sliceChars` characters, handing each slice's count to `add`; for
+ * counting a long text without holding the event loop (see TokenCache.prepare). Returns null when
+ * only the library's own encoder is available, which cannot resume mid-text.
+ */
+export function countTokensInSlices(text: string, encoding: EncodingName): ((sliceChars: number) => number | null) | null {
+  const bpe = linearEncoder(encoding);
+  if (bpe === null) return null;
+  let at = 0;
+  return (sliceChars) => {
+    if (at >= text.length) return null;
+    const { count, end } = bpe.countRange(text, at, Math.min(text.length, at + sliceChars));
+    at = end;
+    return count;
+  };
 }
 
 /** The text of a token list; throws when a token is not in the encoding's vocabulary. */
@@ -96,8 +151,7 @@ export interface TokenizedText {
 
 export function splitTokens(text: string, encoding: EncodingName): TokenizedText {
   if (text.length === 0) return { tokens: [], pieces: [], count: 0 };
-  const enc = encodingOf(encoding);
-  const tokens = enc.encode(text, PLAIN_TEXT);
+  const tokens = encode(text, encoding);
   return { tokens, pieces: decodePieces(tokens, encoding), count: tokens.length };
 }
 

@@ -1,5 +1,5 @@
 // OpenAI's token accounting: the cookbook's per-message prompt formula and the reply's tokens.
-import type { Message, ToolDefinition } from "./conversation.js";
+import type { Conversation, Message, ToolDefinition } from "./conversation.js";
 /** Counts the tokens of a text in the request's encoding. */
 export type TokenCounter = (text: string) => number;
 
@@ -37,4 +37,11 @@ export function countPromptTokens(messages: readonly Message[], tools: readonly 
     if (tool.parameters !== undefined) total += countTokens(JSON.stringify(tool.parameters));
   }
   return total;
+}
+
+/** A raw prompt's own tokens (and its suffix's); chat messages by OpenAI's per-message formula. */
+export function countPrompt(conversation: Conversation, count: TokenCounter): number {
+  const raw = conversation.rawPrompt;
+  if (!raw) return countPromptTokens(conversation.messages, conversation.tools, count);
+  return (raw.tokens ? raw.tokens.length : count(raw.text)) + (raw.suffix ? count(raw.suffix) : 0);
 }

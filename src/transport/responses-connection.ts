@@ -4,12 +4,15 @@
 import type { WebSocket } from "ws";
 import type { JournalEntry } from "../journal/journal.js";
 import { isInStreamError, runPipeline } from "../pipeline.js";
+import { LARGE_BODY_BYTES, runSlicedPipeline } from "../pipeline-sliced.js";
 import { createResponsesSurface, type ConnectionMemory, type ResponsesConversation, type ResponseStore, type StoredResponse } from "../protocols/openai/responses/index.js";
 import { isApiError, type ApiError, type RenderedStream } from "../protocols/types.js";
 import { eventData } from "../protocols/sse.js";
 import type { HttpState } from "./http.js";
 import { shownValue } from "../protocols/openai/content.js";
 import { tooDeep } from "./json-depth.js";
+import { reportExchange } from "./exchange.js";
+import { reportInternalError } from "./internal-error.js";
 import { Admission } from "./admission.js";
 import { sendStream, type EventSink } from "./stream-sender.js";
 import { isTokenEvent } from "./writer.js";
@@ -141,14 +144,18 @@ export function serveResponsesConnection(ws: WebSocket, path: string, client: st
   const context = { ids: state.ids, clock: state.clock };
 
   /** The frames answering one request, which of them carry tokens, and their timing. */
-  function answer(body: Record<string, unknown>, lane: string | undefined, entry: JournalEntry): Answer {
+  async function answer(body: Record<string, unknown>, lane: string | undefined, entry: JournalEntry, bytes: number): Promise<Answer> {
     if (body.generate === false) {
       const conversation = surface.parse(body);
       if (isApiError(conversation)) return unpaced([errorFrame(conversation.status, errorOf(conversation), lane)]);
       entry.fixture = "(warm-up, generate: false)";
       return unpaced(withStreamId(surface.renderWarmup(conversation as ResponsesConversation, context), lane));
     }
-    const outcome = runPipeline(state, surface, body, client);
+    const outcome =
+      bytes > LARGE_BODY_BYTES
+        ? await runSlicedPipeline(state, surface, body, client, undefined, () => ws.readyState !== ws.OPEN)
+        : runPipeline(state, surface, body, client);
+    if (outcome === null) return unpaced([]);
     entry.fixture = outcome.fixture;
     entry.model = outcome.conversation?.model;
     if (outcome.kind === "reply") {
@@ -189,16 +196,27 @@ export function serveResponsesConnection(ws: WebSocket, path: string, client: st
     }
   }
 
-  async function respond(body: Record<string, unknown>, lane: string | undefined): Promise<void> {
+  /**
+   * Answers one request and records it. Never rejects: a bug in a stage costs this response (an
+   * error frame with status 500, as HTTP answers 500), never the connection or the process.
+   */
+  async function respond(body: Record<string, unknown>, lane: string | undefined, bytes: number): Promise<void> {
     const started = performance.now();
     const entry: JournalEntry = {
       requestId: state.ids.next("req_", 32, "hex"), time: state.clock.now(), method: "WS", path, api: "responses",
       stream: true, status: 200, fixture: null, durationMs: 0, interrupted: false, body,
     };
-    entry.interrupted = await deliver(answer(body, lane, entry), entry, started);
+    try {
+      entry.interrupted = await deliver(await answer(body, lane, entry, bytes), entry, started);
+    } catch (failure) {
+      const message = reportInternalError(failure, `WS ${path} response.create`);
+      entry.status = 500;
+      entry.error = message;
+      if (ws.readyState === ws.OPEN) ws.send(errorFrame(500, { type: "server_error", code: null, message, param: null }, lane));
+    }
     entry.durationMs = Math.round((performance.now() - started) * 10) / 10;
     state.journal.add(entry);
-    state.onExchange?.(entry);
+    if (state.onExchange) reportExchange(state.onExchange, entry);
     state.metrics.requestFinished("responses", entry.status, entry.durationMs, "websocket");
   }
 
@@ -209,15 +227,17 @@ export function serveResponsesConnection(ws: WebSocket, path: string, client: st
       frame = readFrame(text);
     } catch (failure) {
       // A bug must cost one frame, not the process: an exception here would escape the socket's handler.
-      return ws.send(errorFrame(500, { type: "server_error", code: null, message: `Internal error in Understudy: ${(failure as Error).message}`, param: null }, undefined));
+      const message = reportInternalError(failure, `WS ${path} frame`);
+      return ws.send(errorFrame(500, { type: "server_error", code: null, message, param: null }, undefined));
     }
     if (typeof frame === "string") return ws.send(frame);
     const laneKey = frame.lane ?? DEFAULT_LANE;
-    if (!lanes.has(laneKey) && lanes.size > MAX_NAMED_LANES) {
+    const namedLanes = lanes.size - (lanes.has(DEFAULT_LANE) ? 1 : 0);
+    if (frame.lane !== undefined && !lanes.has(laneKey) && namedLanes >= MAX_NAMED_LANES) {
       return ws.send(errorFrame(400, { code: "websocket_stream_limit_reached", message: `At most ${MAX_NAMED_LANES} lanes may be active on one connection.`, param: "stream_id" }, frame.lane));
     }
     const previous = lanes.get(laneKey) ?? Promise.resolve();
-    const run = previous.then(() => (ws.readyState === ws.OPEN ? inFlight.run(() => respond(frame.body, frame.lane)) : undefined));
+    const run = previous.then(() => (ws.readyState === ws.OPEN ? inFlight.run(() => respond(frame.body, frame.lane, text.length)) : undefined));
     lanes.set(laneKey, run);
     void run.finally(() => {
       if (lanes.get(laneKey) === run) lanes.delete(laneKey);
