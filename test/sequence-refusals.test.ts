@@ -7,7 +7,8 @@ import { join } from "node:path";
 import OpenAI, { RateLimitError } from "openai";
 import { loadFixtureFile } from "understudy";
 import { createServer, type ServerInstance, type ServerOptions } from "understudy/server";
-import { afterEach, describe, expect, it } from "vitest";
+import WebSocket from "ws";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { DEFAULT_PARAMS, type Conversation } from "../src/core/conversation.js";
 import { FixtureSet } from "../src/fixtures/index.js";
 
@@ -164,6 +165,22 @@ describe("a request that waits for a maxConcurrency slot and loses its client is
       [200, false],
       [200, false],
     ]);
+    await stillServes(server);
+  });
+  it("on the Responses WebSocket too: a connection that closes while its reply waits gives the number back", async () => {
+    const server = await serve({ maxConcurrency: 1 }, [{ match: { userMessage: "slow" }, response: { content: "done" }, timing: { ttft: 400 } }, ...STEPS]);
+    const slow = step(server, "slow");
+    await new Promise((r) => setTimeout(r, 50));
+    const ws = new WebSocket(`${server.url.replace(/^http/, "ws")}/v1/responses`);
+    await new Promise((r) => ws.once("open", r));
+    ws.send(JSON.stringify({ type: "response.create", model: MODEL, input: "step" }));
+    // Queued behind "slow" (planned as seq-0), then gone well before the slot frees.
+    await new Promise((r) => setTimeout(r, 100));
+    ws.close();
+    expect(await slow).toBe("done");
+    await vi.waitFor(() => expect(server.journal.all().filter((e) => e.method === "WS")).toHaveLength(1));
+    expect(server.journal.all().find((e) => e.method === "WS")?.interrupted).toBe(true);
+    expect(await step(server)).toBe("seq-0");
     await stillServes(server);
   });
 });

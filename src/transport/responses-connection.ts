@@ -2,6 +2,7 @@
 // as JSON text frames. Lanes (`stream_id`) run concurrently, up to 16 responses in flight; requests
 // on one lane run in order.
 import type { WebSocket } from "ws";
+import type { SequenceClaim } from "../fixtures/index.js";
 import type { JournalEntry } from "../journal/journal.js";
 import { isInStreamError, runPipeline } from "../pipeline.js";
 import { LARGE_BODY_BYTES, runSlicedPipeline } from "../pipeline-sliced.js";
@@ -53,9 +54,11 @@ interface Answer {
   promptTokens: number;
   /** A generation (paced, counted in metrics, subject to maxConcurrency), not an error or a warm-up. */
   generates: boolean;
+  /** The sequence numbers the reply took, given back if its connection closes before it is sent. */
+  sequences: SequenceClaim;
 }
 
-const unpaced = (frames: string[]): Answer => ({ frames, isToken: () => false, timing: NO_DELAY, promptTokens: 0, generates: false });
+const unpaced = (frames: string[]): Answer => ({ frames, isToken: () => false, timing: NO_DELAY, promptTokens: 0, generates: false, sequences: null });
 
 /** Above this many unsent bytes the connection counts as full: a paced stream waits for it to drain. */
 const HIGH_WATER_BYTES = 64 * 1024;
@@ -161,7 +164,7 @@ export function serveResponsesConnection(ws: WebSocket, path: string, client: st
     if (outcome.kind === "reply") {
       if (outcome.warnings.length) entry.warnings = outcome.warnings;
       const stream = surface.renderStream(outcome.plan, outcome.conversation, context);
-      return { frames: withStreamId(stream, lane), isToken: isTokenEvent(stream.events), timing: outcome.plan.timing, promptTokens: outcome.plan.usage.promptTokens, generates: true };
+      return { frames: withStreamId(stream, lane), isToken: isTokenEvent(stream.events), timing: outcome.plan.timing, promptTokens: outcome.plan.usage.promptTokens, generates: true, sequences: outcome.sequences };
     }
     entry.error = errorOf(outcome.error).message;
     // A continuation that fails evicts its parent from the connection's cache, as the real API does.
@@ -185,7 +188,11 @@ export function serveResponsesConnection(ws: WebSocket, path: string, client: st
       entry.queuedMs = Math.round((start - queuedAt) * 10) / 10;
     }
     try {
-      if (ws.readyState !== ws.OPEN) return true;
+      // Refused by admission: the connection closed while the reply waited, so its sequence numbers go back.
+      if (ws.readyState !== ws.OPEN) {
+        state.fixtures.release(reply.sequences);
+        return true;
+      }
       const pacing = state.pacer.stream(reply.timing, reply.promptTokens, start);
       const observer = reply.generates ? state.metrics : undefined;
       const sink = frameSink(ws, reply.frames);
