@@ -49,10 +49,11 @@ export const TARGETS = {
   },
   paused: {
     title: "paused readers",
-    // On Linux loopback a paused connection's kernel buffers take ~4 MB (the send buffer autotunes). At 5,000
-    // tokens/s (~1.1 MB/s of SSE) they fill in ~4 s, and a 50,000-token stream is still being generated at the
-    // end of the hold: a server that ignores backpressure would still be adding memory then.
-    clients: 10, holdS: 8, maxTokens: 50000, tps: 5000,
+    // On Linux loopback a paused connection's kernel buffers take ~4 MB (the send buffer autotunes). At 4,000
+    // tokens/s (~0.9 MB/s of SSE) they fill in ~4.5 s, and a 32,000-token stream (Understudy's ceiling is 32,768
+    // generated tokens a request) is still being generated at the end of the hold: a server that ignores
+    // backpressure would still be adding memory then.
+    clients: 10, holdS: 8, maxTokens: 32000, tps: 4000,
     quick: { clients: 5, holdS: 7 },
     allowance: { baseMB: 2, perClientKB: 64 },
   },

@@ -11,6 +11,8 @@ import type { FixtureSet, MatchHit, NearMiss, SequenceClaim } from "./fixtures/i
 import { joinClaims } from "./fixtures/sequence-counter.js";
 import { openAIError } from "./protocols/openai/errors.js";
 import type { ModelRegistry } from "./protocols/openai/models.js";
+import { generationCeilingError } from "./protocols/openai/validate/generation-ceiling.js";
+import { outputLimitError } from "./protocols/openai/validate/output-limits.js";
 import { isApiError, type ApiError, type Surface } from "./protocols/types.js";
 import type { RateLimiter } from "./transport/rate-limit.js";
 
@@ -118,6 +120,9 @@ export function parseRequest(state: PipelineState, surface: Surface, body: unkno
 
 /** The stages after parse (match, plan, rate limit), for a conversation from parseRequest. */
 export function runParsed(state: PipelineState, surface: Surface, conversation: Conversation, client = "", requestTiming?: TimingOptions): Outcome {
+  // Not in parse: an alias is held to the output limit of the model it serves.
+  const overLimit = outputLimitError(conversation, state.tokens);
+  if (overLimit) return { kind: "error", error: overLimit, conversation, fixture: null };
   // Usually one generation; a surface may split a request into several (see Surface.split).
   const parts = surface.split?.(conversation) ?? [conversation];
   const hits: MatchHit[] = [];
@@ -139,6 +144,8 @@ export function runParsed(state: PipelineState, surface: Surface, conversation: 
     }
     hits.push(result.hit);
   }
+  const tooLarge = generationCeilingError(parts, hits, state.tokens);
+  if (tooLarge) return { kind: "error", error: tooLarge, conversation, fixture: null };
   const label = hits.length === 1 ? hits[0].label : [...new Set(hits.map((hit) => hit.label))].join(", ");
   const queued = state.queuedErrors.shift();
   if (queued) return { kind: "error", error: replyErrorToApiError(queued), conversation, fixture: `${label} (queued error)` };

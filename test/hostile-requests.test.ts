@@ -34,22 +34,22 @@ describe("hostile requests", () => {
     expect(allowed.status).toBe(200);
   });
 
-  it("caps max_tokens at 128000 as OpenAI words it", async () => {
+  it("caps max_tokens at gpt-4o's 16384 as OpenAI words it", async () => {
     const answer = await post("/v1/chat/completions", JSON.stringify({ model: "gpt-4o", messages: [{ role: "user", content: "hi" }], max_tokens: 1e308 }));
     expect(answer.status).toBe(400);
     expect(answer.body.error).toMatchObject({
       param: "max_tokens",
       code: "invalid_value",
-      message: "max_tokens is too large: 1e+308. This model supports at most 128000 completion tokens, whereas you provided 1e+308.",
+      message: "max_tokens is too large: 1e+308. This model supports at most 16384 completion tokens, whereas you provided 1e+308.",
     });
   });
 
-  it("refuses ignore_eos work that would exhaust memory (n 128 × 100000 tokens × 21 log-probability entries)", async () => {
-    const body = { model: "gpt-4o", messages: [{ role: "user", content: "hi" }], n: 128, logprobs: true, top_logprobs: 20, max_tokens: 100_000, ignore_eos: true };
+  it("refuses ignore_eos work that would exhaust memory (n 128 × 16000 tokens × 21 log-probability entries)", async () => {
+    const body = { model: "gpt-4o", messages: [{ role: "user", content: "hi" }], n: 128, logprobs: true, top_logprobs: 20, max_tokens: 16_000, ignore_eos: true };
     const answer = await post("/v1/chat/completions", JSON.stringify(body));
     expect(answer.status).toBe(400);
-    expect(answer.body.error).toMatchObject({ param: "max_tokens", code: "invalid_value" });
-    expect(answer.body.error.message).toContain("128 × 100000 generated tokens with 21 log-probability alternatives each");
+    expect(answer.body.error).toMatchObject({ param: "n", code: "invalid_value" });
+    expect(answer.body.error.message).toContain("128 choices of 16000 tokens each (2048000 tokens in all), each counted 46 times for its log probabilities");
     // Within the budget, ignore_eos still produces exactly max_tokens tokens.
     const fine = await post("/v1/chat/completions", JSON.stringify({ model: "gpt-4o", messages: [{ role: "user", content: "hi" }], max_tokens: 500, ignore_eos: true }));
     expect(fine.body.usage.completion_tokens).toBe(500);

@@ -289,7 +289,8 @@ describe("disconnects and backpressure", () => {
 
   it("waits for a paused reader instead of buffering the whole stream, then finishes when it reads again", async () => {
     const server = await serve({ fallback: "lorem:100" });
-    const body = JSON.stringify(chat("anything", { stream: true, max_tokens: 40_000, ignore_eos: true }));
+    // 2 × 16,000 tokens: gpt-4o-mini answers at most 16,384 a choice, and one answer at most 32,768 in all.
+    const body = JSON.stringify(chat("anything", { stream: true, n: 2, max_tokens: 16_000, ignore_eos: true }));
     let received = 0;
     let res!: IncomingMessage;
     await new Promise<void>((resolve, reject) => {
@@ -305,12 +306,12 @@ describe("disconnects and backpressure", () => {
       req.end(body);
     });
     await new Promise((r) => setTimeout(r, 300));
-    // 40,000 chunks of ~200 bytes (8 MB) cannot have gone into socket buffers: the server is waiting.
+    // 32,000 chunks of ~230 bytes (7 MB) cannot have gone into socket buffers: the server is waiting.
     expect(server.journal.all()).toHaveLength(0);
     res.on("data", (chunk: Buffer) => (received += chunk.length));
     res.resume();
     await new Promise((resolve) => res.on("end", resolve));
-    expect(received).toBeGreaterThan(40_000 * 150);
+    expect(received).toBeGreaterThan(32_000 * 150);
     await new Promise((r) => setTimeout(r, 20));
     expect(server.journal.all()[0]).toMatchObject({ status: 200, interrupted: false });
   });

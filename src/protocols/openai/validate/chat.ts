@@ -23,7 +23,7 @@ import {
   tagged,
   typeError,
 } from "./rules.js";
-import { generationBudget, logitBias, maxTokens, stop, streamOptions, topK } from "./sampling.js";
+import { logitBias, stop, streamOptions, topK } from "./sampling.js";
 
 const TOOL_CHOICE_MODES = ["none", "auto", "required"] as const;
 
@@ -112,8 +112,8 @@ export const CHAT_RULES: readonly Rule[] = [
   { param: "top_p", check: decimal(0, 1) },
   { param: "frequency_penalty", check: decimal(-2, 2) },
   { param: "presence_penalty", check: decimal(-2, 2) },
-  { param: "max_tokens", check: maxTokens(1) },
-  { param: "max_completion_tokens", check: maxTokens(1) },
+  { param: "max_tokens", check: integer(1) },
+  { param: "max_completion_tokens", check: integer(1) },
   { param: "seed", check: integer() },
   { param: "logprobs", check: boolean },
   { param: "top_logprobs", check: all(integer(0, 20), onlyWhenEnabled("logprobs")) },
@@ -148,10 +148,6 @@ function messagesText(body: Record<string, unknown>): string {
 export function validateChatParameters(body: Record<string, unknown>, messageText?: string): ApiError | null {
   const error = firstFailure(CHAT_RULES, body);
   if (error) return error;
-  const limitParam = body.max_completion_tokens !== undefined && body.max_completion_tokens !== null ? "max_completion_tokens" : "max_tokens";
-  const alternatives = body.logprobs === true ? 1 + (typeof body.top_logprobs === "number" ? body.top_logprobs : 0) : 0;
-  const overBudget = generationBudget(body, limitParam, alternatives);
-  if (overBudget) return overBudget;
   const format = body.response_format;
   if (isRecord(format) && format.type === "json_object" && !mentionsJson(messageText ?? messagesText(body))) {
     return invalidRequest("'messages' must contain the word 'json' in some form, to use 'response_format' of type 'json_object'.", "messages", null);

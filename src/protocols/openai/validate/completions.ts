@@ -2,7 +2,7 @@
 import type { ApiError } from "../../types.js";
 import { invalidRequest } from "../errors.js";
 import { arrayOf, boolean, type Check, decimal, firstFailure, integer, type Rule, string, typeError } from "./rules.js";
-import { generationBudget, logitBias, maxTokens, stop, streamOptions, topK } from "./sampling.js";
+import { logitBias, stop, streamOptions, topK } from "./sampling.js";
 
 const PROMPT_TYPES = "one of a string, an array of strings, an array of integers, or an array of arrays of integers";
 
@@ -28,7 +28,7 @@ export const COMPLETIONS_RULES: readonly Rule[] = [
   { param: "n", check: integer(1, 128) },
   { param: "best_of", check: integer(0, 20) },
   { param: "logprobs", check: integer(0, 5) },
-  { param: "max_tokens", check: maxTokens(0) },
+  { param: "max_tokens", check: integer(0) },
   { param: "stop", check: stop },
   { param: "temperature", check: decimal(0, 2) },
   { param: "top_p", check: decimal(0, 1) },
@@ -67,6 +67,5 @@ function bestOfConflict(body: Record<string, unknown>): ApiError | null {
 
 /** The first problem with a legacy Completions request's parameters, as OpenAI's 400, or null. Unknown parameters are accepted. */
 export function validateCompletionsParameters(body: Record<string, unknown>): ApiError | null {
-  const alternatives = typeof body.logprobs === "number" ? body.logprobs : 0;
-  return firstFailure(COMPLETIONS_RULES, body) ?? bestOfConflict(body) ?? generationBudget(body, "max_tokens", alternatives);
+  return firstFailure(COMPLETIONS_RULES, body) ?? bestOfConflict(body);
 }

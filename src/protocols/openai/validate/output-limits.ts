@@ -1,0 +1,88 @@
+// A known model's output limit, checked once the model is resolved (an alias is held to the limit of the
+// model it serves), with the 400 OpenAI answers on each surface. Models OpenAI does not serve are not checked.
+import type { Conversation } from "../../../core/conversation.js";
+import type { TokenCache } from "../../../core/token-cache.js";
+import { countPromptTokens, type TokenCounter } from "../../../core/usage.js";
+import type { ApiError } from "../../types.js";
+import type { CompletionsConversation } from "../completions/parse.js";
+import { invalidRequest } from "../errors.js";
+import { outputLimitOf, type OutputLimit } from "../models.js";
+
+const CHAT_LIMIT_PARAMS = ["max_tokens", "max_completion_tokens"] as const;
+
+const tooLarge = (param: string, value: number, limit: number): ApiError =>
+  invalidRequest(`${param} is too large: ${value}. This model supports at most ${limit} completion tokens, whereas you provided ${value}.`, param, "invalid_value");
+
+/** A prompt's own tokens as usage counts them: the token list as sent, or the text's (and its suffix's). */
+function rawPromptTokens(prompt: { text: string; tokens?: number[]; suffix?: string }, count: TokenCounter): number {
+  return (prompt.tokens ? prompt.tokens.length : count(prompt.text)) + (prompt.suffix ? count(prompt.suffix) : 0);
+}
+
+/** Chat: past the model's output limit, or (for a model whose answer may fill its context) past the context with the messages. */
+function chatLimit(conversation: Conversation, limit: OutputLimit, tokens: TokenCache): ApiError | null {
+  const { body } = conversation;
+  for (const param of CHAT_LIMIT_PARAMS) {
+    const value = body[param];
+    if (typeof value !== "number") continue;
+    if (limit.contextWindow === undefined) {
+      if (value > limit.maxOutputTokens) return tooLarge(param, value, limit.maxOutputTokens);
+      continue;
+    }
+    const count = tokens.counter(tokens.encodingFor(conversation.model));
+    const prompt = countPromptTokens(conversation.messages, conversation.tools, count);
+    if (prompt + value <= limit.contextWindow) continue;
+    return invalidRequest(
+      `This model's maximum context length is ${limit.contextWindow} tokens. However, you requested ${prompt + value} tokens (${prompt} in the messages, ${value} in the completion). Please reduce the length of the messages or completion.`,
+      "messages",
+      "context_length_exceeded",
+    );
+  }
+  return null;
+}
+
+/**
+ * Legacy Completions: a model whose answer may fill its context (gpt-3.5-turbo-instruct) refuses a prompt
+ * plus max_tokens past it, in the legacy endpoint's words; a chat model sent here, max_tokens past its limit.
+ */
+function completionsLimit(conversation: CompletionsConversation, limit: OutputLimit, tokens: TokenCache): ApiError | null {
+  const value = conversation.params.maxOutputTokens ?? 0;
+  if (limit.contextWindow === undefined) return value > limit.maxOutputTokens ? tooLarge("max_tokens", value, limit.maxOutputTokens) : null;
+  const count = tokens.counter(tokens.encodingFor(conversation.model));
+  for (const prompt of conversation.completions.prompts) {
+    const promptTokens = rawPromptTokens(prompt, count);
+    if (promptTokens + value <= limit.contextWindow) continue;
+    return invalidRequest(
+      `This model's maximum context length is ${limit.contextWindow} tokens, however you requested ${promptTokens + value} tokens (${promptTokens} in your prompt; ${value} for the completion). Please reduce your prompt; or completion length.`,
+      null,
+    );
+  }
+  return null;
+}
+
+/** The Responses API words it as a range check on `max_output_tokens`. */
+function responsesLimit(value: number, limit: OutputLimit): ApiError | null {
+  if (value <= limit.maxOutputTokens) return null;
+  return invalidRequest(
+    `Invalid 'max_output_tokens': integer above maximum value. Expected a value <= ${limit.maxOutputTokens}, but got ${value} instead.`,
+    "max_output_tokens",
+    "integer_above_max_value",
+  );
+}
+
+/** OpenAI's 400 when the request asks a model it serves for more tokens than that model answers with, or null. */
+export function outputLimitError(conversation: Conversation, tokens: TokenCache): ApiError | null {
+  const requested = conversation.params.maxOutputTokens;
+  if (requested === undefined) return null;
+  const limit = outputLimitOf(conversation.model);
+  if (limit === undefined) return null;
+  switch (conversation.api) {
+    case "chat.completions":
+      return chatLimit(conversation, limit, tokens);
+    case "completions":
+      return completionsLimit(conversation as CompletionsConversation, limit, tokens);
+    case "responses":
+      return responsesLimit(requested, limit);
+    default:
+      return null;
+  }
+}
