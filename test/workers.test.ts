@@ -190,7 +190,7 @@ describe("understudy --workers", () => {
     expect(new Set(answers.map((answer) => answer.requestId)).size).toBe(4);
   });
 
-  it("gives up with exit code 1 when workers keep dying within a second of starting", async () => {
+  it("gives up with exit code 1 when replacement workers keep dying before they listen", async () => {
     const cli = await startCli(["--workers", "2", "-q", "-f", seedFixtures]);
     const stderr = collectStderr(cli);
     const primary = cli.child.pid!;
@@ -206,8 +206,38 @@ describe("understudy --workers", () => {
       victim = next;
     }
     expect(await exited).toBe(1);
-    expect(stderr.text).toContain("workers keep dying within a second of starting, giving up");
+    expect(stderr.text).toContain("replacement workers in a row died before they listened, giving up");
     for (const pid of seen) expect(isAlive(pid)).toBe(false);
+  });
+
+  it("never gives up on workers that died after they served, however quickly they die", { timeout: 60_000 }, async () => {
+    const cli = await startCli(["--workers", "2", "-q", "-f", seedFixtures]);
+    const stderr = collectStderr(cli);
+    // Each round the newest worker answers a request, then dies at once (well within a second of its
+    // fork), as one killed by what it served would.
+    const known = new Set(await answeringPids(cli.url));
+    let victim = [...known][0];
+    for (let round = 0; round < 6; round++) {
+      if (round > 0) {
+        const fresh = await waitUntil(async () => {
+          const answer = await health(cli.url).catch(() => undefined);
+          return answer && !known.has(answer.pid) ? answer : undefined;
+        }, "the replacement to answer");
+        victim = fresh.pid;
+        known.add(victim);
+      }
+      const pid = victim;
+      process.kill(pid, "SIGKILL");
+      await waitUntil(() => stderr.text.includes(`understudy: worker ${pid} died (signal SIGKILL); starting a new one`), "the death report");
+    }
+    expect(stderr.text).not.toContain("giving up");
+    expect(cli.child.exitCode).toBe(null);
+    const pids = await waitUntil(async () => {
+      const answering = await answeringPids(cli.url).catch(() => new Set<number>());
+      return answering.size === 2 ? answering : null;
+    }, "two workers answering", 30_000);
+    expect(pids.size).toBe(2);
+    expect(await chatReply(cli.url)).toBe("Hello! How can I help?");
   });
 
   it("checks fixture files in the primary: a broken file exits 1 with its message, before any worker starts", () => {
