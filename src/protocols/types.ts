@@ -81,6 +81,7 @@ export interface Surface {
 /** A JSON answer from a non-generation endpoint (an ApiError is one). */
 export interface ResourceAnswer {
   status: number;
+  /** The JSON value, or a JsonInParts (json-parts.ts) for a body too large to build at once: it is written part by part. */
   body: unknown;
   headers?: Record<string, string>;
   /** For the journal: the model the request named. */

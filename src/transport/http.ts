@@ -253,7 +253,8 @@ export function createRequestHandler(state: HttpState, surfaces: SurfaceRoutes, 
     });
   }
 
-  function sendResource(exchange: HttpExchange, answer: ResourceAnswer): void {
+  /** Resolves (when it returns a promise) once a body written in parts is complete or the client has gone. */
+  function sendResource(exchange: HttpExchange, answer: ResourceAnswer): Promise<void> | void {
     const { entry, headers } = exchange;
     stampProcessingTime(headers, exchange.arrival);
     entry.status = answer.status;
@@ -261,7 +262,7 @@ export function createRequestHandler(state: HttpState, surfaces: SurfaceRoutes, 
     if (answer.fixture !== undefined) entry.fixture = answer.fixture;
     if (answer.status >= 400) entry.error = errorMessage(answer);
     if (answer.headers) Object.assign(headers, answer.headers);
-    writeJson(exchange.res, answer.status, answer.body, headers);
+    return writeJson(exchange.res, answer.status, answer.body, headers)?.then(({ interrupted }) => void (entry.interrupted = interrupted));
   }
 
   function serveResource(exchange: HttpExchange, method: string, path: string): boolean {
@@ -280,8 +281,7 @@ export function createRequestHandler(state: HttpState, surfaces: SurfaceRoutes, 
       const body = parseJsonBody(exchange, text, bytes);
       if (body === NO_BODY) return;
       exchange.entry.body = body;
-      sendResource(exchange, route.handle(params, query, body));
-      finish(exchange);
+      settle(exchange, sendResource(exchange, route.handle(params, query, body)));
     });
     return true;
   }

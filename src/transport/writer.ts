@@ -1,7 +1,10 @@
-// Writes HTTP answers: a JSON body in one write, or stream events as SSE through the stream sender.
+// Writes HTTP answers: a JSON body in one write (or in parts, for a large one), or stream events as SSE
+// through the stream sender.
 import type { ServerResponse } from "node:http";
+import { JsonInParts } from "../protocols/json-parts.js";
 import { sizedText, writeEncoding, type SizedText } from "../protocols/sized-text.js";
 import type { RenderedStream, StreamEvent } from "../protocols/types.js";
+import { writeJsonParts } from "./parts-writer.js";
 import { sseSink } from "./sse-sink.js";
 import { sendStream, type StreamObserver, type StreamPacing } from "./stream-sender.js";
 
@@ -17,7 +20,12 @@ export function writeJsonText(res: ServerResponse, status: number, body: SizedTe
   res.end(body.text, writeEncoding(body));
 }
 
-export function writeJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string | number>): void {
+/**
+ * Sends a value as JSON in one write; a JsonInParts (a large body) goes out part by part instead, and
+ * only then is there a promise, which resolves with whether the client went away before the end.
+ */
+export function writeJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string | number>): Promise<{ interrupted: boolean }> | void {
+  if (body instanceof JsonInParts) return writeJsonParts(res, status, body, headers);
   writeJsonText(res, status, sizedText(JSON.stringify(body)), headers);
 }
 

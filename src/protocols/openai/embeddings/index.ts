@@ -5,13 +5,22 @@ import type { FixtureSet } from "../../../fixtures/index.js";
 import type { ResourceAnswer, ResourceRoute } from "../../types.js";
 import { isRecord } from "../content.js";
 import { invalidRequest } from "../errors.js";
+import { embeddingsPromptTokens } from "./limits.js";
 import { parseEmbeddingsRequest, type EmbeddingInput, type EmbeddingsRequest } from "./parse.js";
-import { renderEmbeddings } from "./render.js";
+import { renderEmbeddings, renderEmbeddingsInParts } from "./render.js";
 import { derivedVector } from "./vectors.js";
 
 export { parseEmbeddingsRequest, type EmbeddingsRequest } from "./parse.js";
 export { derivedVector } from "./vectors.js";
 export { float32Base64 } from "./render.js";
+
+/**
+ * Answers with up to this many vector components (e.g. 85 vectors of 1,536) are built and sent at
+ * once, as before: ~30 ms of work. Larger ones are produced and written in parts (see render.ts), so
+ * the largest OpenAI allows (2,048 x 3,072, a 135 MB float body) neither freezes the server nor
+ * holds the whole body in memory.
+ */
+const ONE_WRITE_COMPONENTS = 131_072;
 
 export interface EmbeddingsRouteDeps {
   fixtures: FixtureSet;
@@ -35,6 +44,27 @@ function pinnedVector(fixtures: FixtureSet, conversation: Conversation): { vecto
   return result.hit && vector ? { vector, label: result.hit.label } : null;
 }
 
+/** Each input's pinned vector, or null where it gets a derived one; or the 400 for a pinned vector of the wrong length. */
+function pinnedVectors(fixtures: FixtureSet, request: EmbeddingsRequest, wire: Record<string, unknown>): { pinned: (number[] | null)[]; labels: Set<string> } | ResourceAnswer {
+  const labels = new Set<string>();
+  const pinned: (number[] | null)[] = [];
+  for (const input of request.inputs) {
+    const hit = pinnedVector(fixtures, inputConversation(request, input, wire));
+    pinned.push(hit && hit.vector);
+    if (!hit) continue;
+    labels.add(hit.label);
+    const wanted = request.requestedDimensions;
+    // Without `dimensions` a pinned vector goes out as given; with it, the lengths must agree.
+    if (wanted !== undefined && hit.vector.length !== wanted) {
+      const message =
+        `Invalid 'dimensions': fixture ${hit.label} pins a vector of ${hit.vector.length} dimensions for '${input.param}', ` +
+        `but the request asked for ${wanted}. Leave 'dimensions' out, or pin a vector of that length.`;
+      return { ...invalidRequest(message, "dimensions", "invalid_value"), model: request.model, fixture: hit.label };
+    }
+  }
+  return { pinned, labels };
+}
+
 export function createEmbeddingsRoute({ fixtures, tokens }: EmbeddingsRouteDeps): ResourceRoute {
   return {
     method: "POST",
@@ -44,34 +74,20 @@ export function createEmbeddingsRoute({ fixtures, tokens }: EmbeddingsRouteDeps)
       const request = parseEmbeddingsRequest(body);
       const wire = isRecord(body) ? body : {};
       if ("status" in request) return typeof wire.model === "string" ? { ...request, model: wire.model } : request;
-      const count = tokens.counter(request.encoding);
-      const labels = new Set<string>();
-      const vectors: number[][] = [];
-      let promptTokens = 0;
-      for (const input of request.inputs) {
-        promptTokens += input.tokenCount ?? count(input.text);
-        const pinned = pinnedVector(fixtures, inputConversation(request, input, wire));
-        if (!pinned) {
-          vectors.push(derivedVector(request.model, input.text, request.dimensions));
-          continue;
-        }
-        labels.add(pinned.label);
-        const wanted = request.requestedDimensions;
-        // Without `dimensions` a pinned vector goes out as given; with it, the lengths must agree.
-        if (wanted !== undefined && pinned.vector.length !== wanted) {
-          const message =
-            `Invalid 'dimensions': fixture ${pinned.label} pins a vector of ${pinned.vector.length} dimensions for '${input.param}', ` +
-            `but the request asked for ${wanted}. Leave 'dimensions' out, or pin a vector of that length.`;
-          return { ...invalidRequest(message, "dimensions", "invalid_value"), model: request.model, fixture: pinned.label };
-        }
-        vectors.push(pinned.vector);
-      }
-      return {
-        status: 200,
-        body: renderEmbeddings(request.model, vectors, request.encodingFormat, promptTokens),
-        model: request.model,
-        fixture: labels.size > 0 ? [...labels].join(", ") : null,
-      };
+      const promptTokens = embeddingsPromptTokens(request.inputs, tokens.counter(request.encoding));
+      if (typeof promptTokens !== "number") return { ...promptTokens, model: request.model };
+      const matched = pinnedVectors(fixtures, request, wire);
+      if ("status" in matched) return matched;
+      const { pinned, labels } = matched;
+      const { model, inputs, dimensions, encodingFormat } = request;
+      const vector = (i: number): number[] => pinned[i] ?? derivedVector(model, inputs[i].text, dimensions);
+      let components = 0;
+      for (const one of pinned) components += one ? one.length : dimensions;
+      const answer =
+        components <= ONE_WRITE_COMPONENTS
+          ? renderEmbeddings(model, inputs.map((_input, i) => vector(i)), encodingFormat, promptTokens)
+          : renderEmbeddingsInParts({ model, count: inputs.length, vector, format: encodingFormat, promptTokens });
+      return { status: 200, body: answer, model, fixture: labels.size > 0 ? [...labels].join(", ") : null };
     },
   };
 }

@@ -4,6 +4,7 @@ import type { ApiError } from "../../types.js";
 import { isRecord, shownValue } from "../content.js";
 import { invalidRequest } from "../errors.js";
 import { requireModel } from "../model-field.js";
+import { TokenTally } from "./limits.js";
 
 /** One input: its text, and for a token-array input the number of tokens sent (usage counts those). */
 export interface EmbeddingInput {
@@ -27,9 +28,13 @@ export interface EmbeddingsRequest {
 }
 
 const MAX_INPUTS = 2048;
-/** The size of vectors for models we do not know, and the most `dimensions` they accept. */
+/** The size of vectors for models we do not know (a fixture's own names). */
 const DEFAULT_DIMENSIONS = 1536;
-const MAX_UNKNOWN_DIMENSIONS = 16384;
+/**
+ * The most `dimensions` such a model accepts: 3,072, the largest OpenAI model's size. Without a
+ * ceiling, 2,048 inputs x 16,384 dimensions (15 KB of request) asked for a body past V8's string limit.
+ */
+const MAX_UNKNOWN_DIMENSIONS = 3072;
 
 // OpenAI's own answer to an input of the wrong shape, an empty string, or an empty token list.
 const INVALID_INPUT = "'$.input' is invalid. Please check the API reference: https://platform.openai.com/docs/api-reference.";
@@ -68,6 +73,14 @@ function parseInput(input: unknown, encoding: EncodingName): EmbeddingInput[] | 
   if (input.length === 0) {
     return invalidRequest("Invalid 'input': empty array. Expected an array with minimum length 1, but got an empty array instead.", "input", "empty_array");
   }
+  // One token list is one input, however long: the 2,048 limit counts inputs, and OpenAI's cookbook
+  // embeds long texts as flat lists of 8,191 tokens (the 8,192-token limit applies instead).
+  if (isTokenList(input)) {
+    const tally = new TokenTally();
+    tally.add(input.length);
+    const one = tally.refusal() ?? tokenInput(input, encoding, "input");
+    return "status" in one ? one : [one];
+  }
   if (input.length > MAX_INPUTS) {
     return invalidRequest(
       `Invalid 'input': array too long. Expected an array with maximum length ${MAX_INPUTS}, but got an array with length ${input.length} instead.`,
@@ -78,11 +91,12 @@ function parseInput(input: unknown, encoding: EncodingName): EmbeddingInput[] | 
   if (input.every((item) => typeof item === "string")) {
     return input.every((item) => item.length > 0) ? input.map((text: string, i) => ({ text, param: `input[${i}]` })) : invalid;
   }
-  if (isTokenList(input)) {
-    const one = tokenInput(input, encoding, "input");
-    return "status" in one ? one : [one];
-  }
   if (!input.every(isTokenList)) return invalid;
+  // Token lists are measured before they are decoded, so a request over the limits costs no decoding.
+  const tally = new TokenTally();
+  for (const tokens of input as number[][]) tally.add(tokens.length);
+  const refusal = tally.refusal();
+  if (refusal) return refusal;
   const inputs: EmbeddingInput[] = [];
   for (let i = 0; i < input.length; i++) {
     const one = tokenInput(input[i] as number[], encoding, `input[${i}]`);
@@ -100,8 +114,9 @@ function describeType(value: unknown): string {
 
 function parseDimensions(body: Record<string, unknown>, model: string): { requested?: number; dimensions: number } | ApiError {
   const { native, max } = modelDimensions(model);
-  // OpenAI refuses the parameter for ada-002 even when it names the native size, or is null.
-  if (max === 0 && "dimensions" in body) return invalidRequest("This model does not support specifying dimensions.", "dimensions", "unsupported_parameter");
+  // OpenAI refuses the parameter for ada-002 even when it names the native size, or is null; its
+  // answer names neither a param nor a code.
+  if (max === 0 && "dimensions" in body) return invalidRequest("This model does not support specifying dimensions.", null);
   const value = body.dimensions;
   if (value === undefined || value === null) return { dimensions: native };
   if (typeof value !== "number" || !Number.isInteger(value)) {
