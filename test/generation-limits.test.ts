@@ -258,6 +258,19 @@ describe("the ceiling on generated tokens", () => {
     expect(answer.body.usage.completion_tokens).toBe(54 * 600);
   });
 
+  it("leaves every sequence counter where it was when it refuses", async () => {
+    const steps = await createServer([0, 1].map((i) => ({ match: { userMessage: "step", sequenceIndex: i }, response: { content: `seq-${i} ${LONG_REPLY}` } })));
+    try {
+      const step = (extra: Record<string, unknown>) => post("/v1/chat/completions", { model: "gpt-4o", messages: [{ role: "user", content: "step" }], ...extra }, steps.url);
+      expect((await step({ n: 64 })).body.error.param).toBe("n");
+      expect((await step({ max_tokens: 20_000 })).body.error.param).toBe("max_tokens");
+      expect((await step({})).body.choices[0].message.content).toMatch(/^seq-0 /);
+      expect((await step({})).body.choices[0].message.content).toMatch(/^seq-1 /);
+    } finally {
+      await steps.close();
+    }
+  });
+
   it("leaves a single plain answer as long as its fixture makes it", async () => {
     const answer = await post("/v1/chat/completions", { model: "long-fixture", messages: hi, max_tokens: 100_000 });
     expect(answer.status).toBe(200);
