@@ -22,7 +22,7 @@ import { ServerMetrics } from "./transport/metrics.js";
 import { Pacer } from "./transport/pacer.js";
 import { RateLimiter, type RateLimitConfig } from "./transport/rate-limit.js";
 import { httpTimeoutOptions, resolveTimeouts } from "./transport/timeouts.js";
-import { attachResponsesWebSocket } from "./transport/websocket.js";
+import { attachResponsesWebSocket, refuseConnect } from "./transport/websocket.js";
 import { PipelineMemo } from "./pipeline-memo.js";
 
 export interface ServerOptions {
@@ -171,6 +171,7 @@ export async function startServer(fixtures: FixtureSet, options: ServerOptions =
   );
   const server = createHttpServer(httpTimeoutOptions(timeouts), handler);
   const sockets = attachResponsesWebSocket(server, state, responseStore);
+  server.on("connect", refuseConnect);
   const host = options.host ?? "127.0.0.1";
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

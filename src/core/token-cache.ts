@@ -16,6 +16,13 @@ export interface TokenizedChoice {
 const COUNT_MEMO_LIMIT = 20_000;
 const COUNT_MEMO_MAX_TEXT = 64 * 1024;
 
+/**
+ * Requests with more text than this (in characters; in bytes for a whole HTTP body) have it counted
+ * ahead in slices: below it, counting costs well under the 10 ms a slice may take even for
+ * pathological text.
+ */
+export const SLICED_TEXT_CHARS = 16 * 1024;
+
 /** Characters counted between two looks at the clock while preparing (at most ~10 ms of pathological text). */
 const SLICE_CHARS = 8 * 1024;
 /** How long preparing counts may hold the event loop before it lets other clients' work run. */
@@ -80,36 +87,43 @@ export class TokenCache {
 
   /**
    * Counts, ahead of the synchronous stages, every text the prompts of these conversations will ask
-   * the counter for, a slice at a time, letting other clients' work run between slices: so a request
-   * with megabytes of prompt holds the event loop for milliseconds at a time, not seconds. Resolves
-   * with the counts for withPrepared, or null once `gone()` says the client has left.
+   * the counter for (see prepareTexts).
    */
-  async prepare(conversations: readonly Conversation[], gone: () => boolean): Promise<PreparedCounts | null> {
-    const prepared: PreparedCounts = new Map();
-    let sliceStart = performance.now();
+  prepare(conversations: readonly Conversation[], gone: () => boolean): Promise<PreparedCounts | null> {
+    const texts: [EncodingName, string][] = [];
     for (const conversation of conversations) {
       const encoding = this.encodingFor(conversation.model);
-      const counts = prepared.get(encoding) ?? new Map<string, number>();
-      prepared.set(encoding, counts);
-      const texts: string[] = [];
-      countPrompt(conversation, (text) => (texts.push(text), 0));
-      for (const text of texts) {
-        if (counts.has(text)) continue;
-        const nextSlice = countTokensInSlices(text, encoding);
-        if (nextSlice === null) {
-          counts.set(text, countTokens(text, encoding));
-          continue;
-        }
-        let count = 0;
-        for (let slice = nextSlice(SLICE_CHARS); slice !== null; slice = nextSlice(SLICE_CHARS)) {
-          count += slice;
-          if (performance.now() - sliceStart < SLICE_MS) continue;
-          await yieldToEventLoop();
-          if (gone()) return null;
-          sliceStart = performance.now();
-        }
-        counts.set(text, count);
+      countPrompt(conversation, (text) => (texts.push([encoding, text]), 0));
+    }
+    return this.prepareTexts(texts, gone);
+  }
+
+  /**
+   * Counts texts a slice at a time, letting other clients' work run between slices: so a request with
+   * megabytes of text holds the event loop for milliseconds at a time, not seconds. Resolves with the
+   * counts for withPrepared, or null once `gone()` says the client has left.
+   */
+  async prepareTexts(texts: readonly (readonly [EncodingName, string])[], gone: () => boolean): Promise<PreparedCounts | null> {
+    const prepared: PreparedCounts = new Map();
+    let sliceStart = performance.now();
+    for (const [encoding, text] of texts) {
+      let counts = prepared.get(encoding);
+      if (counts === undefined) prepared.set(encoding, (counts = new Map()));
+      if (counts.has(text)) continue;
+      const nextSlice = countTokensInSlices(text, encoding);
+      if (nextSlice === null) {
+        counts.set(text, countTokens(text, encoding));
+        continue;
       }
+      let count = 0;
+      for (let slice = nextSlice(SLICE_CHARS); slice !== null; slice = nextSlice(SLICE_CHARS)) {
+        count += slice;
+        if (performance.now() - sliceStart < SLICE_MS) continue;
+        await yieldToEventLoop();
+        if (gone()) return null;
+        sliceStart = performance.now();
+      }
+      counts.set(text, count);
     }
     return prepared;
   }

@@ -100,7 +100,8 @@ export interface ResourceRoute {
   pattern: RegExp;
   /** The API name for the journal and request log (e.g. `embeddings`); unset for plain resource endpoints. */
   api?: string;
-  handle(params: string[], query: URLSearchParams, body?: unknown): ResourceAnswer;
+  /** The answer, or a promise of it from a route that does a large request's work in slices. */
+  handle(params: string[], query: URLSearchParams, body?: unknown): ResourceAnswer | Promise<ResourceAnswer>;
 }
 
 export function isApiError(value: Conversation | ApiError): value is ApiError {

@@ -273,17 +273,21 @@ export function createRequestHandler(state: HttpState, surfaces: SurfaceRoutes, 
     const query = new URLSearchParams(url.includes("?") ? url.slice(url.indexOf("?") + 1) : "");
     if (route.api) exchange.entry.api = route.api;
     if (method !== "POST") {
-      sendResource(exchange, route.handle(params, query));
-      finish(exchange);
+      settle(exchange, answerResource(exchange, route.handle(params, query)));
       return true;
     }
     readJsonText(exchange, (text, bytes) => {
       const body = parseJsonBody(exchange, text, bytes);
       if (body === NO_BODY) return;
       exchange.entry.body = body;
-      settle(exchange, sendResource(exchange, route.handle(params, query, body)));
+      settle(exchange, answerResource(exchange, route.handle(params, query, body)));
     });
     return true;
+  }
+
+  /** Sends a route's answer, once it is ready when the route works on it in slices (large embeddings requests). */
+  function answerResource(exchange: HttpExchange, answer: ResourceAnswer | Promise<ResourceAnswer>): Promise<void> | void {
+    return answer instanceof Promise ? answer.then((ready) => sendResource(exchange, ready)) : sendResource(exchange, answer);
   }
 
   return function handleRequest(req: IncomingMessage, res: ServerResponse): void {

@@ -64,8 +64,12 @@ const unpaced = (frames: string[]): Answer => ({ frames, isToken: () => false, t
 const HIGH_WATER_BYTES = 64 * 1024;
 const DRAIN_POLL_MS = 10;
 
-/** Frames over a WebSocket. `ws` has no drain event, so a full connection is polled until it empties. */
-function frameSink(ws: WebSocket, frames: readonly string[]): EventSink {
+/**
+ * Frames over a WebSocket. `ws` has no drain event, so a full connection is polled until it empties.
+ * `closeWatchers` is the connection's one set of close callbacks: a listener per response would pass
+ * node's limit of 10 with 16 responses in flight.
+ */
+function frameSink(ws: WebSocket, frames: readonly string[], closeWatchers: Set<() => void>): EventSink {
   const send = (from: number, to: number): void => {
     for (let i = from; i < to; i++) ws.send(frames[i]);
   };
@@ -83,8 +87,10 @@ function frameSink(ws: WebSocket, frames: readonly string[]): EventSink {
       setTimeout(check, DRAIN_POLL_MS);
     },
     onClose(gone) {
-      ws.on("close", gone);
-      return () => ws.off("close", gone);
+      // A new Set entry per call, so one callback given twice is still removed once each.
+      const watcher = (): void => gone();
+      closeWatchers.add(watcher);
+      return () => closeWatchers.delete(watcher);
     },
   };
 }
@@ -118,11 +124,11 @@ function readFrame(data: string): { body: Record<string, unknown>; lane: string 
   if (typeof frame !== "object" || frame === null || Array.isArray(frame)) {
     return errorFrame(400, { code: "invalid_type", message: "Each message must be a JSON object with a 'type'.", param: "type" }, undefined);
   }
-  const nested = tooDeep(frame, data.length);
-  if (nested) return errorFrame(400, { code: "invalid_json", message: errorOf(nested).message, param: null }, undefined);
   const { type, stream_id: streamId, ...body } = frame as Record<string, unknown>;
   // Only a string names a lane; anything else is refused below, and never echoed back.
   const lane = typeof streamId === "string" ? streamId : undefined;
+  const nested = tooDeep(frame, data.length);
+  if (nested) return errorFrame(400, { code: "invalid_json", message: errorOf(nested).message, param: null }, lane);
   if (type !== "response.create") {
     const missing = type === undefined;
     const message = missing ? "Missing required parameter: 'type'." : `Invalid value: '${shownValue(type)}'. Supported values are: 'response.create'.`;
@@ -145,6 +151,10 @@ export function serveResponsesConnection(ws: WebSocket, path: string, client: st
   const lanes = new Map<string, Promise<void>>();
   const inFlight = new Admission(MAX_IN_FLIGHT);
   const context = { ids: state.ids, clock: state.clock };
+  const closeWatchers = new Set<() => void>();
+  ws.on("close", () => {
+    for (const gone of closeWatchers) gone();
+  });
 
   /** The frames answering one request, which of them carry tokens, and their timing. */
   async function answer(body: Record<string, unknown>, lane: string | undefined, entry: JournalEntry, bytes: number): Promise<Answer> {
@@ -195,7 +205,7 @@ export function serveResponsesConnection(ws: WebSocket, path: string, client: st
       }
       const pacing = state.pacer.stream(reply.timing, reply.promptTokens, start);
       const observer = reply.generates ? state.metrics : undefined;
-      const sink = frameSink(ws, reply.frames);
+      const sink = frameSink(ws, reply.frames, closeWatchers);
       const { interrupted } = await sendStream({ count: reply.frames.length, isToken: reply.isToken, sink, pacing, observer, arrival });
       return interrupted;
     } finally {

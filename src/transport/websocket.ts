@@ -22,6 +22,11 @@ function refuse(socket: Duplex, status: number, body: unknown): void {
 
 const require = createRequire(import.meta.url);
 
+/** `CONNECT` asks for a tunnel, which no API route is; without a listener node would drop the connection unanswered. */
+export function refuseConnect(req: IncomingMessage, socket: Duplex): void {
+  refuse(socket, 404, { error: { message: `Invalid URL (CONNECT ${req.url})`, type: "invalid_request_error", param: null, code: null } });
+}
+
 export interface WebSocketEndpoint {
   /** Drops every open WebSocket connection and stops accepting new ones. */
   close(): void;

@@ -1,6 +1,7 @@
 // POST /v1/embeddings as a resource route: each input gets the vector a fixture pins for it, or a derived one.
 import { DEFAULT_PARAMS, type Conversation } from "../../../core/conversation.js";
 import type { TokenCache } from "../../../core/plan.js";
+import { SLICED_TEXT_CHARS } from "../../../core/token-cache.js";
 import type { FixtureSet } from "../../../fixtures/index.js";
 import type { ResourceAnswer, ResourceRoute } from "../../types.js";
 import { isRecord } from "../content.js";
@@ -70,24 +71,33 @@ export function createEmbeddingsRoute({ fixtures, tokens }: EmbeddingsRouteDeps)
     method: "POST",
     pattern: /^\/embeddings$/,
     api: "embeddings",
-    handle(_params, _query, body): ResourceAnswer {
+    handle(_params, _query, body): ResourceAnswer | Promise<ResourceAnswer> {
       const request = parseEmbeddingsRequest(body);
       const wire = isRecord(body) ? body : {};
       if ("status" in request) return typeof wire.model === "string" ? { ...request, model: wire.model } : request;
-      const promptTokens = embeddingsPromptTokens(request.inputs, tokens.counter(request.encoding));
-      if (typeof promptTokens !== "number") return { ...promptTokens, model: request.model };
-      const matched = pinnedVectors(fixtures, request, wire);
-      if ("status" in matched) return matched;
-      const { pinned, labels } = matched;
-      const { model, inputs, dimensions, encodingFormat } = request;
-      const vector = (i: number): number[] => pinned[i] ?? derivedVector(model, inputs[i].text, dimensions);
-      let components = 0;
-      for (const one of pinned) components += one ? one.length : dimensions;
-      const answer =
-        components <= ONE_WRITE_COMPONENTS
-          ? renderEmbeddings(model, inputs.map((_input, i) => vector(i)), encodingFormat, promptTokens)
-          : renderEmbeddingsInParts({ model, count: inputs.length, vector, format: encodingFormat, promptTokens });
-      return { status: 200, body: answer, model, fixture: labels.size > 0 ? [...labels].join(", ") : null };
+      const texts = request.inputs.filter((input) => input.tokenCount === undefined).map((input) => [request.encoding, input.text] as const);
+      let length = 0;
+      for (const [, text] of texts) length += text.length;
+      if (length <= SLICED_TEXT_CHARS) return answer(request, wire);
+      // Megabytes of input text: counted a slice at a time first, so other clients are answered meanwhile.
+      return tokens.prepareTexts(texts, () => false).then((prepared) => tokens.withPrepared(prepared ?? new Map(), () => answer(request, wire)));
     },
   };
+
+  function answer(request: EmbeddingsRequest, wire: Record<string, unknown>): ResourceAnswer {
+    const promptTokens = embeddingsPromptTokens(request.inputs, tokens.counter(request.encoding));
+    if (typeof promptTokens !== "number") return { ...promptTokens, model: request.model };
+    const matched = pinnedVectors(fixtures, request, wire);
+    if ("status" in matched) return matched;
+    const { pinned, labels } = matched;
+    const { model, inputs, dimensions, encodingFormat } = request;
+    const vector = (i: number): number[] => pinned[i] ?? derivedVector(model, inputs[i].text, dimensions);
+    let components = 0;
+    for (const one of pinned) components += one ? one.length : dimensions;
+    const answer =
+      components <= ONE_WRITE_COMPONENTS
+        ? renderEmbeddings(model, inputs.map((_input, i) => vector(i)), encodingFormat, promptTokens)
+        : renderEmbeddingsInParts({ model, count: inputs.length, vector, format: encodingFormat, promptTokens });
+    return { status: 200, body: answer, model, fixture: labels.size > 0 ? [...labels].join(", ") : null };
+  }
 }
