@@ -1,5 +1,6 @@
 // Requests that once crashed, froze or starved the server: malformed escapes in paths, long unbroken
 // text, exceptions inside the pipeline on the WebSocket, and a large request in flight beside others.
+import { connect } from "node:net";
 import { encode } from "gpt-tokenizer/encoding/o200k_base";
 import OpenAI from "openai";
 import { createServer, type ServerInstance } from "understudy/server";
@@ -70,6 +71,23 @@ describe("malformed percent-escapes in a path", () => {
     const res = await fetch(`${server.url}/v1/models/%E0%A4%A`);
     expect(res.status).toBe(200);
     expect((await json(res)).id).toBe("%E0%A4%A");
+    await healthy(server);
+  });
+});
+
+describe("CONNECT, which asks for a tunnel", () => {
+  it("gets a 404 and a closed connection instead of a connection dropped unanswered", async () => {
+    const server = await serve([]);
+    const { port } = new URL(server.url);
+    const answer = await new Promise<string>((resolve, reject) => {
+      const socket = connect(Number(port), "127.0.0.1", () => socket.write("CONNECT /health HTTP/1.1\r\nHost: x\r\n\r\n"));
+      let text = "";
+      socket.on("data", (chunk) => (text += chunk.toString()));
+      socket.on("end", () => resolve(text));
+      socket.on("error", reject);
+    });
+    expect(answer.split("\r\n")[0]).toBe("HTTP/1.1 404 Not Found");
+    expect(JSON.parse(answer.slice(answer.indexOf("\r\n\r\n") + 4)).error.message).toBe("Invalid URL (CONNECT /health)");
     await healthy(server);
   });
 });
