@@ -1,8 +1,10 @@
-// The models a server knows: the configured list (with aliases, as gateways offer them) plus every
-// model named in fixtures, served by GET /v1/models and used to refuse unknown models with a 404.
+// The models a server knows: the configured list (with aliases, as gateways offer them), or without one
+// OpenAI's own catalogue, plus every model named in fixtures; served by GET /v1/models and used to refuse
+// unknown models with a 404.
 import type { FixtureSet } from "../../fixtures/index.js";
 import type { ApiError, ResourceRoute } from "../types.js";
 import { openAIError } from "./errors.js";
+import { OPENAI_MODEL_LIST, OPENAI_MODELS, type ModelObject } from "./model-catalogue.js";
 
 export interface ModelConfig {
   id: string;
@@ -56,7 +58,7 @@ export function outputLimitOf(model: string): OutputLimit | undefined {
   return limit ?? undefined;
 }
 
-function modelObject(id: string, ownedBy = "understudy") {
+function modelObject(id: string, ownedBy = "understudy"): ModelObject {
   return { id, object: "model", created: CREATED, owned_by: ownedBy };
 }
 
@@ -92,11 +94,22 @@ export class ModelRegistry {
     return modelNotFound(model);
   }
 
-  list() {
+  /**
+   * Without a configured list: OpenAI's catalogue, then the fixtures' models it does not hold. With one:
+   * the configured models, then the fixtures' models not among them. Each id once, in that order.
+   */
+  list(): ModelObject[] {
+    if (this.configured.size === 0) return this.catalogueList();
     const ids = new Map<string, string | undefined>();
     for (const config of this.configured.values()) ids.set(config.id, config.ownedBy);
     for (const id of this.fixtureModels()) if (!ids.has(id)) ids.set(id, undefined);
     return [...ids].map(([id, ownedBy]) => modelObject(id, ownedBy));
+  }
+
+  private catalogueList(): ModelObject[] {
+    const list = [...OPENAI_MODEL_LIST];
+    for (const id of this.fixtureModels()) if (!OPENAI_MODELS.has(id)) list.push(modelObject(id));
+    return list;
   }
 
   routes(): ResourceRoute[] {
@@ -106,10 +119,10 @@ export class ModelRegistry {
         method: "GET",
         pattern: /^\/models\/(.+)$/,
         handle: ([id]) => {
+          // Without a configured list every model is served, so every model exists: OpenAI's own as its catalogue describes them.
+          if (this.configured.size === 0) return { status: 200, body: OPENAI_MODELS.get(id) ?? modelObject(id) };
           const found = this.list().find((model) => model.id === id);
           if (found) return { status: 200, body: found };
-          // Without a configured list every model is served, so every model exists.
-          if (this.configured.size === 0) return { status: 200, body: modelObject(id) };
           const error = modelNotFound(id);
           return { status: error.status, body: error.body };
         },
