@@ -5,10 +5,10 @@ import type { JournalEntry } from "./journal/journal.js";
 import { startServer, type ServerInstance, type ServerOptions } from "./server.js";
 
 export { createServer, type ServerInstance, type ServerOptions } from "./server.js";
-export type { Fixture, FixtureEntry, FixtureMatch, FixtureOptions, FixtureResponse, TextMatcher, FlowFileSpec, FlowSpec, FlowMessageSpec } from "./fixtures/index.js";
+export type { Fixture, FixtureEntry, FixtureMatch, FixtureOptions, FixturePredicate, FixtureResponse, TextMatcher, FlowFileSpec, FlowSpec, FlowMessageSpec } from "./fixtures/index.js";
 export { FixtureValidationError, loadFixtureFile, loadFixturePaths } from "./fixtures/index.js";
 export type { JournalEntry } from "./journal/journal.js";
-export type { Reply, ReplyError, ReplyToolCall, FinishReason, UsageOverride } from "./core/reply.js";
+export type { Reply, ReplyChoice, ReplyError, ReplyToolCall, FinishReason, UsageOverride } from "./core/reply.js";
 export type { Conversation, Message, ToolDefinition } from "./core/conversation.js";
 
 /** An in-process mock for tests: register replies with `on`, then `start` a server on its own port. */

@@ -1,60 +1,26 @@
 // What a fixture answers with, independent of any wire format: text, tool calls, reasoning, an error,
-// or a pinned embedding vector.
+// or a pinned embedding vector. The types come from the schemas in reply-schema.ts, which validation uses.
+import type { z } from "zod";
+import type { finishReasonSchema, replyChoiceSchema, replyErrorSchema, replySchema, replyToolCallSchema, usageOverrideSchema } from "./reply-schema.js";
 
-export interface ReplyToolCall {
-  name: string;
-  /** JSON text, or an object that is serialised with JSON.stringify. */
-  arguments: string | Record<string, unknown>;
-  /** Defaults to a fresh `call_...` id per request. */
-  id?: string;
-}
+/** A tool call a reply makes. */
+export interface ReplyToolCall extends z.output<typeof replyToolCallSchema> {}
 
-export interface ReplyError {
-  status: number;
-  message: string;
-  /** Defaults by status: invalid_request_error, authentication_error, rate_limit_exceeded, server_error... */
-  type?: string;
-  code?: string | null;
-  param?: string | null;
-  /** Seconds for the `retry-after` header of a 429 (default 1). */
-  retryAfter?: number;
-}
+/** An error a reply answers with instead of content. */
+export interface ReplyError extends z.output<typeof replyErrorSchema> {}
 
-export interface UsageOverride {
-  promptTokens?: number;
-  completionTokens?: number;
-  reasoningTokens?: number;
-}
+/** Token counts a reply reports instead of the counted ones. */
+export interface UsageOverride extends z.output<typeof usageOverrideSchema> {}
 
-export type FinishReason = "stop" | "length" | "tool_calls" | "content_filter" | "function_call";
+export type FinishReason = z.output<typeof finishReasonSchema>;
 
 /** One alternative answer, for requests with `n` > 1. */
-export interface ReplyChoice {
-  content?: string;
-  toolCalls?: ReplyToolCall[];
-  reasoning?: string;
-  finishReason?: FinishReason;
-}
+export interface ReplyChoice extends z.output<typeof replyChoiceSchema> {}
 
 /** Whether a reply can answer a generation request (it is more than a pinned embedding). */
 export function isGenerationReply(reply: Reply): boolean {
   return reply.content !== undefined || reply.toolCalls !== undefined || reply.reasoning !== undefined || reply.error !== undefined || reply.choices !== undefined;
 }
 
-export interface Reply {
-  content?: string;
-  toolCalls?: ReplyToolCall[];
-  reasoning?: string;
-  error?: ReplyError;
-  finishReason?: FinishReason;
-  usage?: UsageOverride;
-  /** Fixes the response id's suffix (`chatcmpl-<id>`, `resp_<id>`) instead of a random one. */
-  responseId?: string;
-  /** The vector `POST /v1/embeddings` returns for a matching input, instead of a derived one. */
-  embedding?: number[];
-  /**
-   * Alternatives for `n` > 1: choice i answers with choices[i % length]; without them every choice
-   * repeats the reply. Fields a choice leaves out come from the reply.
-   */
-  choices?: ReplyChoice[];
-}
+/** What a fixture answers with: text, tool calls, reasoning, an error, or a pinned embedding vector. */
+export interface Reply extends z.output<typeof replySchema> {}
