@@ -1,20 +1,20 @@
 // One request through the pure stages: parse, model check, match, plan, rate limit; the sequence
 // counters advance only for a request that is answered. The transport renders and writes the outcome.
 import type { Conversation } from "./core/conversation.js";
+import { fixtureError, modelNotFound, noMatch, rateLimited, type ApiError, type RateLimited } from "./core/errors.js";
 import { checkReplyFormat } from "./core/format-check.js";
 import type { Clock, IdSource } from "./core/ids.js";
 import { joinPlans, planReply, type Plan, type TokenCache } from "./core/plan.js";
 import { isGenerationReply, type ReplyError } from "./core/reply.js";
 import { resolveTiming, type Timing, type TimingOptions } from "./core/timing.js";
 import type { Fallback } from "./fixtures/fallback.js";
-import type { FixtureSet, MatchHit, NearMiss, SequenceClaim } from "./fixtures/index.js";
+import type { FixtureSet, MatchHit, SequenceClaim } from "./fixtures/index.js";
 import { joinClaims } from "./fixtures/sequence-counter.js";
-import { openAIError } from "./protocols/openai/errors.js";
 import type { ModelRegistry } from "./protocols/openai/models.js";
 import { generationCeilingError } from "./protocols/openai/validate/generation-ceiling.js";
 import { outputLimitError } from "./protocols/openai/validate/output-limits.js";
-import { isApiError, type ApiError, type Surface } from "./protocols/types.js";
-import type { RateLimiter } from "./transport/rate-limit.js";
+import { isApiError, type Surface } from "./protocols/types.js";
+import type { RateLimiter, RateRefusal } from "./transport/rate-limit.js";
 
 export interface PipelineState {
   fixtures: FixtureSet;
@@ -48,21 +48,6 @@ export type Outcome =
       sequences: SequenceClaim;
     };
 
-export function describeNoMatch(nearest: readonly NearMiss[]): string {
-  const base = "No matching response found for the given conversation.";
-  if (nearest.length === 0) return `${base} No fixtures are loaded.`;
-  const misses = nearest.map((miss) => `${miss.label}: ${miss.failures.join("; ")}`);
-  return `${base} Closest fixtures: ${misses.join(" | ")}`;
-}
-
-export function replyErrorToApiError(error: ReplyError): ApiError {
-  const headers: Record<string, string> = {};
-  if (error.status === 429) headers["retry-after"] = String(error.retryAfter ?? 1);
-  else if (error.retryAfter !== undefined) headers["retry-after"] = String(error.retryAfter);
-  const code = error.code !== undefined ? error.code : error.status === 429 ? "rate_limit_exceeded" : null;
-  return openAIError(error.status, error.message, { type: error.type, code, param: error.param }, headers);
-}
-
 /**
  * Whether a fixture's error goes out inside an already-started stream (on surfaces that support it)
  * rather than as an HTTP status. A rate limit is refused before any generation starts, as the real
@@ -72,18 +57,16 @@ export function isInStreamError(outcome: Outcome): boolean {
   return outcome.kind === "error" && outcome.fixture !== null && outcome.error.status !== 429 && outcome.conversation?.stream === true;
 }
 
-/** OpenAI's 429 for an exhausted limit, with the headers its clients back off by. */
-function rateLimited(model: string, decision: Extract<ReturnType<RateLimiter["take"]>, { ok: false }>, requested: number): ApiError {
-  const seconds = decision.retryAfterMs / 1000;
-  const what = decision.kind === "requests" ? "requests per min (RPM)" : "tokens per min (TPM)";
-  const amount = decision.kind === "requests" ? 1 : requested;
-  const message =
-    `Rate limit reached for ${model} in organization org-understudy on ${what}: Limit ${decision.limit}, Used ${decision.used}, Requested ${amount}. ` +
-    `Please try again in ${Number(seconds.toFixed(3))}s. Visit https://platform.openai.com/account/rate-limits to learn more.`;
-  return openAIError(429, message, { type: decision.kind, code: "rate_limit_exceeded" }, {
-    ...decision.headers,
-    "retry-after": String(Math.max(1, Math.ceil(seconds))),
-    "retry-after-ms": String(decision.retryAfterMs),
+/** A limiter's refusal as the catalogue's rate_limited: `tokens` is what the request would have used. */
+function refusal(model: string, decision: RateRefusal, tokens: number): RateLimited {
+  return rateLimited({
+    model,
+    limit: decision.kind,
+    capacity: decision.limit,
+    used: decision.used,
+    requested: decision.kind === "requests" ? 1 : tokens,
+    retryAfterMs: decision.retryAfterMs,
+    limiterHeaders: decision.headers,
   });
 }
 
@@ -113,7 +96,7 @@ export function parseRequest(state: PipelineState, surface: Surface, body: unkno
   const conversation = surface.parse(body);
   if (isApiError(conversation)) return { kind: "error", error: conversation, fixture: null };
   const model = state.models.resolve(conversation.model);
-  if (typeof model !== "string") return { kind: "error", error: model, conversation, fixture: null };
+  if (model === undefined) return { kind: "error", error: surface.describeError(modelNotFound(conversation.model)), conversation, fixture: null };
   conversation.model = model;
   return conversation;
 }
@@ -139,8 +122,7 @@ export function runParsed(state: PipelineState, surface: Surface, conversation: 
     if (!result.hit) {
       // A 400 no_match is the conversation's own answer, and counts: a sequence of 0 and 2 still reaches 2.
       state.fixtures.commit(claim);
-      const error = openAIError(400, describeNoMatch(result.nearest), { type: "invalid_request_error", code: "no_match" });
-      return { kind: "error", error, conversation, fixture: null };
+      return { kind: "error", error: surface.describeError(noMatch(result.nearest)), conversation, fixture: null };
     }
     hits.push(result.hit);
   }
@@ -148,12 +130,12 @@ export function runParsed(state: PipelineState, surface: Surface, conversation: 
   if (tooLarge) return { kind: "error", error: tooLarge, conversation, fixture: null };
   const label = hits.length === 1 ? hits[0].label : [...new Set(hits.map((hit) => hit.label))].join(", ");
   const queued = state.queuedErrors.shift();
-  if (queued) return { kind: "error", error: replyErrorToApiError(queued), conversation, fixture: `${label} (queued error)` };
+  if (queued) return { kind: "error", error: surface.describeError(fixtureError(queued, true)), conversation, fixture: `${label} (queued error)` };
   const failed = hits.find((hit) => hit.reply.error);
   if (failed?.reply.error) {
     // A fixture's own error is its answer: it counts.
     state.fixtures.commit(claim);
-    return { kind: "error", error: replyErrorToApiError(failed.reply.error), conversation, fixture: failed.label };
+    return { kind: "error", error: surface.describeError(fixtureError(failed.reply.error, false)), conversation, fixture: failed.label };
   }
   const planPart = (i: number): Plan => {
     const { reply, options } = hits[i];
@@ -166,7 +148,7 @@ export function runParsed(state: PipelineState, surface: Surface, conversation: 
   let headers: Record<string, string> = {};
   if (state.limiter.enabled) {
     const decision = state.limiter.take(client, plan.usage.totalTokens);
-    if (!decision.ok) return { kind: "error", error: rateLimited(conversation.model, decision, plan.usage.totalTokens), conversation, fixture: label };
+    if (!decision.ok) return { kind: "error", error: surface.describeError(refusal(conversation.model, decision, plan.usage.totalTokens)), conversation, fixture: label };
     headers = decision.headers;
   }
   state.fixtures.commit(claim);

@@ -15,6 +15,7 @@ import type { ReplyError } from "./core/reply.js";
 import { checkTimingOptions, resolveTiming, type TimingOptions } from "./core/timing.js";
 import { createFallback, type FallbackOption } from "./fixtures/fallback.js";
 import { ModelRegistry, type ModelConfig } from "./protocols/openai/models.js";
+import { OPENAI_WIRE } from "./protocols/openai/wire.js";
 import { Admission } from "./transport/admission.js";
 import { createRequestHandler, type HttpState } from "./transport/http.js";
 import { shareMetricsWithPrimary } from "./transport/cluster-metrics.js";
@@ -163,6 +164,7 @@ export async function startServer(fixtures: FixtureSet, options: ServerOptions =
     memo: new PipelineMemo(fixtures, ids),
     pacer: new Pacer(options.seed),
     admission: concurrencyLimit(options.maxConcurrency, metrics),
+    defaultSurface: OPENAI_WIRE,
   };
   const handler = createRequestHandler(
     state,
@@ -170,8 +172,8 @@ export async function startServer(fixtures: FixtureSet, options: ServerOptions =
     [...responsesResourceRoutes(responseStore), createEmbeddingsRoute({ fixtures, tokens }), ...models.routes()],
   );
   const server = createHttpServer(httpTimeoutOptions(timeouts), handler);
-  const sockets = attachResponsesWebSocket(server, state, responseStore);
-  server.on("connect", refuseConnect);
+  const sockets = attachResponsesWebSocket(server, state, responseStore, OPENAI_WIRE);
+  server.on("connect", refuseConnect(OPENAI_WIRE));
   const host = options.host ?? "127.0.0.1";
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);

@@ -1,6 +1,8 @@
 // Request-parameter validation: every rule's accepted and rejected values, each checked against OpenAI's spec too.
 import { createServer, type ServerInstance } from "understudy/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ApiError } from "../src/core/errors.js";
+import { renderOpenAIError } from "../src/protocols/openai/errors.js";
 import { validateChatParameters, validateCompletionsParameters, validateResponsesParameters } from "../src/protocols/openai/validate.js";
 import { httpPost } from "./support/http.js";
 import { validateAgainst } from "./support/openapi.js";
@@ -29,8 +31,11 @@ const OBSERVED = "OpenAI enforces it (captured error); the spec sets no minimum"
 
 const keys = (n: number, value = "v") => Object.fromEntries(Array.from({ length: n }, (_, i) => [`k${i}`, value]));
 
+/** The error as the client sees it: its status, the body OpenAI's renderer makes of it, and its headers. */
 function expectError(error: unknown, expected: Omit<Rejected, "name" | "body" | "beyondSchema">): void {
-  expect(error).toEqual({
+  expect(error).not.toBeNull();
+  const { status, headers } = error as ApiError;
+  expect({ status, body: renderOpenAIError(error as ApiError), headers }).toEqual({
     status: 400,
     body: { error: { message: expected.message, type: "invalid_request_error", param: expected.param, code: expected.code } },
     headers: undefined,
@@ -303,9 +308,7 @@ describe("responses: beyond the spec", () => {
     const body = { ...RESPONSES_BASE, tools: [WEATHER], tool_choice: { type: "function", name: "get_weather" } };
     expect(validateResponsesParameters(body)).toBeNull();
     expect(validateAgainst("CreateResponse", body)).not.toEqual([]);
-    expect(validateResponsesParameters({ ...RESPONSES_BASE, tools: [{ type: "function", function: { name: "a b" } }] })).toMatchObject({
-      body: { error: { param: "tools[0].function.name", code: "invalid_value" } },
-    });
+    expect(validateResponsesParameters({ ...RESPONSES_BASE, tools: [{ type: "function", function: { name: "a b" } }] })).toMatchObject({ param: "tools[0].function.name", code: "invalid_value" });
   });
 
   it("finds json in input_text parts (a body the spec's ambiguous message oneOf rejects)", () => {
@@ -313,7 +316,7 @@ describe("responses: beyond the spec", () => {
     expect(validateResponsesParameters(body)).toBeNull();
     expect(validateAgainst("CreateResponse", body).join("\n")).toMatch(/must match exactly one schema in oneOf/);
     const without = { ...body, input: [{ role: "user", content: [{ type: "input_text", text: "as text" }] }, { type: "function_call_output", call_id: "c", output: "json" }] };
-    expect(validateResponsesParameters(without)).toMatchObject({ body: { error: { param: "text.format" } } });
+    expect(validateResponsesParameters(without)).toMatchObject({ param: "text.format" });
   });
 
   it("reads the json word from the text it is given, e.g. a previous_response_id chain's", () => {

@@ -1,15 +1,54 @@
-// The contract every API surface implements: parse a wire body into the canonical conversation,
-// and render a plan as that surface's JSON body or ordered stream events. No sockets, no fixtures.
+// The contract every API surface implements: parse a wire body into the canonical conversation, render
+// a plan as that surface's JSON body or ordered stream events, and the wire details the transport asks
+// of it (credentials, answer headers, stream negotiation, how errors look). No sockets, no fixtures.
+import type { IncomingMessage } from "node:http";
 import type { Conversation } from "../core/conversation.js";
+import type { ApiError, ServerError } from "../core/errors.js";
 import type { Clock, IdSource } from "../core/ids.js";
 import type { Plan } from "../core/plan.js";
 import type { SizedText } from "./sized-text.js";
 
-/** An HTTP error answer in the surface's error shape. */
-export interface ApiError {
-  status: number;
-  body: unknown;
-  headers?: Record<string, string>;
+export type { ApiError } from "../core/errors.js";
+
+/** What a surface may read of a request: its head, never its socket or body. */
+export type RequestHead = Pick<IncomingMessage, "method" | "url" | "headers" | "headersDistinct">;
+
+/** An answer's headers, completed by the transport as the answer is written. */
+export type AnswerHeaders = Record<string, string | number>;
+
+/** How a surface's requests carry their API key (OpenAI: `Authorization: Bearer`). */
+export interface Credentials {
+  /**
+   * The key the request presents, or undefined without one. Read for every request that is
+   * authenticated or rate limited, so it tests the form nearly every client sends first.
+   */
+  key(req: RequestHead): string | undefined;
+  /**
+   * For a request whose `key` was refused: whether any key it presents (a client may send its
+   * credential more than once) is one `accepts` lets in; that key is then the one `key` reads from
+   * then on, so rate limits count the request against it. Otherwise, the first key presented (for the
+   * 401's message), or undefined when none was.
+   */
+  admit(req: RequestHead, accepts: (key: string) => boolean): { ok: true } | { ok: false; presented: string | undefined };
+}
+
+/**
+ * What the transport asks of a surface about its wire instead of knowing its provider. Routes with no
+ * surface of their own (/health, unknown URLs, the 401 before a route is known) use the server's default.
+ */
+export interface SurfaceWire {
+  readonly credentials: Credentials;
+  /**
+   * The headers every answer starts with, as a fresh object the exchange completes: a literal per
+   * surface (one allocation, as a plain object literal would be), not a copy of a shared object.
+   */
+  answerHeaders(requestId: string): AnswerHeaders;
+  /** The header that carries the time from arrival to the answer's headers, in ms; undefined for none. */
+  readonly processingTimeHeader: string | undefined;
+  /** A catalogue error (one the server raises itself) worded as this surface's provider words it. */
+  describeError(error: ServerError): ApiError;
+  /** The HTTP body of an error, in this surface's shape. */
+  renderError(error: ApiError): unknown;
 }
 
 /** One streamed event: an SSE `event:` name when the surface uses them, and its data line. */
@@ -41,9 +80,13 @@ export interface RenderContext {
   clock: Clock;
 }
 
-export interface Surface {
+export interface Surface extends SurfaceWire {
   /** The API name used in logs and the journal, e.g. `chat.completions`. */
   readonly api: string;
+  /** Whether the request's headers ask for a stream (OpenAI: `Accept: text/event-stream`): the memo keeps such requests apart. */
+  asksForStream(req: RequestHead): boolean;
+  /** Stream negotiation: the body as this surface reads it given the request's headers (OpenAI: `stream: true` when unset and asked for). */
+  negotiateStream(req: RequestHead, body: unknown): unknown;
   /**
    * Its parse reads the body and nothing else, so an identical request parses (and, with stateless
    * fixtures, matches and plans) the same way again and its outcome may be remembered (see PipelineMemo).
@@ -78,17 +121,29 @@ export interface Surface {
   renderStreamError?(error: ApiError, conversation: Conversation, context: RenderContext): RenderedStream;
 }
 
-/** A JSON answer from a non-generation endpoint (an ApiError is one). */
-export interface ResourceAnswer {
-  status: number;
-  /** The JSON value, or a JsonInParts (json-parts.ts) for a body too large to build at once: it is written part by part. */
-  body: unknown;
-  headers?: Record<string, string>;
+/** What a resource answer tells the journal besides its status. */
+interface ResourceNotes {
   /** For the journal: the model the request named. */
   model?: string;
   /** For the journal: the label of the fixture(s) that answered, or null when none did. */
   fixture?: string | null;
 }
+
+/** A JSON answer from a non-generation endpoint. */
+export interface ResourceBody extends ResourceNotes {
+  status: number;
+  /** The JSON value, or a JsonInParts (json-parts.ts) for a body too large to build at once: it is written part by part. */
+  body: unknown;
+  headers?: Record<string, string>;
+  error?: undefined;
+}
+
+/** A non-generation endpoint's error, rendered by its surface. */
+export interface ResourceRefusal extends ResourceNotes {
+  error: ApiError;
+}
+
+export type ResourceAnswer = ResourceBody | ResourceRefusal;
 
 /**
  * A non-generation endpoint, e.g. `GET /responses/{id}` or `POST /embeddings`; the path is matched
@@ -100,6 +155,8 @@ export interface ResourceRoute {
   pattern: RegExp;
   /** The API name for the journal and request log (e.g. `embeddings`); unset for plain resource endpoints. */
   api?: string;
+  /** The wire its answers speak (credentials, headers, errors); unset, the server's default surface's. */
+  surface?: SurfaceWire;
   /** The answer, or a promise of it from a route that does a large request's work in slices. */
   handle(params: string[], query: URLSearchParams, body?: unknown): ResourceAnswer | Promise<ResourceAnswer>;
 }

@@ -3,9 +3,9 @@
 import type { IncomingMessage, ServerResponse } from "node:http";
 import type { TimingOptions } from "../core/timing.js";
 import type { JournalEntry } from "../journal/journal.js";
-import type { Surface } from "../protocols/types.js";
+import type { AnswerHeaders, Surface, SurfaceWire } from "../protocols/types.js";
 
-export type Headers = Record<string, string | number>;
+export type Headers = AnswerHeaders;
 
 /** What writing an answer needs of an exchange. */
 export interface Exchange {
@@ -20,6 +20,8 @@ export interface Exchange {
 /** One request being answered. */
 export interface HttpExchange extends Exchange {
   req: IncomingMessage;
+  /** The surface whose wire the answer speaks: the route's, or the server's default for routes with none. */
+  surface: SurfaceWire;
 }
 
 /** An exchange answered with a generated reply. */
@@ -38,9 +40,9 @@ export interface SurfaceRequest extends HttpExchange, ReplyExchange {
   timing: TimingOptions | { error: string; header: string } | undefined;
 }
 
-/** `openai-processing-ms`: the time from the request's arrival to the answer's headers. */
-export function stampProcessingTime(headers: Headers, arrival: number): void {
-  headers["openai-processing-ms"] = Math.round(performance.now() - arrival);
+/** The time from the request's arrival to the answer's headers, in the surface's header (see SurfaceWire). */
+export function stampProcessingTime(headers: Headers, arrival: number, header: string | undefined): void {
+  if (header !== undefined) headers[header] = Math.round(performance.now() - arrival);
 }
 
 /** Calls the embedder's exchange callback; one that throws is reported, and the exchange is still finished once. */

@@ -7,9 +7,8 @@ import { timingFromHeaders, type TimingOptions } from "../core/timing.js";
 import { isInStreamError, runPipeline, type Outcome, type PipelineState } from "../pipeline.js";
 import { PipelineMemo } from "../pipeline-memo.js";
 import { LARGE_BODY_BYTES, runSlicedPipeline } from "../pipeline-sliced.js";
-import { isRecord } from "../protocols/openai/content.js";
-import { invalidRequest, openAIError } from "../protocols/openai/errors.js";
-import type { ApiError, ResourceAnswer, ResourceRoute, Surface } from "../protocols/types.js";
+import { bodyTooLarge, internalError as internalFault, invalidJson, malformedHeader, requestTimeout, routeNotFound, type ApiError, type ServerError } from "../core/errors.js";
+import type { ResourceAnswer, ResourceRoute, Surface, SurfaceWire } from "../protocols/types.js";
 import type { Admission } from "./admission.js";
 import { authenticate, type AuthKeys } from "./auth.js";
 import { BodyTooLargeError, readBody, RequestTimeoutError } from "./body.js";
@@ -17,10 +16,10 @@ import { tooDeep } from "./json-depth.js";
 import type { ServerMetrics } from "./metrics.js";
 import { metricsRoute, writeMetrics } from "./metrics-endpoint.js";
 import type { Pacer } from "./pacer.js";
-import { reportExchange, stampProcessingTime, type Headers, type HttpExchange, type SurfaceRequest } from "./exchange.js";
+import { reportExchange, stampProcessingTime, type HttpExchange, type SurfaceRequest } from "./exchange.js";
 import { reportInternalError } from "./internal-error.js";
 import { deliverReply } from "./reply-delivery.js";
-import { clientKey, INVALID_JSON, parseJson, unsupportedContentType, wantsEventStream } from "./request-checks.js";
+import { clientKey, parseJson, unsupportedContentType } from "./request-checks.js";
 import { routePath } from "./route-path.js";
 import { writeJson, writeSse } from "./writer.js";
 
@@ -38,6 +37,8 @@ export interface HttpState extends PipelineState {
   metrics: ServerMetrics;
   /** Called once per finished exchange (the CLI prints its request log line from it). */
   onExchange?: (entry: JournalEntry) => void;
+  /** The wire of routes with no surface of their own (/health, unknown URLs, the 401 before a route is known). */
+  defaultSurface: SurfaceWire;
 }
 
 /** Generation endpoints by path, without the optional `/v1` prefix. */
@@ -50,14 +51,8 @@ const NO_BODY = Symbol("no body");
 const PLAIN_VARIANT = "";
 const SSE_VARIANT = "sse";
 
-const OPENAI_VERSION = "2020-10-01";
-
 /** Under `--workers`, /health names the worker (cluster id and pid) that answered, to tell them apart. */
 const HEALTH_BODY = cluster.worker ? { status: "ok", worker: cluster.worker.id, pid: process.pid } : { status: "ok" };
-
-function errorMessage(error: ApiError): string | undefined {
-  return (error.body as { error?: { message?: string } }).error?.message;
-}
 
 /**
  * A path parameter as the client meant it; a malformed percent-escape (`%ZZ`, a cut `%E0%A4%A`)
@@ -101,13 +96,14 @@ export function createRequestHandler(state: HttpState, surfaces: SurfaceRoutes, 
     else finish(exchange);
   }
 
+  /** Answers with an error in the exchange's surface's shape. */
   function sendError(exchange: HttpExchange, error: ApiError): void {
-    const { entry, headers } = exchange;
-    stampProcessingTime(headers, exchange.arrival);
+    const { entry, headers, surface } = exchange;
+    stampProcessingTime(headers, exchange.arrival, surface.processingTimeHeader);
     entry.status = error.status;
-    entry.error = errorMessage(error);
+    entry.error = error.message;
     if (error.headers) Object.assign(headers, error.headers);
-    writeJson(exchange.res, error.status, error.body, headers);
+    writeJson(exchange.res, error.status, surface.renderError(error), headers);
   }
 
   /** Answers with an error and finishes the exchange. */
@@ -116,13 +112,18 @@ export function createRequestHandler(state: HttpState, surfaces: SurfaceRoutes, 
     finish(exchange);
   }
 
+  /** Answers with one of the server's own errors, as the exchange's surface words it, and finishes the exchange. */
+  function raise(exchange: HttpExchange, error: ServerError): void {
+    fail(exchange, exchange.surface.describeError(error));
+  }
+
   /**
    * A bug in a stage must not take the server down: the answer is a 500 if it can still be, and the
    * server keeps serving.
    */
   function internalError(exchange: HttpExchange, failure: unknown): void {
     const message = reportInternalError(failure, `${exchange.entry.method} ${exchange.entry.path}`);
-    if (!exchange.res.headersSent) sendError(exchange, openAIError(500, message, { type: "server_error" }));
+    if (!exchange.res.headersSent) sendError(exchange, exchange.surface.describeError(internalFault(message)));
     else exchange.res.destroy();
     finish(exchange);
   }
@@ -133,20 +134,20 @@ export function createRequestHandler(state: HttpState, surfaces: SurfaceRoutes, 
    */
   function answer(request: SurfaceRequest, body: unknown, bytes: number, memo: { variant: string; text: string } | null): Promise<void> | void {
     const { surface, req, entry, timing } = request;
-    // The real API answers JSON unless `stream: true`; a client that leaves `stream` unset and asks
-    // for an event stream in `Accept` (as seed 001's samples expect) gets one.
-    if (isRecord(body) && body.stream === undefined && wantsEventStream(req)) body = { ...body, stream: true };
+    // Stream negotiation is the surface's: a request may ask for a stream in its headers.
+    body = surface.negotiateStream(req, body);
     entry.body = body;
-    if (timing !== undefined && "error" in timing) return sendError(request, invalidRequest(timing.error, null, "invalid_header"));
+    if (timing !== undefined && "error" in timing) return sendError(request, surface.describeError(malformedHeader(timing.header, timing.error)));
     if (bytes > LARGE_BODY_BYTES) return answerSliced(request, body, timing);
-    const outcome = runPipeline(state, surface, body, clientKey(req), timing);
+    const outcome = runPipeline(state, surface, body, clientKey(req, surface.credentials), timing);
     if (memo !== null) state.memo.remember(surface, memo.variant, memo.text, body, outcome);
     return respond(request, outcome);
   }
 
   /** A large body's answer: its token counts are prepared in slices, so other clients are served meanwhile. */
   async function answerSliced(request: SurfaceRequest, body: unknown, timing: TimingOptions | undefined): Promise<void> {
-    const outcome = await runSlicedPipeline(state, request.surface, body, clientKey(request.req), timing, () => request.res.destroyed);
+    const { surface, req } = request;
+    const outcome = await runSlicedPipeline(state, surface, body, clientKey(req, surface.credentials), timing, () => request.res.destroyed);
     if (outcome === null) return void (request.entry.interrupted = true);
     return respond(request, outcome);
   }
@@ -163,7 +164,7 @@ export function createRequestHandler(state: HttpState, surfaces: SurfaceRoutes, 
       // A fixture's error on a stream that reports errors in-band goes out as events, status 200.
       if (outcome.conversation && isInStreamError(outcome) && surface.renderStreamError) {
         entry.status = 200;
-        entry.error = errorMessage(outcome.error);
+        entry.error = outcome.error.message;
         const stream = surface.renderStreamError(outcome.error, outcome.conversation, context);
         return writeSse(res, stream, headers, { pacing: null, arrival: performance.now() }).then(() => undefined);
       }
@@ -196,13 +197,13 @@ export function createRequestHandler(state: HttpState, surfaces: SurfaceRoutes, 
     const wrongType = unsupportedContentType(req);
     if (wrongType) {
       req.resume();
-      return fail(exchange, wrongType);
+      return raise(exchange, wrongType);
     }
     readBody(req, state.maxBodyBytes, (err, raw) => {
-      if (err instanceof BodyTooLargeError) return fail(exchange, openAIError(413, err.message, { type: "invalid_request_error", code: "request_too_large" }));
+      if (err instanceof BodyTooLargeError) return raise(exchange, bodyTooLarge(err.limit));
       // node has already answered 408 and closed the connection: this only journals it as what it was.
-      if (err instanceof RequestTimeoutError) return fail(exchange, openAIError(408, err.message, { type: "invalid_request_error", code: "request_timeout" }));
-      if (err || !raw) return fail(exchange, invalidRequest(INVALID_JSON, null));
+      if (err instanceof RequestTimeoutError) return raise(exchange, requestTimeout());
+      if (err || !raw) return raise(exchange, invalidJson());
       try {
         use(raw.toString("utf8"), raw.length);
       } catch (failure) {
@@ -215,12 +216,12 @@ export function createRequestHandler(state: HttpState, surfaces: SurfaceRoutes, 
   function parseJsonBody(exchange: HttpExchange, text: string, bytes: number): unknown {
     const parsed = parseJson(text);
     if (!parsed.ok) {
-      fail(exchange, invalidRequest(INVALID_JSON, null));
+      raise(exchange, invalidJson());
       return NO_BODY;
     }
     const nested = tooDeep(parsed.value, bytes);
     if (nested) {
-      fail(exchange, nested);
+      raise(exchange, nested);
       return NO_BODY;
     }
     return parsed.value;
@@ -233,7 +234,7 @@ export function createRequestHandler(state: HttpState, surfaces: SurfaceRoutes, 
   function memoVariant(request: SurfaceRequest): string | null {
     const { timing } = request;
     if ((timing !== undefined && "error" in timing) || !state.memo.usable(state, request.surface)) return null;
-    const sse = wantsEventStream(request.req);
+    const sse = request.surface.asksForStream(request.req);
     if (timing === undefined) return sse ? SSE_VARIANT : PLAIN_VARIANT;
     return `${sse ? SSE_VARIANT : PLAIN_VARIANT}\u0000${JSON.stringify(timing)}`;
   }
@@ -256,33 +257,27 @@ export function createRequestHandler(state: HttpState, surfaces: SurfaceRoutes, 
   /** Resolves (when it returns a promise) once a body written in parts is complete or the client has gone. */
   function sendResource(exchange: HttpExchange, answer: ResourceAnswer): Promise<void> | void {
     const { entry, headers } = exchange;
-    stampProcessingTime(headers, exchange.arrival);
-    entry.status = answer.status;
     if (answer.model !== undefined) entry.model = answer.model;
     if (answer.fixture !== undefined) entry.fixture = answer.fixture;
-    if (answer.status >= 400) entry.error = errorMessage(answer);
+    if (answer.error !== undefined) return sendError(exchange, answer.error);
+    stampProcessingTime(headers, exchange.arrival, exchange.surface.processingTimeHeader);
+    entry.status = answer.status;
     if (answer.headers) Object.assign(headers, answer.headers);
     return writeJson(exchange.res, answer.status, answer.body, headers)?.then(({ interrupted }) => void (entry.interrupted = interrupted));
   }
 
-  function serveResource(exchange: HttpExchange, method: string, path: string): boolean {
-    const resource = findResource(resources, method, path);
-    if (!resource) return false;
+  function serveResource(exchange: HttpExchange, method: string, resource: { route: ResourceRoute; params: string[] }): void {
     const { route, params } = resource;
     const url = exchange.entry.path;
     const query = new URLSearchParams(url.includes("?") ? url.slice(url.indexOf("?") + 1) : "");
     if (route.api) exchange.entry.api = route.api;
-    if (method !== "POST") {
-      settle(exchange, answerResource(exchange, route.handle(params, query)));
-      return true;
-    }
+    if (method !== "POST") return settle(exchange, answerResource(exchange, route.handle(params, query)));
     readJsonText(exchange, (text, bytes) => {
       const body = parseJsonBody(exchange, text, bytes);
       if (body === NO_BODY) return;
       exchange.entry.body = body;
       settle(exchange, answerResource(exchange, route.handle(params, query, body)));
     });
-    return true;
   }
 
   /** Sends a route's answer, once it is ready when the route works on it in slices (large embeddings requests). */
@@ -293,7 +288,6 @@ export function createRequestHandler(state: HttpState, surfaces: SurfaceRoutes, 
   return function handleRequest(req: IncomingMessage, res: ServerResponse): void {
     const arrival = performance.now();
     const requestId = state.ids.next("req_", 32, "hex");
-    const headers: Headers = { "x-request-id": requestId, "openai-version": OPENAI_VERSION };
     const method = req.method ?? "GET";
     const url = req.url ?? "/";
     const entry: JournalEntry = {
@@ -303,22 +297,24 @@ export function createRequestHandler(state: HttpState, surfaces: SurfaceRoutes, 
     const surface = surfaceByPath.get(path);
     // The hot path: one object for the whole exchange, built at once.
     if (surface && method === "POST") {
-      const denied = authenticate(req, state.auth);
-      const request: SurfaceRequest = { req, res, entry, headers, arrival, surface, timing: timingFromHeaders(req.headers), start: arrival };
-      return denied ? fail(request, denied) : serveSurface(request);
-    }
-    const exchange: HttpExchange = { req, res, entry, headers, arrival };
-    if (path === "/health" && (method === "GET" || method === "HEAD")) {
-      entry.status = 200;
-      writeJson(res, 200, HEALTH_BODY, headers);
-      return finish(exchange);
+      const denied = authenticate(req, state.auth, surface.credentials);
+      const request: SurfaceRequest = { req, res, entry, headers: surface.answerHeaders(requestId), arrival, surface, timing: timingFromHeaders(req.headers), start: arrival };
+      return denied ? raise(request, denied) : serveSurface(request);
     }
     // Scrapes skip API-key auth (Prometheus sends no bearer token) and are neither journalled nor
     // counted: they watch the traffic, they are not part of it.
     if (path === "/metrics" && (method === "GET" || method === "HEAD")) return writeMetrics(res, state.metrics);
-    const denied = authenticate(req, state.auth);
-    if (denied) return fail(exchange, denied);
-    if (serveResource(exchange, method, path)) return;
-    fail(exchange, openAIError(404, `Invalid URL (${method} ${url.split("?")[0]})`, { type: "invalid_request_error" }));
+    const resource = findResource(resources, method, path);
+    const wire = resource?.route.surface ?? state.defaultSurface;
+    const exchange: HttpExchange = { req, res, entry, headers: wire.answerHeaders(requestId), arrival, surface: wire };
+    if (path === "/health" && (method === "GET" || method === "HEAD")) {
+      entry.status = 200;
+      writeJson(res, 200, HEALTH_BODY, exchange.headers);
+      return finish(exchange);
+    }
+    const denied = authenticate(req, state.auth, wire.credentials);
+    if (denied) return raise(exchange, denied);
+    if (resource) return serveResource(exchange, method, resource);
+    raise(exchange, routeNotFound(method, url.split("?")[0]));
   };
 }

@@ -1,7 +1,6 @@
 // A limit on how deeply a request body nests. JSON.parse accepts any depth, but serialising such a
 // value again (echoing a schema, counting a tool's parameters) overflows the stack at a few thousand.
-import { invalidRequest } from "../protocols/openai/errors.js";
-import type { ApiError } from "../protocols/types.js";
+import { nestedTooDeep, type NestedTooDeep } from "../core/errors.js";
 
 export const MAX_JSON_DEPTH = 512;
 
@@ -20,7 +19,7 @@ function depthExceeds(value: unknown, limit: number): boolean {
 }
 
 /** `byteLength` is the body's size: a body under 2 bytes per level cannot nest too deep, and is not walked. */
-export function tooDeep(value: unknown, byteLength: number): ApiError | null {
+export function tooDeep(value: unknown, byteLength: number): NestedTooDeep | null {
   if (byteLength < 2 * MAX_JSON_DEPTH || !depthExceeds(value, MAX_JSON_DEPTH)) return null;
-  return invalidRequest(`The request body nests arrays and objects more than ${MAX_JSON_DEPTH} levels deep.`, null, "invalid_json");
+  return nestedTooDeep(MAX_JSON_DEPTH);
 }

@@ -8,9 +8,17 @@ export interface RateLimitConfig {
   tpm?: number;
 }
 
-export type RateDecision =
-  | { ok: true; headers: Record<string, string> }
-  | { ok: false; kind: "requests" | "tokens"; retryAfterMs: number; limit: number; used: number; headers: Record<string, string> };
+/** A refusal: which limit, how long until it has room, its capacity and what is spent, and the limiter's headers. */
+export interface RateRefusal {
+  ok: false;
+  kind: "requests" | "tokens";
+  retryAfterMs: number;
+  limit: number;
+  used: number;
+  headers: Record<string, string>;
+}
+
+export type RateDecision = { ok: true; headers: Record<string, string> } | RateRefusal;
 
 const MINUTE_MS = 60_000;
 

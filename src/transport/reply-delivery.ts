@@ -26,7 +26,7 @@ export function deliverReply(
   const { plan, conversation } = outcome;
   const { res, entry, headers, arrival, start } = exchange;
   if (conversation.stream) {
-    stampProcessingTime(headers, arrival);
+    stampProcessingTime(headers, arrival, surface.processingTimeHeader);
     const pacing = state.pacer.stream(plan.timing, plan.usage.promptTokens, start);
     if (pacing === null && surface.renderStreamText) {
       const steps = generationSteps(plan);
@@ -42,7 +42,7 @@ export function deliverReply(
   }
   const body = surface.renderBody(plan, conversation, context);
   const wait = plan.timing === NO_DELAY ? 0 : state.pacer.duration(plan.timing, generationSteps(plan), plan.usage.promptTokens);
-  if (wait <= 0) return sendJson(exchange, body);
+  if (wait <= 0) return sendJson(exchange, body, surface.processingTimeHeader);
   return new Promise((resolve) => {
     const gone = (): void => {
       state.pacer.scheduler.cancel(task);
@@ -51,14 +51,14 @@ export function deliverReply(
     };
     const task = state.pacer.scheduler.schedule(start + wait, () => {
       res.off("close", gone);
-      sendJson(exchange, body);
+      sendJson(exchange, body, surface.processingTimeHeader);
       resolve();
     });
     res.once("close", gone);
   });
 }
 
-function sendJson(exchange: ReplyExchange, body: SizedText): void {
-  stampProcessingTime(exchange.headers, exchange.arrival);
+function sendJson(exchange: ReplyExchange, body: SizedText, processingTimeHeader: string | undefined): void {
+  stampProcessingTime(exchange.headers, exchange.arrival, processingTimeHeader);
   writeJsonText(exchange.res, 200, body, exchange.headers);
 }

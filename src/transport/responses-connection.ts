@@ -6,8 +6,16 @@ import type { SequenceClaim } from "../fixtures/index.js";
 import type { JournalEntry } from "../journal/journal.js";
 import { isInStreamError, runPipeline } from "../pipeline.js";
 import { LARGE_BODY_BYTES, runSlicedPipeline } from "../pipeline-sliced.js";
-import { createResponsesSurface, type ConnectionMemory, type ResponsesConversation, type ResponseStore, type StoredResponse } from "../protocols/openai/responses/index.js";
-import { isApiError, type ApiError, type RenderedStream } from "../protocols/types.js";
+import { internalError, type ApiError } from "../core/errors.js";
+import {
+  createResponsesSurface,
+  type ConnectionMemory,
+  type ResponsesConversation,
+  type ResponsesSurface,
+  type ResponseStore,
+  type StoredResponse,
+} from "../protocols/openai/responses/index.js";
+import { isApiError, type RenderedStream } from "../protocols/types.js";
 import { eventData } from "../protocols/sse.js";
 import type { HttpState } from "./http.js";
 import { shownValue } from "../protocols/openai/content.js";
@@ -24,20 +32,8 @@ const MAX_NAMED_LANES = 32;
 const MAX_IN_FLIGHT = 16;
 const DEFAULT_LANE = "";
 
-interface ErrorFields {
-  type?: string;
-  code: string | null;
-  message: string;
-  param: string | null;
-}
-
-function errorFrame(status: number, error: ErrorFields, streamId: string | undefined): string {
-  const frame: Record<string, unknown> = { type: "error", status, error: { type: error.type ?? "invalid_request_error", code: error.code, message: error.message, param: error.param } };
-  if (streamId !== undefined) frame.stream_id = streamId;
-  return JSON.stringify(frame);
-}
-
-const errorOf = (error: ApiError): ErrorFields => (error.body as { error: ErrorFields }).error;
+/** A frame refused by the WebSocket's own rules: a 400 invalid_request_error naming its code and param. */
+const refused = (code: string, message: string, param: string | null): ApiError => ({ status: 400, type: "invalid_request_error", code, message, param });
 
 /** Echoes the lane on every event by appending `stream_id` to the already-serialised object. */
 function withStreamId(stream: RenderedStream, streamId: string | undefined): string[] {
@@ -113,32 +109,33 @@ function createConnectionMemory(): ConnectionMemory {
   };
 }
 
-/** Checks a frame's envelope; returns the request body, or the error frame to send. */
-function readFrame(data: string): { body: Record<string, unknown>; lane: string | undefined } | string {
+/** Checks a frame's envelope; returns the request body, or the error frame to send (rendered by the surface). */
+function readFrame(data: string, surface: ResponsesSurface): { body: Record<string, unknown>; lane: string | undefined } | string {
   let frame: unknown;
   try {
     frame = JSON.parse(data);
   } catch {
-    return errorFrame(400, { code: "invalid_json", message: "The message is not valid JSON.", param: null }, undefined);
+    return surface.renderErrorFrame(refused("invalid_json", "The message is not valid JSON.", null), undefined);
   }
   if (typeof frame !== "object" || frame === null || Array.isArray(frame)) {
-    return errorFrame(400, { code: "invalid_type", message: "Each message must be a JSON object with a 'type'.", param: "type" }, undefined);
+    return surface.renderErrorFrame(refused("invalid_type", "Each message must be a JSON object with a 'type'.", "type"), undefined);
   }
   const { type, stream_id: streamId, ...body } = frame as Record<string, unknown>;
   // Only a string names a lane; anything else is refused below, and never echoed back.
   const lane = typeof streamId === "string" ? streamId : undefined;
   const nested = tooDeep(frame, data.length);
-  if (nested) return errorFrame(400, { code: "invalid_json", message: errorOf(nested).message, param: null }, lane);
+  if (nested) return surface.renderErrorFrame(surface.describeError(nested), lane);
   if (type !== "response.create") {
     const missing = type === undefined;
     const message = missing ? "Missing required parameter: 'type'." : `Invalid value: '${shownValue(type)}'. Supported values are: 'response.create'.`;
-    return errorFrame(400, { code: missing ? "missing_required_parameter" : "invalid_value", message, param: "type" }, lane);
+    return surface.renderErrorFrame(refused(missing ? "missing_required_parameter" : "invalid_value", message, "type"), lane);
   }
   if (streamId !== undefined && (lane === undefined || !STREAM_ID.test(lane))) {
-    return errorFrame(400, { code: "invalid_stream_id", message: "Invalid 'stream_id': expected 1 to 256 characters from A-Z, a-z, 0-9, '_', '.' and '-'.", param: "stream_id" }, lane);
+    const message = "Invalid 'stream_id': expected 1 to 256 characters from A-Z, a-z, 0-9, '_', '.' and '-'.";
+    return surface.renderErrorFrame(refused("invalid_stream_id", message, "stream_id"), lane);
   }
   if (body.background === true) {
-    return errorFrame(400, { code: "unsupported_parameter", message: "'background' is not supported on the Responses WebSocket.", param: "background" }, lane);
+    return surface.renderErrorFrame(refused("unsupported_parameter", "'background' is not supported on the Responses WebSocket.", "background"), lane);
   }
   // The stream is implicit on a WebSocket; the lane stays in the body so the surface remembers by lane.
   return { body: { ...body, stream: true, ...(lane !== undefined ? { stream_id: lane } : {}) }, lane };
@@ -160,7 +157,7 @@ export function serveResponsesConnection(ws: WebSocket, path: string, client: st
   async function answer(body: Record<string, unknown>, lane: string | undefined, entry: JournalEntry, bytes: number): Promise<Answer> {
     if (body.generate === false) {
       const conversation = surface.parse(body);
-      if (isApiError(conversation)) return unpaced([errorFrame(conversation.status, errorOf(conversation), lane)]);
+      if (isApiError(conversation)) return unpaced([surface.renderErrorFrame(conversation, lane)]);
       entry.fixture = "(warm-up, generate: false)";
       return unpaced(withStreamId(surface.renderWarmup(conversation as ResponsesConversation, context), lane));
     }
@@ -176,7 +173,7 @@ export function serveResponsesConnection(ws: WebSocket, path: string, client: st
       const stream = surface.renderStream(outcome.plan, outcome.conversation, context);
       return { frames: withStreamId(stream, lane), isToken: isTokenEvent(stream.events), timing: outcome.plan.timing, promptTokens: outcome.plan.usage.promptTokens, generates: true, sequences: outcome.sequences };
     }
-    entry.error = errorOf(outcome.error).message;
+    entry.error = outcome.error.message;
     // A continuation that fails evicts its parent from the connection's cache, as the real API does.
     const parent = (outcome.conversation as ResponsesConversation | undefined)?.responses.previousResponseId;
     if (parent) memory.forget(parent);
@@ -184,7 +181,7 @@ export function serveResponsesConnection(ws: WebSocket, path: string, client: st
       return unpaced(withStreamId(surface.renderStreamError!(outcome.error, outcome.conversation, context), lane));
     }
     entry.status = outcome.error.status;
-    return unpaced([errorFrame(outcome.error.status, errorOf(outcome.error), lane)]);
+    return unpaced([surface.renderErrorFrame(outcome.error, lane)]);
   }
 
   /** Sends an answer, paced by its timing; a generation waits for a slot under maxConcurrency. */
@@ -229,7 +226,7 @@ export function serveResponsesConnection(ws: WebSocket, path: string, client: st
       const message = reportInternalError(failure, `WS ${path} response.create`);
       entry.status = 500;
       entry.error = message;
-      if (ws.readyState === ws.OPEN) ws.send(errorFrame(500, { type: "server_error", code: null, message, param: null }, lane));
+      if (ws.readyState === ws.OPEN) ws.send(surface.renderErrorFrame(surface.describeError(internalError(message)), lane));
     }
     entry.durationMs = Math.round((performance.now() - started) * 10) / 10;
     state.journal.add(entry);
@@ -241,17 +238,18 @@ export function serveResponsesConnection(ws: WebSocket, path: string, client: st
     const text = isBinary ? Buffer.from(data as Buffer).toString("utf8") : String(data);
     let frame: ReturnType<typeof readFrame>;
     try {
-      frame = readFrame(text);
+      frame = readFrame(text, surface);
     } catch (failure) {
       // A bug must cost one frame, not the process: an exception here would escape the socket's handler.
       const message = reportInternalError(failure, `WS ${path} frame`);
-      return ws.send(errorFrame(500, { type: "server_error", code: null, message, param: null }, undefined));
+      return ws.send(surface.renderErrorFrame(surface.describeError(internalError(message)), undefined));
     }
     if (typeof frame === "string") return ws.send(frame);
     const laneKey = frame.lane ?? DEFAULT_LANE;
     const namedLanes = lanes.size - (lanes.has(DEFAULT_LANE) ? 1 : 0);
     if (frame.lane !== undefined && !lanes.has(laneKey) && namedLanes >= MAX_NAMED_LANES) {
-      return ws.send(errorFrame(400, { code: "websocket_stream_limit_reached", message: `At most ${MAX_NAMED_LANES} lanes may be active on one connection.`, param: "stream_id" }, frame.lane));
+      const limit = refused("websocket_stream_limit_reached", `At most ${MAX_NAMED_LANES} lanes may be active on one connection.`, "stream_id");
+      return ws.send(surface.renderErrorFrame(limit, frame.lane));
     }
     const previous = lanes.get(laneKey) ?? Promise.resolve();
     const run = previous.then(() => (ws.readyState === ws.OPEN ? inFlight.run(() => respond(frame.body, frame.lane, text.length)) : undefined));

@@ -1,5 +1,6 @@
-// The one helper that builds every OpenAI error body: {"error":{"message","type","param","code"}}.
-import type { ApiError } from "../types.js";
+// OpenAI's error shape: the helpers that build its structured errors, with its default types by
+// status, and the one renderer of its body, {"error":{"message","type","param","code"}}.
+import type { ApiError } from "../../core/errors.js";
 
 export interface OpenAIErrorFields {
   type?: string;
@@ -27,14 +28,15 @@ export function defaultErrorType(status: number): string {
 }
 
 export function openAIError(status: number, message: string, fields: OpenAIErrorFields = {}, headers?: Record<string, string>): ApiError {
-  return {
-    status,
-    body: { error: { message, type: fields.type ?? defaultErrorType(status), param: fields.param ?? null, code: fields.code ?? null } },
-    headers,
-  };
+  return { status, type: fields.type ?? defaultErrorType(status), code: fields.code ?? null, param: fields.param ?? null, message, headers };
 }
 
 /** 400 for a request that is missing a required field or has one of the wrong type. */
 export function invalidRequest(message: string, param: string | null, code: string | null = null): ApiError {
   return openAIError(400, message, { type: "invalid_request_error", param, code });
+}
+
+/** The HTTP body of an OpenAI error, its fields in OpenAI's order. */
+export function renderOpenAIError(error: ApiError): { error: { message: string; type: string; param: string | null; code: string | null } } {
+  return { error: { message: error.message, type: error.type, param: error.param, code: error.code } };
 }

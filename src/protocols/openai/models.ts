@@ -2,8 +2,9 @@
 // OpenAI's own catalogue, plus every model named in fixtures; served by GET /v1/models and used to refuse
 // unknown models with a 404.
 import type { FixtureSet } from "../../fixtures/index.js";
-import type { ApiError, ResourceRoute } from "../types.js";
-import { openAIError } from "./errors.js";
+import { modelNotFound } from "../../core/errors.js";
+import type { ResourceRoute } from "../types.js";
+import { describeOpenAIError } from "./server-errors.js";
 import { OPENAI_MODEL_LIST, OPENAI_MODELS, type ModelObject } from "./model-catalogue.js";
 
 export interface ModelConfig {
@@ -62,10 +63,6 @@ function modelObject(id: string, ownedBy = "understudy"): ModelObject {
   return { id, object: "model", created: CREATED, owned_by: ownedBy };
 }
 
-function modelNotFound(id: string): ApiError {
-  return openAIError(404, `The model \`${id}\` does not exist or you do not have access to it.`, { type: "invalid_request_error", param: "model", code: "model_not_found" });
-}
-
 export class ModelRegistry {
   private readonly configured = new Map<string, ModelConfig>();
 
@@ -85,13 +82,14 @@ export class ModelRegistry {
 
   /**
    * The model a request is served as: itself, or an alias's target. Without a configured list any
-   * model is accepted; with one, a model neither configured nor named by a fixture is a 404.
+   * model is accepted; with one, a model neither configured nor named by a fixture is not served
+   * (undefined: the request's surface answers model_not_found).
    */
-  resolve(model: string): string | ApiError {
+  resolve(model: string): string | undefined {
     const config = this.configured.get(model);
     if (config) return config.aliasOf ?? config.id;
     if (this.configured.size === 0 || this.fixtureModels().includes(model)) return model;
-    return modelNotFound(model);
+    return undefined;
   }
 
   /**
@@ -123,8 +121,7 @@ export class ModelRegistry {
           if (this.configured.size === 0) return { status: 200, body: OPENAI_MODELS.get(id) ?? modelObject(id) };
           const found = this.list().find((model) => model.id === id);
           if (found) return { status: 200, body: found };
-          const error = modelNotFound(id);
-          return { status: error.status, body: error.body };
+          return { error: describeOpenAIError(modelNotFound(id)) };
         },
       },
     ];

@@ -2,8 +2,9 @@
 import type { Surface } from "../../types.js";
 import { parseChatRequest } from "./parse.js";
 import { createChatRenderer } from "./render.js";
+import { OPENAI_SURFACE_WIRE } from "../wire.js";
 
 export function createChatSurface(): Surface {
   const renderer = createChatRenderer();
-  return { api: "chat.completions", memoizable: true, parse: parseChatRequest, renderBody: renderer.renderBody, renderStream: renderer.renderStream, renderStreamText: renderer.renderStreamText };
+  return { ...OPENAI_SURFACE_WIRE, api: "chat.completions", memoizable: true, parse: parseChatRequest, renderBody: renderer.renderBody, renderStream: renderer.renderStream, renderStreamText: renderer.renderStreamText };
 }

@@ -2,12 +2,14 @@
 import type { Surface } from "../../types.js";
 import { parseCompletionsRequest, splitPrompts } from "./parse.js";
 import { createCompletionsRenderer } from "./render.js";
+import { OPENAI_SURFACE_WIRE } from "../wire.js";
 
 export type { CompletionsConversation } from "./parse.js";
 
 export function createCompletionsSurface(): Surface {
   const renderer = createCompletionsRenderer();
   return {
+    ...OPENAI_SURFACE_WIRE,
     api: "completions",
     memoizable: true,
     parse: parseCompletionsRequest,

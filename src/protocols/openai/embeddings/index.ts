@@ -3,7 +3,7 @@ import { DEFAULT_PARAMS, type Conversation } from "../../../core/conversation.js
 import type { TokenCache } from "../../../core/plan.js";
 import { SLICED_TEXT_CHARS } from "../../../core/token-cache.js";
 import type { FixtureSet } from "../../../fixtures/index.js";
-import type { ResourceAnswer, ResourceRoute } from "../../types.js";
+import type { ResourceAnswer, ResourceRefusal, ResourceRoute } from "../../types.js";
 import { isRecord } from "../content.js";
 import { invalidRequest } from "../errors.js";
 import { embeddingsPromptTokens } from "./limits.js";
@@ -46,7 +46,7 @@ function pinnedVector(fixtures: FixtureSet, conversation: Conversation): { vecto
 }
 
 /** Each input's pinned vector, or null where it gets a derived one; or the 400 for a pinned vector of the wrong length. */
-function pinnedVectors(fixtures: FixtureSet, request: EmbeddingsRequest, wire: Record<string, unknown>): { pinned: (number[] | null)[]; labels: Set<string> } | ResourceAnswer {
+function pinnedVectors(fixtures: FixtureSet, request: EmbeddingsRequest, wire: Record<string, unknown>): { pinned: (number[] | null)[]; labels: Set<string> } | ResourceRefusal {
   const labels = new Set<string>();
   const pinned: (number[] | null)[] = [];
   for (const input of request.inputs) {
@@ -60,7 +60,7 @@ function pinnedVectors(fixtures: FixtureSet, request: EmbeddingsRequest, wire: R
       const message =
         `Invalid 'dimensions': fixture ${hit.label} pins a vector of ${hit.vector.length} dimensions for '${input.param}', ` +
         `but the request asked for ${wanted}. Leave 'dimensions' out, or pin a vector of that length.`;
-      return { ...invalidRequest(message, "dimensions", "invalid_value"), model: request.model, fixture: hit.label };
+      return { error: invalidRequest(message, "dimensions", "invalid_value"), model: request.model, fixture: hit.label };
     }
   }
   return { pinned, labels };
@@ -74,7 +74,7 @@ export function createEmbeddingsRoute({ fixtures, tokens }: EmbeddingsRouteDeps)
     handle(_params, _query, body): ResourceAnswer | Promise<ResourceAnswer> {
       const request = parseEmbeddingsRequest(body);
       const wire = isRecord(body) ? body : {};
-      if ("status" in request) return typeof wire.model === "string" ? { ...request, model: wire.model } : request;
+      if ("status" in request) return typeof wire.model === "string" ? { error: request, model: wire.model } : { error: request };
       const texts = request.inputs.filter((input) => input.tokenCount === undefined).map((input) => [request.encoding, input.text] as const);
       let length = 0;
       for (const [, text] of texts) length += text.length;
@@ -86,9 +86,9 @@ export function createEmbeddingsRoute({ fixtures, tokens }: EmbeddingsRouteDeps)
 
   function answer(request: EmbeddingsRequest, wire: Record<string, unknown>): ResourceAnswer {
     const promptTokens = embeddingsPromptTokens(request.inputs, tokens.counter(request.encoding));
-    if (typeof promptTokens !== "number") return { ...promptTokens, model: request.model };
+    if (typeof promptTokens !== "number") return { error: promptTokens, model: request.model };
     const matched = pinnedVectors(fixtures, request, wire);
-    if ("status" in matched) return matched;
+    if ("error" in matched) return matched;
     const { pinned, labels } = matched;
     const { model, inputs, dimensions, encodingFormat } = request;
     const vector = (i: number): number[] => pinned[i] ?? derivedVector(model, inputs[i].text, dimensions);

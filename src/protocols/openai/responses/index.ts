@@ -4,6 +4,8 @@ import type { IdSource } from "../../../core/ids.js";
 import { planReply, type Plan, type TokenCache } from "../../../core/plan.js";
 import type { ApiError, RenderContext, RenderedStream, ResourceRoute, Surface } from "../../types.js";
 import { openAIError } from "../errors.js";
+import { OPENAI_SURFACE_WIRE } from "../wire.js";
+import { renderErrorFrame } from "./error-frame.js";
 import { redrawIds } from "./input.js";
 import { parseResponsesRequest, type ResponsesConversation } from "./parse.js";
 import { buildOutputItems, drawOutputIds, finalStatus, newResponseFrame, renderResponseObject } from "./render.js";
@@ -29,6 +31,8 @@ export interface ResponsesSurface extends Surface {
    * the input counted as prefill. No fixture is matched.
    */
   renderWarmup(conversation: ResponsesConversation, context: RenderContext): RenderedStream;
+  /** An error as the WebSocket's `error` frame, echoing the request's lane when it named one. */
+  renderErrorFrame(error: ApiError, streamId: string | undefined): string;
 }
 
 export interface ResponsesSurfaceDeps {
@@ -38,9 +42,9 @@ export interface ResponsesSurfaceDeps {
   connection?: ConnectionMemory;
 }
 
-
+/** An error's fields as the stream's `error` event carries them, in OpenAI's order. */
 function errorFields(error: ApiError) {
-  const { message, type, code, param } = (error.body as { error: { message: string; type: string; code: string | null; param: string | null } }).error;
+  const { message, type, code, param } = error;
   return { message, type, code, param };
 }
 
@@ -62,6 +66,7 @@ export function createResponsesSurface(deps: ResponsesSurfaceDeps): ResponsesSur
   };
 
   return {
+    ...OPENAI_SURFACE_WIRE,
     api: "responses",
     // A request that continues a stored response is answered from the store as it is now, so only
     // one that starts a conversation may be answered again from a remembered outcome.
@@ -106,6 +111,7 @@ export function createResponsesSurface(deps: ResponsesSurfaceDeps): ResponsesSur
       remember(conv, response.id as string, () => response, null);
       return wholeEvents(events);
     },
+    renderErrorFrame,
     renderWarmup(conversation, context) {
       const plan = planReply(conversation, NO_OUTPUT, { ids }, tokens);
       return this.renderStream(plan, conversation, context);
@@ -114,8 +120,7 @@ export function createResponsesSurface(deps: ResponsesSurfaceDeps): ResponsesSur
 }
 
 function notFound(id: string) {
-  const error = openAIError(404, `Response with id '${id}' not found.`, { type: "invalid_request_error", param: "response_id" });
-  return { status: error.status, body: error.body };
+  return { error: openAIError(404, `Response with id '${id}' not found.`, { type: "invalid_request_error", param: "response_id" }) };
 }
 
 /** GET and DELETE /v1/responses/{id}, GET /v1/responses/{id}/input_items. */

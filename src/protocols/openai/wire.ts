@@ -1,0 +1,35 @@
+// What every OpenAI surface tells the transport about its wire: Bearer credentials, the headers each
+// answer carries, its error shape and wording, and the `Accept: text/event-stream` rule for streams.
+import type { AnswerHeaders, RequestHead, Surface, SurfaceWire } from "../types.js";
+import { isRecord } from "./content.js";
+import { bearerCredentials } from "./credentials.js";
+import { renderOpenAIError } from "./errors.js";
+import { describeOpenAIError } from "./server-errors.js";
+
+const OPENAI_VERSION = "2020-10-01";
+
+/** One literal per answer: the shape V8 builds fastest, and no copy of a shared object. */
+const answerHeaders = (requestId: string): AnswerHeaders => ({ "x-request-id": requestId, "openai-version": OPENAI_VERSION });
+
+/** The wire of the OpenAI API, and the server's default for routes with no surface of their own. */
+export const OPENAI_WIRE: SurfaceWire = {
+  credentials: bearerCredentials,
+  answerHeaders,
+  processingTimeHeader: "openai-processing-ms",
+  describeError: describeOpenAIError,
+  renderError: renderOpenAIError,
+};
+
+/** The real API answers JSON unless `stream: true`; a client that asks for an event stream in `Accept` gets one. */
+function asksForStream(req: RequestHead): boolean {
+  const accept = req.headers.accept;
+  return accept !== undefined && accept.includes("text/event-stream");
+}
+
+/** A body that leaves `stream` unset is read as `stream: true` when its headers ask for a stream (seed 001's samples). */
+function negotiateStream(req: RequestHead, body: unknown): unknown {
+  return isRecord(body) && body.stream === undefined && asksForStream(req) ? { ...body, stream: true } : body;
+}
+
+/** The wire of an OpenAI generation surface: OPENAI_WIRE plus its stream negotiation. */
+export const OPENAI_SURFACE_WIRE: SurfaceWire & Pick<Surface, "asksForStream" | "negotiateStream"> = { ...OPENAI_WIRE, asksForStream, negotiateStream };
