@@ -3,7 +3,7 @@
 import { createServer as createHttpServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createIdSource, systemClock, type Clock } from "./core/ids.js";
-import { TokenCache } from "./core/plan.js";
+import { TokenCache, type Plan } from "./core/plan.js";
 import { validateEntries } from "./fixtures/entries.js";
 import { FixtureSet, type FixtureEntry } from "./fixtures/index.js";
 import { Journal, type JournalEntry } from "./journal/journal.js";
@@ -11,6 +11,7 @@ import { createChatSurface } from "./protocols/openai/chat/index.js";
 import { createCompletionsSurface } from "./protocols/openai/completions/index.js";
 import { createEmbeddingsRoute } from "./protocols/openai/embeddings/index.js";
 import { createResponsesSurface, responsesResourceRoutes, ResponseStore } from "./protocols/openai/responses/index.js";
+import type { Surface } from "./protocols/types.js";
 import type { ReplyError } from "./core/reply.js";
 import { checkTimingOptions, resolveTiming, type TimingOptions } from "./core/timing.js";
 import { createFallback, type FallbackOption } from "./fixtures/fallback.js";
@@ -96,6 +97,13 @@ export interface ServerOptions {
    * timeout=<s>`. 0: open until the client closes it.
    */
   keepAliveTimeout?: number;
+  /**
+   * For tests of Understudy itself: `false` turns off the pipeline memo and the surfaces' rendering
+   * caches, so every request is parsed, matched, planned and rendered afresh (the contract suite
+   * checks that this changes no byte). Read once, here; default on.
+   * @internal
+   */
+  caches?: boolean;
 }
 
 /**
@@ -109,6 +117,22 @@ const DEFAULT_JOURNAL_SIZE = 100;
 function configuredKeys(options: ServerOptions): Set<string> {
   const fromEnv = (process.env.UNDERSTUDY_API_KEYS ?? "").split(",").map((key) => key.trim()).filter(Boolean);
   return new Set([...(options.apiKeys ?? []), ...fromEnv]);
+}
+
+/**
+ * A surface that reuses nothing: it is not memoizable (the memo neither looks up nor keeps its
+ * outcomes), and it renders every plan as one without a reuse key (no rendering cache is read or filled).
+ */
+function withoutCaches(surface: Surface): Surface {
+  const fresh = (plan: Plan): Plan => ({ ...plan, reuse: null });
+  const text = surface.renderStreamText?.bind(surface);
+  return {
+    ...surface,
+    memoizable: false,
+    renderBody: (plan, conversation, context) => surface.renderBody(fresh(plan), conversation, context),
+    renderStream: (plan, conversation, context) => surface.renderStream(fresh(plan), conversation, context),
+    renderStreamText: text && ((plan, conversation, context) => text(fresh(plan), conversation, context)),
+  };
 }
 
 function concurrencyLimit(limit: number | undefined, metrics: ServerMetrics): Admission | null {
@@ -166,9 +190,10 @@ export async function startServer(fixtures: FixtureSet, options: ServerOptions =
     admission: concurrencyLimit(options.maxConcurrency, metrics),
     defaultSurface: OPENAI_WIRE,
   };
+  const reusing = options.caches === false ? withoutCaches : (surface: Surface) => surface;
   const handler = createRequestHandler(
     state,
-    { "/chat/completions": createChatSurface(), "/completions": createCompletionsSurface(), "/responses": createResponsesSurface({ store: responseStore, ids, tokens }) },
+    { "/chat/completions": reusing(createChatSurface()), "/completions": reusing(createCompletionsSurface()), "/responses": reusing(createResponsesSurface({ store: responseStore, ids, tokens })) },
     [...responsesResourceRoutes(responseStore), createEmbeddingsRoute({ fixtures, tokens }), ...models.routes()],
   );
   const server = createHttpServer(httpTimeoutOptions(timeouts), handler);

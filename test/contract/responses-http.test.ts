@@ -1,0 +1,12 @@
+// The surface contract for POST /v1/responses, as JSON and as a stream.
+import { responsesSpec } from "./responses-spec.js";
+import { runContract } from "./run-contract.js";
+import { http } from "./wire.js";
+
+runContract({
+  ...responsesSpec,
+  name: "responses over HTTP",
+  transport: http,
+  headers: true,
+  modes: ["json", "stream"],
+});
