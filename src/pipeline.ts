@@ -1,27 +1,30 @@
-// One request through the pure stages: parse, model check, match, plan, rate limit; the sequence
-// counters advance only for a request that is answered. The transport renders and writes the outcome.
+// One request through the pure stages: parse, model check, match, plan, and the policies between them
+// (queued errors after match, rate limits after plan); the sequence counters advance only for a request
+// that is answered. Decides whether the outcome is cacheable. The transport renders and writes it.
 import type { Conversation } from "./core/conversation.js";
-import { fixtureError, modelNotFound, noMatch, rateLimited, type ApiError, type RateLimited } from "./core/errors.js";
+import { fixtureError, modelNotFound, noMatch, type ApiError } from "./core/errors.js";
 import { checkReplyFormat } from "./core/format-check.js";
 import type { Clock, IdSource } from "./core/ids.js";
 import { joinPlans, planReply, type Plan, type TokenCache } from "./core/plan.js";
-import { isGenerationReply, type ReplyError } from "./core/reply.js";
+import { isGenerationReply } from "./core/reply.js";
 import { resolveTiming, type Timing, type TimingOptions } from "./core/timing.js";
 import type { Fallback } from "./fixtures/fallback.js";
 import type { FixtureSet, MatchHit, SequenceClaim } from "./fixtures/index.js";
 import { joinClaims } from "./fixtures/sequence-counter.js";
-import type { ModelRegistry } from "./protocols/openai/models.js";
-import { generationCeilingError } from "./protocols/openai/validate/generation-ceiling.js";
-import { outputLimitError } from "./protocols/openai/validate/output-limits.js";
+import type { PolicyList } from "./policies/index.js";
 import { isApiError, type Surface } from "./protocols/types.js";
-import type { RateLimiter, RateRefusal } from "./transport/rate-limit.js";
+
+/** The models a server serves (a surface's registry: OpenAI's is protocols/openai/models.ts). */
+export interface ModelResolver {
+  /** The model a request is served as (itself, or an alias's target), or undefined when it is not served. */
+  resolve(model: string): string | undefined;
+}
 
 export interface PipelineState {
   fixtures: FixtureSet;
-  models: ModelRegistry;
-  limiter: RateLimiter;
-  /** Errors queued from code (`nextError`): each answers the next request a fixture matches. */
-  queuedErrors: ReplyError[];
+  models: ModelResolver;
+  /** The server's policies; the pipeline runs those after match and after plan. */
+  policies: PolicyList;
   ids: IdSource;
   clock: Clock;
   tokens: TokenCache;
@@ -39,13 +42,20 @@ export type Outcome =
       plan: Plan;
       conversation: Conversation;
       fixture: string;
-      headers: Record<string, string>;
+      /** Headers the policies add to the answer (the rate limits' x-ratelimit-*). Shared: never change them. */
+      headers: Readonly<Record<string, string>>;
       warnings: string[];
       /**
        * What the reply counted in sequence groups (committed already), for the transport to release if
        * the request is refused after all: its client leaves while it waits for a maxConcurrency slot.
        */
       sequences: SequenceClaim;
+      /**
+       * The pipeline's verdict: the request alone decided this outcome (see `cacheable`), it counted in no
+       * sequence, its plan holds no ids of its own and its surface may keep its conversation, so an
+       * identical request may be answered with it again.
+       */
+      cacheable: boolean;
     };
 
 /**
@@ -57,17 +67,25 @@ export function isInStreamError(outcome: Outcome): boolean {
   return outcome.kind === "error" && outcome.fixture !== null && outcome.error.status !== 429 && outcome.conversation?.stream === true;
 }
 
-/** A limiter's refusal as the catalogue's rate_limited: `tokens` is what the request would have used. */
-function refusal(model: string, decision: RateRefusal, tokens: number): RateLimited {
-  return rateLimited({
-    model,
-    limit: decision.kind,
-    capacity: decision.limit,
-    used: decision.used,
-    requested: decision.kind === "requests" ? 1 : tokens,
-    retryAfterMs: decision.retryAfterMs,
-    limiterHeaders: decision.headers,
-  });
+/** Policy headers of an answer that no policy added headers to: one object for them all. */
+const NO_HEADERS: Readonly<Record<string, string>> = Object.freeze({});
+
+/**
+ * The cacheable verdict for a surface's requests now: whether the request alone decides its outcome, so
+ * a remembered outcome may answer an identical request. Yes only when the surface's parse reads nothing
+ * but the body (Surface.memoizable), the fixtures keep no state (no sequences, no predicates, which are
+ * user code), and no policy inside the pipeline that is not deterministic is engaged (a rate limit, a
+ * queued error; see PolicyList.deterministic). The memo reads this; it names no feature itself.
+ */
+export function cacheable(state: PipelineState, surface: Surface): boolean {
+  return surface.memoizable ? state.fixtures.stateless && state.policies.deterministic() : false;
+}
+
+/** The verdict for one reply: its request's (see `cacheable`), and nothing in the reply made for it alone. */
+function replyCacheable(state: PipelineState, surface: Surface, conversation: Conversation, plan: Plan, claim: SequenceClaim): boolean {
+  if (claim !== null || plan.reuse === null || !cacheable(state, surface)) return false;
+  const { memoizable } = surface;
+  return typeof memoizable === "function" ? memoizable(conversation) : true;
 }
 
 /** What the log should say about replies that do not fit the JSON format the request asked for. */
@@ -101,16 +119,16 @@ export function parseRequest(state: PipelineState, surface: Surface, body: unkno
   return conversation;
 }
 
-/** The stages after parse (match, plan, rate limit), for a conversation from parseRequest. */
-export function runParsed(state: PipelineState, surface: Surface, conversation: Conversation, client = "", requestTiming?: TimingOptions): Outcome {
-  // Not in parse: an alias is held to the output limit of the model it serves.
-  const overLimit = outputLimitError(conversation, state.tokens);
-  if (overLimit) return { kind: "error", error: overLimit, conversation, fixture: null };
-  // Usually one generation; a surface may split a request into several (see Surface.split).
-  const parts = surface.split?.(conversation) ?? [conversation];
+type Matched = { hits: MatchHit[]; claim: SequenceClaim; label: string };
+
+/**
+ * Matches every part (see Surface.split), or the error outcome: no match, the surface's refusal of the
+ * answer's size, a policy after match (a queued error), or a fixture's own error. Matching advances no
+ * sequence counter: the claim is committed once the answer is decided, so a queued error or a rate-limit
+ * 429 leaves every sequence where it was.
+ */
+function matchParts(state: PipelineState, surface: Surface, conversation: Conversation, parts: Conversation[]): Matched | Outcome {
   const hits: MatchHit[] = [];
-  // Matching advances no sequence counter: the claim is committed once the answer is decided, so a
-  // queued error or a rate-limit 429 leaves every sequence where it was.
   let claim: SequenceClaim = null;
   for (const part of parts) {
     const result = state.fixtures.match(part, isGenerationReply, claim);
@@ -126,17 +144,27 @@ export function runParsed(state: PipelineState, surface: Surface, conversation: 
     }
     hits.push(result.hit);
   }
-  const tooLarge = generationCeilingError(parts, hits, state.tokens);
+  const tooLarge = surface.checkAnswer?.(parts, hits, state.tokens);
   if (tooLarge) return { kind: "error", error: tooLarge, conversation, fixture: null };
   const label = hits.length === 1 ? hits[0].label : [...new Set(hits.map((hit) => hit.label))].join(", ");
-  const queued = state.queuedErrors.shift();
-  if (queued) return { kind: "error", error: surface.describeError(fixtureError(queued, true)), conversation, fixture: `${label} (queued error)` };
+  for (const policy of state.policies.afterMatch) {
+    const refused = policy.check(conversation);
+    if (refused !== null) {
+      const fixture = policy.note === undefined ? label : `${label} (${policy.note})`;
+      return { kind: "error", error: surface.describeError(refused), conversation, fixture };
+    }
+  }
   const failed = hits.find((hit) => hit.reply.error);
   if (failed?.reply.error) {
     // A fixture's own error is its answer: it counts.
     state.fixtures.commit(claim);
     return { kind: "error", error: surface.describeError(fixtureError(failed.reply.error, false)), conversation, fixture: failed.label };
   }
+  return { hits, claim, label };
+}
+
+/** The plan of every part, joined; `requestTiming` is the timing the request's headers set. */
+function planParts(state: PipelineState, surface: Surface, parts: Conversation[], hits: MatchHit[], requestTiming: TimingOptions | undefined): Plan {
   const planPart = (i: number): Plan => {
     const { reply, options } = hits[i];
     // Most answers take the server's timing as it is; only a fixture's or a request's own needs resolving.
@@ -144,13 +172,27 @@ export function runParsed(state: PipelineState, surface: Surface, conversation: 
     const timing = own ? resolveTiming([state.timing, options.latency === undefined ? undefined : { itl: options.latency }, options.timing, requestTiming]) : state.timing;
     return planReply(parts[i], reply, { ids: state.ids, chunkSize: options.chunkSize ?? state.chunkSize, timing }, state.tokens);
   };
-  const plan = hits.length === 1 ? planPart(0) : joinPlans(hits.map((_, i) => planPart(i)));
-  let headers: Record<string, string> = {};
-  if (state.limiter.enabled) {
-    const decision = state.limiter.take(client, plan.usage.totalTokens);
-    if (!decision.ok) return { kind: "error", error: surface.describeError(refusal(conversation.model, decision, plan.usage.totalTokens)), conversation, fixture: label };
-    headers = decision.headers;
+  return hits.length === 1 ? planPart(0) : joinPlans(hits.map((_, i) => planPart(i)));
+}
+
+/** The stages after parse (the surface's checks, match, policies after match, plan, policies after plan), for a conversation from parseRequest. */
+export function runParsed(state: PipelineState, surface: Surface, conversation: Conversation, client = "", requestTiming?: TimingOptions): Outcome {
+  // Not in parse: an alias is held to the limits of the model it serves.
+  const refused = surface.checkModel?.(conversation, state.tokens);
+  if (refused) return { kind: "error", error: refused, conversation, fixture: null };
+  // Usually one generation; a surface may split a request into several (see Surface.split).
+  const parts = surface.split?.(conversation) ?? [conversation];
+  const matched = matchParts(state, surface, conversation, parts);
+  if ("kind" in matched) return matched;
+  const { hits, claim, label } = matched;
+  const plan = planParts(state, surface, parts, hits, requestTiming);
+  let headers = NO_HEADERS;
+  for (const policy of state.policies.afterPlan) {
+    const decision = policy.check(plan, conversation, client);
+    if (!decision.ok) return { kind: "error", error: surface.describeError(decision.error), conversation, fixture: label };
+    headers = headers === NO_HEADERS ? decision.headers : { ...headers, ...decision.headers };
   }
   state.fixtures.commit(claim);
-  return { kind: "reply", plan, conversation, fixture: label, headers, warnings: formatWarnings(plan, conversation, label), sequences: claim };
+  const warnings = formatWarnings(plan, conversation, label);
+  return { kind: "reply", plan, conversation, fixture: label, headers, warnings, sequences: claim, cacheable: replyCacheable(state, surface, conversation, plan, claim) };
 }

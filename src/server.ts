@@ -17,12 +17,11 @@ import { checkTimingOptions, resolveTiming, type TimingOptions } from "./core/ti
 import { createFallback, type FallbackOption } from "./fixtures/fallback.js";
 import { ModelRegistry, type ModelConfig } from "./protocols/openai/models.js";
 import { OPENAI_WIRE } from "./protocols/openai/wire.js";
-import { Admission } from "./transport/admission.js";
+import { createPolicies, type RateLimitConfig } from "./policies/index.js";
 import { createRequestHandler, type HttpState } from "./transport/http.js";
 import { shareMetricsWithPrimary } from "./transport/cluster-metrics.js";
 import { ServerMetrics } from "./transport/metrics.js";
 import { Pacer } from "./transport/pacer.js";
-import { RateLimiter, type RateLimitConfig } from "./transport/rate-limit.js";
 import { httpTimeoutOptions, resolveTimeouts } from "./transport/timeouts.js";
 import { attachResponsesWebSocket, refuseConnect } from "./transport/websocket.js";
 import { PipelineMemo } from "./pipeline-memo.js";
@@ -135,12 +134,6 @@ function withoutCaches(surface: Surface): Surface {
   };
 }
 
-function concurrencyLimit(limit: number | undefined, metrics: ServerMetrics): Admission | null {
-  if (limit === undefined) return null;
-  if (!Number.isInteger(limit) || limit < 1) throw new Error(`createServer options.maxConcurrency must be an integer >= 1, got ${String(limit)}`);
-  return new Admission(limit, (depth) => metrics.queueChanged(depth));
-}
-
 export interface ServerInstance {
   /** `http://HOST:PORT`, no trailing slash. */
   url: string;
@@ -169,11 +162,17 @@ export async function startServer(fixtures: FixtureSet, options: ServerOptions =
   const metrics = new ServerMetrics();
   // Under the CLI's --workers, /metrics sums every worker's (a no-op anywhere else).
   shareMetricsWithPrimary(() => metrics.snapshot());
+  const policies = createPolicies({
+    keys: { configured: configuredKeys(options), fromFixtures: fixtures.apiKeys },
+    rateLimit: options.rateLimit,
+    maxConcurrency: options.maxConcurrency,
+    now: () => clock.now(),
+    onQueueDepth: (depth) => metrics.queueChanged(depth),
+  });
   const state: HttpState = {
     fixtures,
     models,
-    limiter: new RateLimiter(options.rateLimit ?? {}, () => clock.now()),
-    queuedErrors: [],
+    policies: policies.list,
     journal,
     clock,
     ids,
@@ -182,12 +181,10 @@ export async function startServer(fixtures: FixtureSet, options: ServerOptions =
     timing: resolveTiming([options.latency === undefined ? undefined : { itl: options.latency }, options.timing]),
     fallback: createFallback(options.fallback),
     maxBodyBytes: options.maxBodyBytes ?? 16 * 1024 * 1024,
-    auth: { configured: configuredKeys(options), fromFixtures: fixtures.apiKeys },
     onExchange: options.onExchange,
     metrics,
     memo: new PipelineMemo(fixtures, ids),
     pacer: new Pacer(options.seed),
-    admission: concurrencyLimit(options.maxConcurrency, metrics),
     defaultSurface: OPENAI_WIRE,
   };
   const reusing = options.caches === false ? withoutCaches : (surface: Surface) => surface;
@@ -218,7 +215,7 @@ export async function startServer(fixtures: FixtureSet, options: ServerOptions =
     fixtures,
     journal,
     nextError: (status, error = {}) => {
-      state.queuedErrors.push({ status, message: error.message ?? `Queued error with status ${status}.`, ...error });
+      policies.queued.push({ status, message: error.message ?? `Queued error with status ${status}.`, ...error });
     },
     close: () =>
       new Promise<void>((resolve, reject) => {

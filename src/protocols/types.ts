@@ -6,6 +6,8 @@ import type { Conversation } from "../core/conversation.js";
 import type { ApiError, ServerError } from "../core/errors.js";
 import type { Clock, IdSource } from "../core/ids.js";
 import type { Plan } from "../core/plan.js";
+import type { Reply } from "../core/reply.js";
+import type { TokenCache } from "../core/token-cache.js";
 import type { SizedText } from "./sized-text.js";
 
 export type { ApiError } from "../core/errors.js";
@@ -106,6 +108,17 @@ export interface Surface extends SurfaceWire {
    * (see joinPlans). Called after the model is resolved. Without it a request is one conversation.
    */
   split?(conversation: Conversation): Conversation[];
+  /**
+   * The surface's refusal of a request once its model is resolved (not in parse: an alias is held to
+   * the limits of the model it serves), e.g. OpenAI's 400 for max_tokens past a model's output limit;
+   * null, or no such check, to go on.
+   */
+  checkModel?(conversation: Conversation, tokens: TokenCache): ApiError | null;
+  /**
+   * Its refusal of a request whose matched replies would make an answer too large to build: `parts` as
+   * split, each with the reply it matched (`matched[i]` answers `parts[i]`); null to go on.
+   */
+  checkAnswer?(parts: readonly Conversation[], matched: readonly { reply: Reply }[], tokens: TokenCache): ApiError | null;
   /** The JSON text of the non-streaming answer, with its size. */
   renderBody(plan: Plan, conversation: Conversation, context: RenderContext): SizedText;
   renderStream(plan: Plan, conversation: Conversation, context: RenderContext): RenderedStream;

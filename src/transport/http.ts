@@ -9,8 +9,6 @@ import { PipelineMemo } from "../pipeline-memo.js";
 import { LARGE_BODY_BYTES, runSlicedPipeline } from "../pipeline-sliced.js";
 import { bodyTooLarge, internalError as internalFault, invalidJson, malformedHeader, requestTimeout, routeNotFound, type ApiError, type ServerError } from "../core/errors.js";
 import type { ResourceAnswer, ResourceRoute, Surface, SurfaceWire } from "../protocols/types.js";
-import type { Admission } from "./admission.js";
-import { authenticate, type AuthKeys } from "./auth.js";
 import { BodyTooLargeError, readBody, RequestTimeoutError } from "./body.js";
 import { tooDeep } from "./json-depth.js";
 import type { ServerMetrics } from "./metrics.js";
@@ -27,9 +25,6 @@ export interface HttpState extends PipelineState {
   journal: Journal;
   /** The server's one scheduler and its answers' timing. */
   pacer: Pacer;
-  /** The maxConcurrency queue, or null without a limit. */
-  admission: Admission | null;
-  auth: AuthKeys;
   maxBodyBytes: number;
   /** Outcomes of requests seen before, for answering repeats without running the pipeline. */
   memo: PipelineMemo;
@@ -173,7 +168,7 @@ export function createRequestHandler(state: HttpState, surfaces: SurfaceRoutes, 
     entry.status = 200;
     if (outcome.warnings.length) entry.warnings = outcome.warnings;
     Object.assign(headers, outcome.headers);
-    const admission = state.admission;
+    const admission = state.policies.beforeDelivery;
     if (admission === null) return deliverReply(state, surface, outcome, context, request);
     // Under maxConcurrency the answer waits for a generation slot, which it holds until it is complete.
     const slot = admission.enter();
@@ -297,7 +292,7 @@ export function createRequestHandler(state: HttpState, surfaces: SurfaceRoutes, 
     const surface = surfaceByPath.get(path);
     // The hot path: one object for the whole exchange, built at once.
     if (surface && method === "POST") {
-      const denied = authenticate(req, state.auth, surface.credentials);
+      const denied = state.policies.checkCredentials(req, surface.credentials);
       const request: SurfaceRequest = { req, res, entry, headers: surface.answerHeaders(requestId), arrival, surface, timing: timingFromHeaders(req.headers), start: arrival };
       return denied ? raise(request, denied) : serveSurface(request);
     }
@@ -312,7 +307,7 @@ export function createRequestHandler(state: HttpState, surfaces: SurfaceRoutes, 
       writeJson(res, 200, HEALTH_BODY, exchange.headers);
       return finish(exchange);
     }
-    const denied = authenticate(req, state.auth, wire.credentials);
+    const denied = state.policies.checkCredentials(req, wire.credentials);
     if (denied) return raise(exchange, denied);
     if (resource) return serveResource(exchange, method, resource);
     raise(exchange, routeNotFound(method, url.split("?")[0]));

@@ -22,7 +22,7 @@ import { shownValue } from "../protocols/openai/content.js";
 import { tooDeep } from "./json-depth.js";
 import { reportExchange } from "./exchange.js";
 import { reportInternalError } from "./internal-error.js";
-import { Admission } from "./admission.js";
+import { Admission } from "../policies/index.js";
 import { sendStream, type EventSink } from "./stream-sender.js";
 import { isTokenEvent } from "./writer.js";
 import { NO_DELAY, type Timing } from "../core/timing.js";
@@ -186,7 +186,7 @@ export function serveResponsesConnection(ws: WebSocket, path: string, client: st
 
   /** Sends an answer, paced by its timing; a generation waits for a slot under maxConcurrency. */
   async function deliver(reply: Answer, entry: JournalEntry, arrival: number): Promise<boolean> {
-    const admission = reply.generates ? state.admission : null;
+    const admission = reply.generates ? state.policies.beforeDelivery : null;
     let start = arrival;
     if (admission) {
       const queuedAt = performance.now();

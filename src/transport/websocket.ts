@@ -8,7 +8,6 @@ import type { ResponseStore } from "../protocols/openai/responses/index.js";
 import type { SurfaceWire } from "../protocols/types.js";
 import type { HttpState } from "./http.js";
 import { clientKey } from "./request-checks.js";
-import { authenticate } from "./auth.js";
 import { routePath } from "./route-path.js";
 import { serveResponsesConnection } from "./responses-connection.js";
 
@@ -50,7 +49,7 @@ export function attachResponsesWebSocket(server: Server, state: HttpState, store
       const fallback = state.defaultSurface;
       return refuse(socket, fallback, fallback.describeError(routeNotFound("GET", String(req.url))));
     }
-    const denied = authenticate(req, state.auth, wire.credentials);
+    const denied = state.policies.checkCredentials(req, wire.credentials);
     if (denied) return refuse(socket, wire, wire.describeError(denied));
     wss ??= new (require("ws") as typeof import("ws")).WebSocketServer({ noServer: true, maxPayload: state.maxBodyBytes });
     wss.handleUpgrade(req, socket, head, (ws) => serveResponsesConnection(ws, req.url ?? "/v1/responses", clientKey(req, wire.credentials), state, store));

@@ -7,7 +7,7 @@ import { FixtureSet, type FixtureEntry } from "../../src/fixtures/index.js";
 import type { PipelineState } from "../../src/pipeline.js";
 import { ModelRegistry, type ModelConfig } from "../../src/protocols/openai/models.js";
 import type { RenderContext } from "../../src/protocols/types.js";
-import { RateLimiter, type RateLimitConfig } from "../../src/transport/rate-limit.js";
+import { createPolicies, type QueuedErrors, type RateLimitConfig } from "../../src/policies/index.js";
 
 export interface TestStateOptions {
   fixtures?: readonly FixtureEntry[];
@@ -20,15 +20,19 @@ export interface TestStateOptions {
 /** 2023-11-14T22:13:20Z: a fixed clock, so `created` fields are known. */
 export const TEST_NOW = 1_700_000_000_000;
 
-export function testState(options: TestStateOptions = {}): PipelineState {
+/** A pipeline state, with the queue its `nextError` would fill. */
+export type TestState = PipelineState & { queued: QueuedErrors };
+
+export function testState(options: TestStateOptions = {}): TestState {
   const fixtures = new FixtureSet();
   fixtures.add(options.fixtures ?? []);
   const clock = { now: () => TEST_NOW };
+  const policies = createPolicies({ keys: { configured: new Set(), fromFixtures: fixtures.apiKeys }, rateLimit: options.rateLimit, now: clock.now });
   return {
     fixtures,
     models: new ModelRegistry(options.models ?? [], fixtures),
-    limiter: new RateLimiter(options.rateLimit ?? {}, clock.now),
-    queuedErrors: [],
+    policies: policies.list,
+    queued: policies.queued,
     ids: createIdSource(7),
     clock,
     tokens: new TokenCache(),

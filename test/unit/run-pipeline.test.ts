@@ -112,7 +112,7 @@ describe("runPipeline", () => {
         { match: { userMessage: "step", sequenceIndex: 1 }, response: { content: "one" } },
       ],
     });
-    state.queuedErrors.push({ status: 500, message: "Queued failure." });
+    state.queued.push({ status: 500, message: "Queued failure." });
     // A request no fixture matches does not use the queued error up.
     expect(errorFields(expectError(runPipeline(state, surface, chat("unrelated"))).error).code).toBe("no_match");
     const refused = expectError(runPipeline(state, surface, chat("step")));
@@ -124,7 +124,7 @@ describe("runPipeline", () => {
       message: "Queued failure.",
     });
     expect(refused.fixture).toBe('#0 userMessage="step" sequenceIndex=0 (queued error)');
-    expect(state.queuedErrors).toEqual([]);
+    expect(state.queued.pending).toBe(0);
     expect(expectReply(runPipeline(state, surface, chat("step"))).plan.choices[0].content).toBe("zero");
     expect(expectReply(runPipeline(state, surface, chat("step"))).plan.choices[0].content).toBe("one");
   });

@@ -5,6 +5,8 @@ import { isRecord } from "./content.js";
 import { bearerCredentials } from "./credentials.js";
 import { renderOpenAIError } from "./errors.js";
 import { describeOpenAIError } from "./server-errors.js";
+import { generationCeilingError } from "./validate/generation-ceiling.js";
+import { outputLimitError } from "./validate/output-limits.js";
 
 const OPENAI_VERSION = "2020-10-01";
 
@@ -31,5 +33,12 @@ function negotiateStream(req: RequestHead, body: unknown): unknown {
   return isRecord(body) && body.stream === undefined && asksForStream(req) ? { ...body, stream: true } : body;
 }
 
-/** The wire of an OpenAI generation surface: OPENAI_WIRE plus its stream negotiation. */
-export const OPENAI_SURFACE_WIRE: SurfaceWire & Pick<Surface, "asksForStream" | "negotiateStream"> = { ...OPENAI_WIRE, asksForStream, negotiateStream };
+/** The wire of an OpenAI generation surface: OPENAI_WIRE plus its stream negotiation and its limits. */
+export const OPENAI_SURFACE_WIRE: SurfaceWire & Pick<Surface, "asksForStream" | "negotiateStream" | "checkModel" | "checkAnswer"> = {
+  ...OPENAI_WIRE,
+  asksForStream,
+  negotiateStream,
+  // A known model's output limit, and the most generated tokens one answer may multiply to.
+  checkModel: outputLimitError,
+  checkAnswer: generationCeilingError,
+};

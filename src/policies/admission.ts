@@ -1,5 +1,7 @@
-// At most `limit` at once, the rest waiting in arrival order: maxConcurrency's generation slots (as a busy
-// model server's batch slots, so a gateway's queueing can be exercised) and a WebSocket's in-flight responses.
+// Admission: at most `limit` at once, the rest waiting in arrival order. As a policy, maxConcurrency's
+// generation slots (as a busy model server's batch slots, so a gateway's queueing can be exercised);
+// the queue itself also bounds a WebSocket's in-flight responses.
+import type { DeliveryPolicy } from "./types.js";
 
 export class Admission {
   private active = 0;
@@ -59,3 +61,26 @@ export class Admission {
 }
 
 const noop = (): void => {};
+
+/**
+ * maxConcurrency as a policy before delivery: a planned answer waits for one of `limit` slots and holds it
+ * until it is complete. Null without a limit. Not deterministic (a slot is free or not by the traffic),
+ * but it runs after the outcome is decided, for remembered outcomes too, so it keeps none from the memo.
+ * `onDepth` hears the number of waiting answers whenever it changes (the metrics' queue gauge).
+ *
+ * @example
+ * const slots = admission(4, (depth) => metrics.queueChanged(depth));
+ */
+export function admission(limit: number | undefined, onDepth?: (depth: number) => void): DeliveryPolicy | null {
+  if (limit === undefined) return null;
+  if (!Number.isInteger(limit) || limit < 1) throw new Error(`createServer options.maxConcurrency must be an integer >= 1, got ${String(limit)}`);
+  const slots = new Admission(limit, onDepth);
+  return {
+    name: "admission",
+    stage: "before-delivery",
+    deterministic: false,
+    engaged: () => true,
+    enter: () => slots.enter(),
+    leave: () => slots.leave(),
+  };
+}

@@ -1,5 +1,5 @@
-// A real rate limiter: token buckets for requests and tokens per minute, per API key, answering with
-// the x-ratelimit-* headers OpenAI sends and, when a bucket is empty, how long to wait.
+// The rate limits' mechanism: token buckets for requests and tokens per minute, per API key, answering
+// with the x-ratelimit-* headers OpenAI sends and, when a bucket is empty, how long to wait.
 
 export interface RateLimitConfig {
   /** Requests per minute. */
