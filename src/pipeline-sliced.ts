@@ -19,7 +19,7 @@ export async function runSlicedPipeline(
 ): Promise<Outcome | null> {
   const parsed = parseRequest(state, surface, body);
   if ("kind" in parsed) return parsed;
-  const prepared = await state.tokens.prepare(surface.split?.(parsed) ?? [parsed], gone);
+  const prepared = await state.tokens.prepare(surface.split?.(parsed) ?? [parsed], surface, gone);
   if (prepared === null) return null;
   return state.tokens.withPrepared(prepared, () => runParsed(state, surface, parsed, client, requestTiming));
 }

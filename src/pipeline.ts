@@ -170,7 +170,7 @@ function planParts(state: PipelineState, surface: Surface, parts: Conversation[]
     // Most answers take the server's timing as it is; only a fixture's or a request's own needs resolving.
     const own = options.latency !== undefined || options.timing !== undefined || requestTiming !== undefined;
     const timing = own ? resolveTiming([state.timing, options.latency === undefined ? undefined : { itl: options.latency }, options.timing, requestTiming]) : state.timing;
-    return planReply(parts[i], reply, { ids: state.ids, chunkSize: options.chunkSize ?? state.chunkSize, timing }, state.tokens);
+    return planReply(parts[i], reply, { ids: state.ids, wire: surface, chunkSize: options.chunkSize ?? state.chunkSize, timing }, state.tokens);
   };
   return hits.length === 1 ? planPart(0) : joinPlans(hits.map((_, i) => planPart(i)));
 }

@@ -9,7 +9,7 @@ import { applyBudget, cutAtStop, extendToLimit, type Segment } from "./shape.js"
 import { argumentsText, TokenCache } from "./token-cache.js";
 import { splitCharacters, splitTokens, tokenPieces, type EncodingName } from "./tokenizer.js";
 import { NO_DELAY, type Timing } from "./timing.js";
-import { countPrompt, type Usage } from "./usage.js";
+import type { PromptFormula, Usage } from "./usage.js";
 
 export { TokenCache, argumentsText } from "./token-cache.js";
 
@@ -54,8 +54,25 @@ export interface Plan {
   reuse: { reply: Reply; key: string } | null;
 }
 
+/** An id the plan draws: a prefix and that many random alphanumeric characters after it. */
+export interface IdFormat {
+  readonly prefix: string;
+  readonly length: number;
+}
+
+/**
+ * What the plan takes from the surface a request came in on (a Surface is one): the provider's tool call
+ * ids (OpenAI `call_` and 24 characters, Anthropic `toolu_`) and its prompt formula.
+ */
+export interface PlanWire<C extends Conversation = Conversation> extends PromptFormula<C> {
+  /** The ids of tool calls whose fixture gives none, drawn for every answer. */
+  readonly toolCallIds: IdFormat;
+}
+
 export interface PlanOptions {
   ids: IdSource;
+  /** The surface's ids and prompt formula. */
+  wire: PlanWire;
   /** Characters per streamed chunk; 0 or undefined streams one token per chunk. */
   chunkSize?: number;
   timing?: Timing;
@@ -109,9 +126,10 @@ function planChoice(choice: ReplyChoice, index: number, context: ChoiceContext):
 
   // A call whose arguments were cut away entirely is not made at all.
   const toolCalls: PlannedToolCall[] = [];
+  const { toolCallIds } = options.wire;
   calls.forEach((call, i) => {
     if (truncated && args[i].tokenized.count === 0) return;
-    toolCalls.push({ id: call.id ?? options.ids.next("call_", 24), name: call.name, arguments: args[i].text ?? "", argumentChunks: chunksOf(args[i]) });
+    toolCalls.push({ id: call.id ?? options.ids.next(toolCallIds.prefix, toolCallIds.length), name: call.name, arguments: args[i].text ?? "", argumentChunks: chunksOf(args[i]) });
   });
 
   let contentChunks = chunksOf(text);
@@ -172,7 +190,7 @@ export function planReply(conversation: Conversation, reply: Reply, options: Pla
   for (let i = 0; i < Math.max(1, n); i++) choices.push(planChoice(choiceAt(reply, i, tokens), i, context));
 
   const override = reply.usage ?? {};
-  const promptTokens = override.promptTokens ?? countPrompt(conversation, tokens.counter(encoding));
+  const promptTokens = override.promptTokens ?? options.wire.promptTokens(conversation, tokens.counter(encoding));
   const completion = override.completionTokens ?? choices.reduce((sum, choice) => sum + choice.completionTokens, 0);
   const reasoningTokens = override.reasoningTokens ?? choices.reduce((sum, choice) => sum + choice.reasoningTokens, 0);
   const params = conversation.params;

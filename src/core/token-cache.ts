@@ -3,7 +3,7 @@
 import type { Conversation } from "./conversation.js";
 import type { Reply, ReplyChoice } from "./reply.js";
 import { countTokens, countTokensInSlices, encodingForModel, splitTokens, type EncodingName, type TokenizedText } from "./tokenizer.js";
-import { countPrompt, type TokenCounter } from "./usage.js";
+import type { PromptFormula, TokenCounter } from "./usage.js";
 
 export interface TokenizedChoice {
   content: TokenizedText;
@@ -87,13 +87,13 @@ export class TokenCache {
 
   /**
    * Counts, ahead of the synchronous stages, every text the prompts of these conversations will ask
-   * the counter for (see prepareTexts).
+   * the counter for under their surface's formula (see prepareTexts).
    */
-  prepare(conversations: readonly Conversation[], gone: () => boolean): Promise<PreparedCounts | null> {
+  prepare(conversations: readonly Conversation[], formula: PromptFormula, gone: () => boolean): Promise<PreparedCounts | null> {
     const texts: [EncodingName, string][] = [];
     for (const conversation of conversations) {
       const encoding = this.encodingFor(conversation.model);
-      countPrompt(conversation, (text) => (texts.push([encoding, text]), 0));
+      formula.promptTokens(conversation, (text) => (texts.push([encoding, text]), 0));
     }
     return this.prepareTexts(texts, gone);
   }

@@ -5,7 +5,7 @@ import type { IncomingMessage } from "node:http";
 import type { Conversation } from "../core/conversation.js";
 import type { ApiError, ServerError } from "../core/errors.js";
 import type { Clock, IdSource } from "../core/ids.js";
-import type { Plan } from "../core/plan.js";
+import type { Plan, PlanWire } from "../core/plan.js";
 import type { Reply } from "../core/reply.js";
 import type { TokenCache } from "../core/token-cache.js";
 import type { SizedText } from "./sized-text.js";
@@ -71,10 +71,17 @@ export interface StreamEvent {
  * holds no event objects or joined strings of its own while it waits, which at thousands of streams was
  * most of the garbage the collector copied. Events are shared: never change one.
  */
-export interface RenderedStream {
+export interface RenderedStream<D = unknown> {
   readonly events: readonly StreamEvent[];
   /** Empty for surfaces whose events are whole (the Responses API). */
   readonly envelope: string;
+  /** What the surface's after-delivery step is handed once the stream was sent (see Surface.delivered). */
+  readonly delivery?: D;
+}
+
+/** A rendered body or one-write stream, and what the surface's after-delivery step is handed with it. */
+export interface RenderedText<D = unknown> extends SizedText {
+  readonly delivery?: D;
 }
 
 export interface RenderContext {
@@ -82,7 +89,18 @@ export interface RenderContext {
   clock: Clock;
 }
 
-export interface Surface extends SurfaceWire {
+/**
+ * A function of a surface's own conversations, typed as a method is: so a Surface<C> is a Surface, as its
+ * methods make it. The pipeline and transport hand a surface only conversations its own parse made.
+ */
+type OwnConversationTest<C> = { test(conversation: C): boolean }["test"];
+
+/**
+ * An API surface, typed on the conversation its parse makes (`C`, e.g. ResponsesConversation) and on
+ * what its render hands its after-delivery step (`D`): its other methods take them back as they are, so
+ * no surface downcasts its own values. The pipeline and transport hold any surface as a `Surface`.
+ */
+export interface Surface<C extends Conversation = Conversation, D = unknown> extends SurfaceWire, PlanWire<C> {
   /** The API name used in logs and the journal, e.g. `chat.completions`. */
   readonly api: string;
   /** Whether the request's headers ask for a stream (OpenAI: `Accept: text/event-stream`): the memo keeps such requests apart. */
@@ -95,43 +113,51 @@ export interface Surface extends SurfaceWire {
    * A function when that holds for some conversations only (a Responses request that continues a stored
    * response reads the store).
    */
-  readonly memoizable?: boolean | ((conversation: Conversation) => boolean);
+  readonly memoizable?: boolean | OwnConversationTest<C>;
   /**
    * A remembered conversation made ready to answer a repeat of its request: whatever its parse generated
    * for one request alone (the ids of Responses input items) is drawn afresh. Without it, it is reused as is.
    */
-  replay?(conversation: Conversation, ids: IdSource): Conversation;
-  parse(body: unknown): Conversation | ApiError;
+  replay?(conversation: C, ids: IdSource): C;
+  parse(body: unknown): C | ApiError;
   /**
    * For requests that hold several independent generations (legacy Completions' list of prompts):
    * one conversation per generation, each matched and planned on its own and joined into one plan
    * (see joinPlans). Called after the model is resolved. Without it a request is one conversation.
    */
-  split?(conversation: Conversation): Conversation[];
+  split?(conversation: C): C[];
   /**
    * The surface's refusal of a request once its model is resolved (not in parse: an alias is held to
    * the limits of the model it serves), e.g. OpenAI's 400 for max_tokens past a model's output limit;
    * null, or no such check, to go on.
    */
-  checkModel?(conversation: Conversation, tokens: TokenCache): ApiError | null;
+  checkModel?(conversation: C, tokens: TokenCache): ApiError | null;
   /**
    * Its refusal of a request whose matched replies would make an answer too large to build: `parts` as
    * split, each with the reply it matched (`matched[i]` answers `parts[i]`); null to go on.
    */
-  checkAnswer?(parts: readonly Conversation[], matched: readonly { reply: Reply }[], tokens: TokenCache): ApiError | null;
-  /** The JSON text of the non-streaming answer, with its size. */
-  renderBody(plan: Plan, conversation: Conversation, context: RenderContext): SizedText;
-  renderStream(plan: Plan, conversation: Conversation, context: RenderContext): RenderedStream;
+  checkAnswer?(parts: readonly C[], matched: readonly { reply: Reply }[], tokens: TokenCache): ApiError | null;
+  /** The JSON text of the non-streaming answer, with its size. Pure: what it stores, it hands to `delivered`. */
+  renderBody(plan: Plan, conversation: C, context: RenderContext): RenderedText<D>;
+  renderStream(plan: Plan, conversation: C, context: RenderContext): RenderedStream<D>;
   /**
    * The same stream as one SSE text with its size, for answers sent in one write (no pacing). Optional:
    * a surface provides it where it builds the text faster than renderStream's events.
    */
-  renderStreamText?(plan: Plan, conversation: Conversation, context: RenderContext): SizedText;
+  renderStreamText?(plan: Plan, conversation: C, context: RenderContext): RenderedText<D>;
   /**
    * For surfaces that report a fixture's error inside the stream (the Responses API), the events
    * to send instead of an HTTP error status. Surfaces without it answer with the status.
    */
-  renderStreamError?(error: ApiError, conversation: Conversation, context: RenderContext): RenderedStream;
+  renderStreamError?(error: ApiError, conversation: C, context: RenderContext): RenderedStream<D>;
+  /**
+   * The step after delivery (the Responses API stores its answer there): called once an answer to one of
+   * this surface's conversations was sent, or its client left during it, over HTTP and WebSocket alike.
+   * `delivery` is what the render handed over with the answer; undefined for an error the transport
+   * sent without rendering it here (an HTTP error status, a WebSocket error frame). `failed`: the answer
+   * was an error, in the stream or not. Surfaces without it keep nothing after an answer.
+   */
+  delivered?(conversation: C, delivery: D | undefined, failed: boolean): void;
 }
 
 /** What a resource answer tells the journal besides its status. */

@@ -157,13 +157,16 @@ export function createRequestHandler(state: HttpState, surfaces: SurfaceRoutes, 
     }
     if (outcome.kind === "error") {
       // A fixture's error on a stream that reports errors in-band goes out as events, status 200.
-      if (outcome.conversation && isInStreamError(outcome) && surface.renderStreamError) {
+      const { conversation } = outcome;
+      if (conversation && isInStreamError(outcome) && surface.renderStreamError) {
         entry.status = 200;
         entry.error = outcome.error.message;
-        const stream = surface.renderStreamError(outcome.error, outcome.conversation, context);
-        return writeSse(res, stream, headers, { pacing: null, arrival: performance.now() }).then(() => undefined);
+        const stream = surface.renderStreamError(outcome.error, conversation, context);
+        return writeSse(res, stream, headers, { pacing: null, arrival: performance.now() }).then(() => surface.delivered?.(conversation, stream.delivery, true));
       }
-      return sendError(request, outcome.error);
+      sendError(request, outcome.error);
+      if (conversation) surface.delivered?.(conversation, undefined, true);
+      return;
     }
     entry.status = 200;
     if (outcome.warnings.length) entry.warnings = outcome.warnings;

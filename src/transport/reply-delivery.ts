@@ -1,5 +1,6 @@
 // Writes a planned reply over HTTP: the JSON body (after the time its stream would have taken, when
-// the timing asks for one), or the stream: in one write when unpaced, token by token through the pacer.
+// the timing asks for one), or the stream: in one write when unpaced, token by token through the pacer;
+// then the surface's after-delivery step.
 import { generationSteps } from "../core/plan.js";
 import { NO_DELAY } from "../core/timing.js";
 import type { Outcome } from "../pipeline.js";
@@ -32,17 +33,22 @@ export function deliverReply(
       const steps = generationSteps(plan);
       if (steps * plan.choices.length <= ONE_WRITE_CHUNKS) {
         const text = surface.renderStreamText(plan, conversation, context);
-        return writeSseText(res, text, headers, { pacing, observer: state.metrics, arrival, hasTokens: steps > 0 });
+        writeSseText(res, text, headers, { pacing, observer: state.metrics, arrival, hasTokens: steps > 0 });
+        return surface.delivered?.(conversation, text.delivery, false);
       }
     }
     const stream = surface.renderStream(plan, conversation, context);
     return writeSse(res, stream, headers, { pacing, observer: state.metrics, arrival }).then(({ interrupted }) => {
       entry.interrupted = interrupted;
+      surface.delivered?.(conversation, stream.delivery, false);
     });
   }
   const body = surface.renderBody(plan, conversation, context);
   const wait = plan.timing === NO_DELAY ? 0 : state.pacer.duration(plan.timing, generationSteps(plan), plan.usage.promptTokens);
-  if (wait <= 0) return sendJson(exchange, body, surface.processingTimeHeader);
+  if (wait <= 0) {
+    sendJson(exchange, body, surface.processingTimeHeader);
+    return surface.delivered?.(conversation, body.delivery, false);
+  }
   return new Promise((resolve) => {
     const gone = (): void => {
       state.pacer.scheduler.cancel(task);
@@ -52,6 +58,7 @@ export function deliverReply(
     const task = state.pacer.scheduler.schedule(start + wait, () => {
       res.off("close", gone);
       sendJson(exchange, body, surface.processingTimeHeader);
+      surface.delivered?.(conversation, body.delivery, false);
       resolve();
     });
     res.once("close", gone);

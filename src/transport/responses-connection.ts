@@ -15,7 +15,8 @@ import {
   type ResponseStore,
   type StoredResponse,
 } from "../protocols/openai/responses/index.js";
-import { isApiError, type RenderedStream } from "../protocols/types.js";
+import type { Conversation } from "../core/conversation.js";
+import { isApiError, type RenderedStream, type Surface } from "../protocols/types.js";
 import { eventData } from "../protocols/sse.js";
 import type { HttpState } from "./http.js";
 import { shownValue } from "../protocols/openai/content.js";
@@ -52,9 +53,15 @@ interface Answer {
   generates: boolean;
   /** The sequence numbers the reply took, given back if its connection closes before it is sent. */
   sequences: SequenceClaim;
+  /** For the surface's after-delivery step: the conversation answered (none for a frame refused before parse), what its render handed over, and whether it failed. */
+  conversation?: Conversation;
+  delivery?: unknown;
+  failed?: boolean;
 }
 
-const unpaced = (frames: string[]): Answer => ({ frames, isToken: () => false, timing: NO_DELAY, promptTokens: 0, generates: false, sequences: null });
+const unpaced = (frames: string[], after?: Pick<Answer, "conversation" | "delivery" | "failed">): Answer => ({
+  frames, isToken: () => false, timing: NO_DELAY, promptTokens: 0, generates: false, sequences: null, ...after,
+});
 
 /** Above this many unsent bytes the connection counts as full: a paced stream waits for it to drain. */
 const HIGH_WATER_BYTES = 64 * 1024;
@@ -145,6 +152,8 @@ function readFrame(data: string, surface: ResponsesSurface): { body: Record<stri
 export function serveResponsesConnection(ws: WebSocket, path: string, client: string, state: HttpState, store: ResponseStore): void {
   const memory = createConnectionMemory();
   const surface = createResponsesSurface({ store, ids: state.ids, tokens: state.tokens, connection: memory });
+  // The pipeline's outcomes hold conversations as the pipeline types them: it answers through this view.
+  const generation: Surface = surface;
   const lanes = new Map<string, Promise<void>>();
   const inFlight = new Admission(MAX_IN_FLIGHT);
   const context = { ids: state.ids, clock: state.clock };
@@ -159,7 +168,8 @@ export function serveResponsesConnection(ws: WebSocket, path: string, client: st
       const conversation = surface.parse(body);
       if (isApiError(conversation)) return unpaced([surface.renderErrorFrame(conversation, lane)]);
       entry.fixture = "(warm-up, generate: false)";
-      return unpaced(withStreamId(surface.renderWarmup(conversation as ResponsesConversation, context), lane));
+      const warmup = surface.renderWarmup(conversation, context);
+      return unpaced(withStreamId(warmup, lane), { conversation, delivery: warmup.delivery, failed: false });
     }
     const outcome =
       bytes > LARGE_BODY_BYTES
@@ -170,18 +180,21 @@ export function serveResponsesConnection(ws: WebSocket, path: string, client: st
     entry.model = outcome.conversation?.model;
     if (outcome.kind === "reply") {
       if (outcome.warnings.length) entry.warnings = outcome.warnings;
-      const stream = surface.renderStream(outcome.plan, outcome.conversation, context);
-      return { frames: withStreamId(stream, lane), isToken: isTokenEvent(stream.events), timing: outcome.plan.timing, promptTokens: outcome.plan.usage.promptTokens, generates: true, sequences: outcome.sequences };
+      const { plan, conversation } = outcome;
+      const stream = generation.renderStream(plan, conversation, context);
+      return {
+        frames: withStreamId(stream, lane), isToken: isTokenEvent(stream.events), timing: plan.timing, promptTokens: plan.usage.promptTokens, generates: true,
+        sequences: outcome.sequences, conversation, delivery: stream.delivery, failed: false,
+      };
     }
     entry.error = outcome.error.message;
-    // A continuation that fails evicts its parent from the connection's cache, as the real API does.
-    const parent = (outcome.conversation as ResponsesConversation | undefined)?.responses.previousResponseId;
-    if (parent) memory.forget(parent);
-    if (outcome.conversation && isInStreamError(outcome)) {
-      return unpaced(withStreamId(surface.renderStreamError!(outcome.error, outcome.conversation, context), lane));
+    const { conversation } = outcome;
+    if (conversation && isInStreamError(outcome)) {
+      const stream = generation.renderStreamError!(outcome.error, conversation, context);
+      return unpaced(withStreamId(stream, lane), { conversation, delivery: stream.delivery, failed: true });
     }
     entry.status = outcome.error.status;
-    return unpaced([surface.renderErrorFrame(outcome.error, lane)]);
+    return unpaced([surface.renderErrorFrame(outcome.error, lane)], { conversation, failed: true });
   }
 
   /** Sends an answer, paced by its timing; a generation waits for a slot under maxConcurrency. */
@@ -221,7 +234,9 @@ export function serveResponsesConnection(ws: WebSocket, path: string, client: st
       stream: true, status: 200, fixture: null, durationMs: 0, interrupted: false, body,
     };
     try {
-      entry.interrupted = await deliver(await answer(body, lane, entry, bytes), entry, started);
+      const reply = await answer(body, lane, entry, bytes);
+      entry.interrupted = await deliver(reply, entry, started);
+      if (reply.conversation) generation.delivered?.(reply.conversation, reply.delivery, reply.failed === true);
     } catch (failure) {
       const message = reportInternalError(failure, `WS ${path} response.create`);
       entry.status = 500;

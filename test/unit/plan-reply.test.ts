@@ -7,6 +7,7 @@ import { DEFAULT_PARAMS, type Conversation, type GenerationParams } from "../../
 import { createIdSource } from "../../src/core/ids.js";
 import { planReply, TokenCache, type Plan, type PlanOptions } from "../../src/core/plan.js";
 import type { Reply } from "../../src/core/reply.js";
+import { OPENAI_SURFACE_WIRE } from "../../src/protocols/openai/wire.js";
 import { promptTokens } from "../support/tokens.js";
 
 const MODEL = "gpt-4o-mini";
@@ -26,7 +27,7 @@ function conversation(params: Partial<GenerationParams> = {}): Conversation {
 }
 
 function plan(reply: Reply, params: Partial<GenerationParams> = {}, options: Partial<PlanOptions> = {}): Plan {
-  return planReply(conversation(params), reply, { ids: createIdSource(1), ...options }, new TokenCache());
+  return planReply(conversation(params), reply, { ids: createIdSource(1), wire: OPENAI_SURFACE_WIRE, ...options }, new TokenCache());
 }
 
 const tokensOf = (text: string): string[] => encode(text).map((token) => decode([token]));

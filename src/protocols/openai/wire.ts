@@ -1,9 +1,11 @@
-// What every OpenAI surface tells the transport about its wire: Bearer credentials, the headers each
-// answer carries, its error shape and wording, and the `Accept: text/event-stream` rule for streams.
+// What every OpenAI surface tells the transport and the plan about its wire: Bearer credentials, the
+// headers each answer carries, its error shape and wording, the `Accept: text/event-stream` rule for
+// streams, tool call ids and the prompt formula.
 import type { AnswerHeaders, RequestHead, Surface, SurfaceWire } from "../types.js";
 import { isRecord } from "./content.js";
 import { bearerCredentials } from "./credentials.js";
 import { renderOpenAIError } from "./errors.js";
+import { countChatPrompt } from "./prompt-tokens.js";
 import { describeOpenAIError } from "./server-errors.js";
 import { generationCeilingError } from "./validate/generation-ceiling.js";
 import { outputLimitError } from "./validate/output-limits.js";
@@ -33,11 +35,19 @@ function negotiateStream(req: RequestHead, body: unknown): unknown {
   return isRecord(body) && body.stream === undefined && asksForStream(req) ? { ...body, stream: true } : body;
 }
 
-/** The wire of an OpenAI generation surface: OPENAI_WIRE plus its stream negotiation and its limits. */
-export const OPENAI_SURFACE_WIRE: SurfaceWire & Pick<Surface, "asksForStream" | "negotiateStream" | "checkModel" | "checkAnswer"> = {
+/** What the plan draws tool call ids as: `call_` and 24 alphanumeric characters. */
+export const OPENAI_TOOL_CALL_IDS = { prefix: "call_", length: 24 } as const;
+
+/**
+ * The wire of an OpenAI generation surface: OPENAI_WIRE plus its stream negotiation, tool call ids and
+ * the per-message prompt formula (legacy Completions counts its raw prompt instead).
+ */
+export const OPENAI_SURFACE_WIRE: SurfaceWire & Pick<Surface, "asksForStream" | "negotiateStream" | "toolCallIds" | "promptTokens" | "checkModel" | "checkAnswer"> = {
   ...OPENAI_WIRE,
   asksForStream,
   negotiateStream,
+  toolCallIds: OPENAI_TOOL_CALL_IDS,
+  promptTokens: countChatPrompt,
   // A known model's output limit, and the most generated tokens one answer may multiply to.
   checkModel: outputLimitError,
   checkAnswer: generationCeilingError,

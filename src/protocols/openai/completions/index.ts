@@ -1,12 +1,13 @@
 // POST /v1/completions (legacy Completions) as a surface of the pipeline; one per server, owning its render cache.
 import type { Surface } from "../../types.js";
-import { parseCompletionsRequest, splitPrompts } from "./parse.js";
+import { countRawPrompt } from "../prompt-tokens.js";
+import { parseCompletionsRequest, splitPrompts, type CompletionsConversation } from "./parse.js";
 import { createCompletionsRenderer } from "./render.js";
 import { OPENAI_SURFACE_WIRE } from "../wire.js";
 
 export type { CompletionsConversation } from "./parse.js";
 
-export function createCompletionsSurface(): Surface {
+export function createCompletionsSurface(): Surface<CompletionsConversation> {
   const renderer = createCompletionsRenderer();
   return {
     ...OPENAI_SURFACE_WIRE,
@@ -14,6 +15,8 @@ export function createCompletionsSurface(): Surface {
     memoizable: true,
     parse: parseCompletionsRequest,
     split: splitPrompts,
+    // A raw prompt is counted as it is, without the chat formula's framing.
+    promptTokens: (conversation, count) => countRawPrompt(conversation.rawPrompt, count),
     renderBody: renderer.renderBody,
     renderStream: renderer.renderStream,
   };

@@ -9,6 +9,8 @@ import { requireModel } from "../model-field.js";
 import { validateCompletionsParameters } from "../validate.js";
 
 export interface CompletionsConversation extends Conversation {
+  /** The prompt this conversation answers (the first of the request's, or its part's own after a split). */
+  rawPrompt: RawPrompt;
   completions: {
     /** Every prompt of the request, in order; the conversation itself carries the first. */
     prompts: RawPrompt[];
@@ -52,7 +54,7 @@ function parseCompletionsParams(body: Record<string, unknown>): GenerationParams
 }
 
 /** One conversation per prompt, each its own user message; the prompt is matched as the user's text. */
-function promptConversation(base: CompletionsConversation, prompt: RawPrompt): CompletionsConversation {
+function promptConversation(base: Omit<CompletionsConversation, "rawPrompt">, prompt: RawPrompt): CompletionsConversation {
   return { ...base, messages: [{ role: "user", content: prompt.text }], rawPrompt: prompt };
 }
 
@@ -66,7 +68,7 @@ export function parseCompletionsRequest(body: unknown): CompletionsConversation 
   const suffix = typeof body.suffix === "string" && body.suffix.length > 0 ? body.suffix : undefined;
   const prompts = parsePrompts(body.prompt, encodingForModel(model), suffix);
   if (!Array.isArray(prompts)) return prompts;
-  const base: CompletionsConversation = {
+  const base: Omit<CompletionsConversation, "rawPrompt"> = {
     api: "completions",
     model: model,
     messages: [],
@@ -80,7 +82,7 @@ export function parseCompletionsRequest(body: unknown): CompletionsConversation 
 }
 
 /** Surface.split: a list of prompts is one generation per prompt (OpenAI answers each with `n` choices). */
-export function splitPrompts(conversation: Conversation): Conversation[] {
-  const { prompts } = (conversation as CompletionsConversation).completions;
-  return prompts.length === 1 ? [conversation] : prompts.map((prompt) => promptConversation(conversation as CompletionsConversation, prompt));
+export function splitPrompts(conversation: CompletionsConversation): CompletionsConversation[] {
+  const { prompts } = conversation.completions;
+  return prompts.length === 1 ? [conversation] : prompts.map((prompt) => promptConversation(conversation, prompt));
 }

@@ -1,7 +1,7 @@
 // Renders a plan as a legacy Completions body, or as its stream of `text_completion` chunks.
 // Without echo or logprobs everything but the id and timestamp depends only on the plan, so it is
 // serialised once per fixture reply and plan shape (see RenderCache) and spliced around the per-request id.
-import type { Conversation, RawPrompt } from "../../../core/conversation.js";
+import type { RawPrompt } from "../../../core/conversation.js";
 import { tokenLogprobs, type TokenLogprob } from "../../../core/logprobs.js";
 import type { Plan, PlannedChoice } from "../../../core/plan.js";
 import type { FinishReason } from "../../../core/reply.js";
@@ -34,7 +34,7 @@ interface ChoiceSetting {
   prompt: RawPrompt;
   echo: boolean;
   top: number | null;
-  conversation: Conversation;
+  conversation: CompletionsConversation;
 }
 
 const characters = (text: string): number => {
@@ -75,11 +75,10 @@ function legacyLogprobs(pieces: Piece[], top: number, offset: number): LegacyLog
 /** Completions has no tool calls: a reply that ends in one simply stops. */
 const legacyFinishReason = (reason: FinishReason): FinishReason => (reason === "tool_calls" || reason === "function_call" ? "stop" : reason);
 
-function settingFor(choice: PlannedChoice, conversation: Conversation): ChoiceSetting {
-  const completions = (conversation as CompletionsConversation).completions;
-  const prompts = completions?.prompts ?? [conversation.rawPrompt ?? { text: "" }];
+function settingFor(choice: PlannedChoice, conversation: CompletionsConversation): ChoiceSetting {
+  const { prompts, echo } = conversation.completions;
   const prompt = prompts[Math.floor(choice.index / Math.max(1, conversation.params.n))] ?? prompts[0];
-  return { prompt, echo: completions?.echo === true, top: conversation.params.topLogprobs, conversation };
+  return { prompt, echo, top: conversation.params.topLogprobs, conversation };
 }
 
 function renderChoice(choice: PlannedChoice, setting: ChoiceSetting) {
@@ -96,7 +95,7 @@ function renderUsage(plan: Plan) {
 }
 
 /** The body after `"created":N`, as JSON text. */
-function renderBodyTail(plan: Plan, conversation: Conversation): string {
+function renderBodyTail(plan: Plan, conversation: CompletionsConversation): string {
   const choices = plan.choices.map((choice) => renderChoice(choice, settingFor(choice, conversation)));
   return `,"model":${JSON.stringify(plan.model)},"choices":${JSON.stringify(choices)},"usage":${JSON.stringify(renderUsage(plan))}}`;
 }
@@ -119,7 +118,7 @@ function renderChoiceChunks(choice: PlannedChoice, setting: ChoiceSetting): Choi
 }
 
 /** Every chunk after its envelope head (`{"id":...,"choices":[`): choices interleaved, one per chunk, then the usage chunk. */
-function renderChunkParts(plan: Plan, conversation: Conversation): ChunkParts {
+function renderChunkParts(plan: Plan, conversation: CompletionsConversation): ChunkParts {
   const chunks = interleaveChoices(plan.choices.map((choice) => renderChoiceChunks(choice, settingFor(choice, conversation))));
   if (!conversation.params.includeUsage) return chunks;
   return { parts: [...chunks.parts, `],"usage":${JSON.stringify(renderUsage(plan))}}`], tokens: [...chunks.tokens, false] };
@@ -130,8 +129,7 @@ const completionId = (plan: Plan, context: RenderContext): string =>
 const unixSeconds = (context: RenderContext): number => Math.floor(context.clock.now() / 1000);
 
 /** Echo and logprobs depend on the prompt's text, which the plan's reuse key does not cover. */
-const reusable = (conversation: Conversation): boolean =>
-  conversation.params.topLogprobs === null && (conversation as CompletionsConversation).completions?.echo !== true;
+const reusable = (conversation: CompletionsConversation): boolean => conversation.params.topLogprobs === null && !conversation.completions.echo;
 
 export function createCompletionsRenderer() {
   const bodies = new RenderCache<SizedText>();
@@ -139,13 +137,13 @@ export function createCompletionsRenderer() {
   const streamsWithUsage = new RenderCache<StreamEvent[]>();
 
   return {
-    renderBody(plan: Plan, conversation: Conversation, context: RenderContext): SizedText {
+    renderBody(plan: Plan, conversation: CompletionsConversation, context: RenderContext): SizedText {
       const render = (p: Plan): SizedText => sizedText(renderBodyTail(p, conversation));
       const tail = reusable(conversation) ? bodies.get(plan, render) : render(plan);
       const head = `{"id":${JSON.stringify(completionId(plan, context))},"object":"text_completion","created":${unixSeconds(context)}`;
       return spliceText(head, plan.responseId === null, tail);
     },
-    renderStream(plan: Plan, conversation: Conversation, context: RenderContext): RenderedStream {
+    renderStream(plan: Plan, conversation: CompletionsConversation, context: RenderContext): RenderedStream {
       const render = (p: Plan): StreamEvent[] => envelopedEvents(renderChunkParts(p, conversation));
       const cache = conversation.params.includeUsage ? streamsWithUsage : streams;
       const events = reusable(conversation) ? cache.get(plan, render) : render(plan);

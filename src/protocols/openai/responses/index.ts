@@ -2,7 +2,7 @@
 // `response.create`), plus its stored-response endpoints.
 import type { IdSource } from "../../../core/ids.js";
 import { planReply, type Plan, type TokenCache } from "../../../core/plan.js";
-import type { ApiError, RenderContext, RenderedStream, ResourceRoute, Surface } from "../../types.js";
+import type { ApiError, RenderContext, RenderedStream, RenderedText, ResourceRoute, Surface } from "../../types.js";
 import { openAIError } from "../errors.js";
 import { OPENAI_SURFACE_WIRE } from "../wire.js";
 import { renderErrorFrame } from "./error-frame.js";
@@ -11,8 +11,7 @@ import { parseResponsesRequest, type ResponsesConversation } from "./parse.js";
 import { buildOutputItems, drawOutputIds, finalStatus, newResponseFrame, renderResponseObject } from "./render.js";
 import { StoredResponse, type ResponseLookup, type ResponseStore } from "./store.js";
 import { renderFailedStream, renderResponseStream } from "./stream.js";
-import { sizedText } from "../../sized-text.js";
-import { formatSse, wholeEvents } from "../../sse.js";
+import { formatSse } from "../../sse.js";
 import { createResponsesStreamText } from "./stream-text.js";
 
 export { ResponseStore, type StoredResponse, type ResponseLookup } from "./store.js";
@@ -25,12 +24,13 @@ export interface ConnectionMemory extends ResponseLookup {
   forget(id: string): void;
 }
 
-export interface ResponsesSurface extends Surface {
+/** A Responses answer's render hands its after-delivery step the response to store. */
+export interface ResponsesSurface extends Surface<ResponsesConversation, StoredResponse> {
   /**
    * WebSocket `generate: false`: a response with no output that later turns can chain from, with
    * the input counted as prefill. No fixture is matched.
    */
-  renderWarmup(conversation: ResponsesConversation, context: RenderContext): RenderedStream;
+  renderWarmup(conversation: ResponsesConversation, context: RenderContext): RenderedStream<StoredResponse>;
   /** An error as the WebSocket's `error` frame, echoing the request's lane when it named one. */
   renderErrorFrame(error: ApiError, streamId: string | undefined): string;
 }
@@ -50,50 +50,49 @@ function errorFields(error: ApiError) {
 
 const NO_OUTPUT = {};
 
+/** A response to keep once it was sent, rendered by `response` when first read; a warm-up or failed one adds no assistant turn. */
+function storedResponse(conversation: ResponsesConversation, id: string, response: () => Record<string, unknown>, plan: Plan | null): StoredResponse {
+  const choice = plan?.choices[0];
+  const replied = choice !== undefined && (choice.content !== null || choice.toolCalls.length > 0);
+  return new StoredResponse(id, response, conversation.responses.inputItems, conversation.responses.history, replied ? choice : null);
+}
+
+/** The event-by-event stream of a plan, and the response it ends with for the store. */
+function renderStream(plan: Plan, conversation: ResponsesConversation, context: RenderContext): RenderedStream<StoredResponse> {
+  const { events, response } = renderResponseStream(plan, conversation, context, newResponseFrame(context, plan.responseId));
+  return { events, envelope: "", delivery: storedResponse(conversation, response.id as string, () => response, plan) };
+}
+
 export function createResponsesSurface(deps: ResponsesSurfaceDeps): ResponsesSurface {
   const { store, ids, tokens, connection } = deps;
   const streamText = createResponsesStreamText();
   const lookup: ResponseLookup = connection ? { find: (id) => connection.find(id) ?? store.find(id) } : store;
-
-  /** Stores a response (rendered by `response` when first read) and keeps it as its lane's latest on a WebSocket. */
-  const remember = (conversation: ResponsesConversation, id: string, response: () => Record<string, unknown>, plan: Plan | null): void => {
-    // A warm-up or failed response adds no assistant turn to the chain.
-    const choice = plan?.choices[0];
-    const replied = choice !== undefined && (choice.content !== null || choice.toolCalls.length > 0);
-    const stored = new StoredResponse(id, response, conversation.responses.inputItems, conversation.responses.history, replied ? choice : null);
-    if (conversation.body.store !== false) store.save(stored);
-    connection?.remember(conversation, stored);
-  };
 
   return {
     ...OPENAI_SURFACE_WIRE,
     api: "responses",
     // A request that continues a stored response is answered from the store as it is now, so only
     // one that starts a conversation may be answered again from a remembered outcome.
-    memoizable: (conversation) => (conversation as ResponsesConversation).responses.previousResponseId === null,
+    memoizable: (conversation) => conversation.responses.previousResponseId === null,
     replay(conversation, replayIds) {
-      const conv = conversation as ResponsesConversation;
-      const { responses } = conv;
-      if (responses.generatedIds.length === 0) return conv;
-      return { ...conv, responses: { ...responses, inputItems: redrawIds(responses.inputItems, responses.generatedIds, replayIds) } } as ResponsesConversation;
+      const { responses } = conversation;
+      if (responses.generatedIds.length === 0) return conversation;
+      return { ...conversation, responses: { ...responses, inputItems: redrawIds(responses.inputItems, responses.generatedIds, replayIds) } };
     },
     parse: (body) => parseResponsesRequest(body, lookup, ids),
-    renderBody(plan, conversation, context) {
-      const conv = conversation as ResponsesConversation;
+    renderBody(plan, conversation, context): RenderedText<StoredResponse> {
       const output = buildOutputItems(plan, drawOutputIds(plan, context));
-      const response = renderResponseObject(conv, newResponseFrame(context, plan.responseId), { status: finalStatus(plan), output, plan });
-      remember(conv, response.id as string, () => response, plan);
-      return sizedText(JSON.stringify(response));
+      const response = renderResponseObject(conversation, newResponseFrame(context, plan.responseId), { status: finalStatus(plan), output, plan });
+      const text = JSON.stringify(response);
+      return { text, bytes: Buffer.byteLength(text), delivery: storedResponse(conversation, response.id as string, () => response, plan) };
     },
-    renderStream(plan, conversation, context) {
-      const conv = conversation as ResponsesConversation;
-      const { events, response } = renderResponseStream(plan, conv, context, newResponseFrame(context, plan.responseId));
-      remember(conv, response.id as string, () => response, plan);
-      return wholeEvents(events);
-    },
-    renderStreamText(plan, conversation, context) {
-      const conv = conversation as ResponsesConversation;
-      if (plan.reuse === null) return sizedText(formatSse(this.renderStream(plan, conv, context)));
+    renderStream,
+    renderStreamText(plan, conversation, context): RenderedText<StoredResponse> {
+      if (plan.reuse === null) {
+        const stream = renderStream(plan, conversation, context);
+        const text = formatSse(stream);
+        return { text, bytes: Buffer.byteLength(text), delivery: stream.delivery };
+      }
       // The ids are drawn in renderStream's order (response, then items), so a seeded server sends the same ones.
       const frame = newResponseFrame(context, plan.responseId);
       const itemIds = drawOutputIds(plan, context);
@@ -101,20 +100,26 @@ export function createResponsesSurface(deps: ResponsesSurfaceDeps): ResponsesSur
       // What a read of the stored response needs, and no more: most are never read, and a server keeps
       // a thousand of them, each copied by the collector until it is old.
       const { id, createdAt } = frame;
-      const render = () => renderResponseObject(conv, { id, createdAt }, { status: finalStatus(plan), output: buildOutputItems(plan, itemIds), plan, completedAt });
-      remember(conv, id, render, plan);
-      return streamText(plan, plan.reuse, conv, frame, itemIds, completedAt);
+      const render = () => renderResponseObject(conversation, { id, createdAt }, { status: finalStatus(plan), output: buildOutputItems(plan, itemIds), plan, completedAt });
+      return streamText(plan, plan.reuse, conversation, frame, itemIds, completedAt, storedResponse(conversation, id, render, plan));
     },
     renderStreamError(error, conversation, context) {
-      const conv = conversation as ResponsesConversation;
-      const { events, response } = renderFailedStream(conv, newResponseFrame(context), errorFields(error));
-      remember(conv, response.id as string, () => response, null);
-      return wholeEvents(events);
+      const { events, response } = renderFailedStream(conversation, newResponseFrame(context), errorFields(error));
+      return { events, envelope: "", delivery: storedResponse(conversation, response.id as string, () => response, null) };
+    },
+    // Once sent, a response is stored (unless the request said `store: false`) and, on a WebSocket, kept
+    // as its lane's latest; a continuation that fails evicts its parent from the connection, as the real API does.
+    delivered(conversation, stored, failed) {
+      const parent = conversation.responses.previousResponseId;
+      if (failed && connection && parent !== null) connection.forget(parent);
+      if (stored === undefined) return;
+      if (conversation.body.store !== false) store.save(stored);
+      connection?.remember(conversation, stored);
     },
     renderErrorFrame,
     renderWarmup(conversation, context) {
-      const plan = planReply(conversation, NO_OUTPUT, { ids }, tokens);
-      return this.renderStream(plan, conversation, context);
+      const plan = planReply(conversation, NO_OUTPUT, { ids, wire: OPENAI_SURFACE_WIRE }, tokens);
+      return renderStream(plan, conversation, context);
     },
   };
 }

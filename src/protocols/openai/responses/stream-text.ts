@@ -7,8 +7,7 @@ import { randomBytes } from "node:crypto";
 import type { Plan } from "../../../core/plan.js";
 import type { Reply } from "../../../core/reply.js";
 import { formatSse, wholeEvents } from "../../sse.js";
-import type { SizedText } from "../../sized-text.js";
-import type { RenderContext } from "../../types.js";
+import type { RenderContext, RenderedText } from "../../types.js";
 import type { ResponsesConversation } from "./parse.js";
 import { buildOutputItems, drawOutputIds, echoKey, type ResponseFrame } from "./render.js";
 import { renderResponseStream } from "./stream.js";
@@ -83,16 +82,17 @@ export function createResponsesStreamText() {
 
   /**
    * The SSE text of the stream whose final response carries `frame`, `output` and `completedAt`, for a
-   * plan that holds no ids generated for this request (`reuse`, its plan.reuse).
+   * plan that holds no ids generated for this request (`reuse`, its plan.reuse), handing on `delivery`.
    */
-  return function renderStreamText(
+  return function renderStreamText<D>(
     plan: Plan,
     reuse: NonNullable<Plan["reuse"]>,
     conversation: ResponsesConversation,
     frame: ResponseFrame,
     itemIds: readonly string[],
     completedAt: number,
-  ): SizedText {
+    delivery: D,
+  ): RenderedText<D> {
     const template = templateFor(plan, reuse, conversation);
     const values = [frame.id, String(frame.createdAt), String(completedAt)];
     values.push(...itemIds);
@@ -105,6 +105,6 @@ export function createResponsesStreamText() {
       text += values[holes[i]] + segments[i + 1];
       bytes += sizes[holes[i]];
     }
-    return { text, bytes };
+    return { text, bytes, delivery };
   };
 }

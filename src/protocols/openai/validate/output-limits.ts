@@ -2,21 +2,16 @@
 // model it serves), with the 400 OpenAI answers on each surface. Models OpenAI does not serve are not checked.
 import type { Conversation } from "../../../core/conversation.js";
 import type { TokenCache } from "../../../core/token-cache.js";
-import { countPromptTokens, type TokenCounter } from "../../../core/usage.js";
 import type { ApiError } from "../../types.js";
 import type { CompletionsConversation } from "../completions/parse.js";
 import { invalidRequest } from "../errors.js";
 import { outputLimitOf, type OutputLimit } from "../models.js";
+import { countPromptTokens, countRawPrompt } from "../prompt-tokens.js";
 
 const CHAT_LIMIT_PARAMS = ["max_tokens", "max_completion_tokens"] as const;
 
 const tooLarge = (param: string, value: number, limit: number): ApiError =>
   invalidRequest(`${param} is too large: ${value}. This model supports at most ${limit} completion tokens, whereas you provided ${value}.`, param, "invalid_value");
-
-/** A prompt's own tokens as usage counts them: the token list as sent, or the text's (and its suffix's). */
-function rawPromptTokens(prompt: { text: string; tokens?: number[]; suffix?: string }, count: TokenCounter): number {
-  return (prompt.tokens ? prompt.tokens.length : count(prompt.text)) + (prompt.suffix ? count(prompt.suffix) : 0);
-}
 
 /** Chat: past the model's output limit, or (for a model whose answer may fill its context) past the context with the messages. */
 function chatLimit(conversation: Conversation, limit: OutputLimit, tokens: TokenCache): ApiError | null {
@@ -49,7 +44,7 @@ function completionsLimit(conversation: CompletionsConversation, limit: OutputLi
   if (limit.contextWindow === undefined) return value > limit.maxOutputTokens ? tooLarge("max_tokens", value, limit.maxOutputTokens) : null;
   const count = tokens.counter(tokens.encodingFor(conversation.model));
   for (const prompt of conversation.completions.prompts) {
-    const promptTokens = rawPromptTokens(prompt, count);
+    const promptTokens = countRawPrompt(prompt, count);
     if (promptTokens + value <= limit.contextWindow) continue;
     return invalidRequest(
       `This model's maximum context length is ${limit.contextWindow} tokens, however you requested ${promptTokens + value} tokens (${promptTokens} in your prompt; ${value} for the completion). Please reduce your prompt; or completion length.`,
