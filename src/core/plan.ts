@@ -4,6 +4,7 @@
 import type { Conversation } from "./conversation.js";
 import type { IdSource } from "./ids.js";
 import { tokenLogprobs, type TokenLogprob } from "./logprobs.js";
+import { planKey } from "./plan-key.js";
 import type { FinishReason, Reply, ReplyChoice } from "./reply.js";
 import { applyBudget, cutAtStop, extendToLimit, type Segment } from "./shape.js";
 import { argumentsText, TokenCache } from "./token-cache.js";
@@ -202,7 +203,7 @@ export function planReply(conversation: Conversation, reply: Reply, options: Pla
     timing: options.timing ?? NO_DELAY,
     reuse: tokens.makesIds(reply)
       ? null
-      : { reply, key: `${conversation.model}\u0000${promptTokens}\u0000${params.maxOutputTokens}\u0000${chunkSize}\u0000${n}\u0000${params.stop.join("\u0001")}\u0000${params.ignoreEos}\u0000${params.topLogprobs}` },
+      : { reply, key: planKey(params, promptTokens, chunkSize, conversation.model) },
   };
 }
 

@@ -1,5 +1,6 @@
 // A server's tokenization work, done once: fixture replies (long-lived objects, tokenized once per
 // encoding and kept with the reply) and the token counts of prompt texts.
+import { BoundedCache } from "./bounded-cache.js";
 import type { Conversation } from "./conversation.js";
 import type { Reply, ReplyChoice } from "./reply.js";
 import { countTokens, countTokensInSlices, encodingForModel, splitTokens, type EncodingName, type TokenizedText } from "./tokenizer.js";
@@ -12,9 +13,11 @@ export interface TokenizedChoice {
 }
 
 // Clients resend the same system prompt and history every turn, and load tests the same prompts
-// thousands of times, so text counts are remembered; the memo is cleared whenever it fills.
+// thousands of times, so text counts are remembered, the oldest going first once the memo is full.
 const COUNT_MEMO_LIMIT = 20_000;
 const COUNT_MEMO_MAX_TEXT = 64 * 1024;
+/** Texts derived from one reply (cut at a stop sequence, extended for ignore_eos) kept tokenized. */
+const DERIVED_PER_REPLY = 256;
 
 /**
  * Requests with more text than this (in characters; in bytes for a whole HTTP body) have it counted
@@ -39,7 +42,7 @@ export function argumentsText(args: string | Record<string, unknown>): string {
 
 export class TokenCache {
   private readonly choices = new WeakMap<ReplyChoice, Partial<Record<EncodingName, TokenizedChoice>>>();
-  private readonly texts = new WeakMap<Reply, Map<string, TokenizedText>>();
+  private readonly texts = new WeakMap<Reply, BoundedCache<string, TokenizedText>>();
   private readonly variants = new WeakMap<Reply, ReplyChoice[]>();
   private readonly encodings = new Map<string, EncodingName>();
   private readonly generatedIds = new WeakMap<Reply, boolean>();
@@ -70,16 +73,13 @@ export class TokenCache {
   counter(encoding: EncodingName): TokenCounter {
     const existing = this.counters[encoding];
     if (existing) return existing;
-    const memo = new Map<string, number>();
+    const memo = new BoundedCache<string, number>(COUNT_MEMO_LIMIT);
     return (this.counters[encoding] = (text) => {
       let count = memo.get(text);
       if (count === undefined && this.prepared !== null) count = this.prepared.get(encoding)?.get(text);
       if (count === undefined) {
         count = countTokens(text, encoding);
-        if (text.length <= COUNT_MEMO_MAX_TEXT) {
-          if (memo.size >= COUNT_MEMO_LIMIT) memo.clear();
-          memo.set(text, count);
-        }
+        if (text.length <= COUNT_MEMO_MAX_TEXT) memo.set(text, count);
       }
       return count;
     });
@@ -159,12 +159,9 @@ export class TokenCache {
   /** Text derived from a reply (cut at a stop sequence, extended for ignore_eos), tokenized once per key. */
   derived(owner: Reply, key: string, make: () => TokenizedText): TokenizedText {
     let byKey = this.texts.get(owner);
-    if (!byKey) this.texts.set(owner, (byKey = new Map()));
+    if (!byKey) this.texts.set(owner, (byKey = new BoundedCache(DERIVED_PER_REPLY)));
     let found = byKey.get(key);
-    if (!found) {
-      if (byKey.size >= 256) byKey.clear();
-      byKey.set(key, (found = make()));
-    }
+    if (!found) byKey.set(key, (found = make()));
     return found;
   }
 }

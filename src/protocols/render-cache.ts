@@ -1,13 +1,15 @@
 // Remembers what a surface rendered for a plan, keyed by the fixture reply and the plan's reuse key,
 // so identical plans (the common case in tests and load tests) are serialised once.
+import { BoundedCache } from "../core/bounded-cache.js";
 import type { Plan } from "../core/plan.js";
 import type { Reply } from "../core/reply.js";
 
-// Keys differ by model, prompt length and limits; a reply asked in many shapes keeps the newest ones.
+// Keys differ by model, prompt length and limits; a reply asked in many shapes keeps the newest ones
+// (the oldest goes first: see BoundedCache).
 const KEYS_PER_REPLY = 256;
 
 export class RenderCache<T> {
-  private readonly byReply = new WeakMap<Reply, Map<string, T>>();
+  private readonly byReply = new WeakMap<Reply, BoundedCache<string, T>>();
   // The latest lookup, checked first: a load test asks for one rendering over and over, and two
   // comparisons are cheaper than a WeakMap and a Map lookup on every request.
   private lastReply: Reply | null = null;
@@ -20,12 +22,9 @@ export class RenderCache<T> {
     if (reuse === null) return render(plan);
     if (reuse.reply === this.lastReply && reuse.key === this.lastKey) return this.lastRendered as T;
     let byKey = this.byReply.get(reuse.reply);
-    if (!byKey) this.byReply.set(reuse.reply, (byKey = new Map()));
+    if (!byKey) this.byReply.set(reuse.reply, (byKey = new BoundedCache(KEYS_PER_REPLY)));
     let rendered = byKey.get(reuse.key);
-    if (rendered === undefined) {
-      if (byKey.size >= KEYS_PER_REPLY) byKey.clear();
-      byKey.set(reuse.key, (rendered = render(plan)));
-    }
+    if (rendered === undefined) byKey.set(reuse.key, (rendered = render(plan)));
     this.lastReply = reuse.reply;
     this.lastKey = reuse.key;
     this.lastRendered = rendered;

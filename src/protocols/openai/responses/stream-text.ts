@@ -4,6 +4,7 @@
 // per-request values go (the response id, the item ids, the timestamps), cut at the markers, and
 // joined around this request's values.
 import { randomBytes } from "node:crypto";
+import { BoundedCache } from "../../../core/bounded-cache.js";
 import type { Plan } from "../../../core/plan.js";
 import type { Reply } from "../../../core/reply.js";
 import { formatSse, wholeEvents } from "../../sse.js";
@@ -60,7 +61,7 @@ function renderTemplate(plan: Plan, conversation: ResponsesConversation, markerF
 }
 
 export function createResponsesStreamText() {
-  const templates = new WeakMap<Reply, Map<string, Template>>();
+  const templates = new WeakMap<Reply, BoundedCache<string, Template>>();
   const markerFrame = { id: RESPONSE_ID, createdAt: CREATED_AT as unknown as number };
   // The latest request's template, checked first: repeats of one request (answered from the pipeline
   // memo) share its plan and body, and comparing those is cheaper than building and hashing the key.
@@ -70,12 +71,9 @@ export function createResponsesStreamText() {
     if (latest !== null && latest.plan === plan && latest.body === conversation.body) return latest.template;
     const key = `${reuse.key}\u0000${echoKey(conversation)}`;
     let byKey = templates.get(reuse.reply);
-    if (!byKey) templates.set(reuse.reply, (byKey = new Map()));
+    if (!byKey) templates.set(reuse.reply, (byKey = new BoundedCache(TEMPLATES_PER_REPLY)));
     let template = byKey.get(key);
-    if (template === undefined) {
-      if (byKey.size >= TEMPLATES_PER_REPLY) byKey.clear();
-      byKey.set(key, (template = renderTemplate(plan, conversation, markerFrame)));
-    }
+    if (template === undefined) byKey.set(key, (template = renderTemplate(plan, conversation, markerFrame)));
     latest = { plan, body: conversation.body, template };
     return template;
   }
