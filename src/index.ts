@@ -3,8 +3,11 @@ import { validateEntries } from "./fixtures/entries.js";
 import { loadFixturePaths, FixtureSet, type FixtureEntry, type FixtureMatch, type FixtureOptions, type FixtureResponse } from "./fixtures/index.js";
 import type { JournalEntry } from "./journal/journal.js";
 import { startServer, type ServerInstance, type ServerOptions } from "./server.js";
+import { ExchangeEvents, type ExchangeEventSource } from "./transport/events.js";
 
 export { createServer, type ServerInstance, type ServerOptions } from "./server.js";
+export type { ApiError, ExchangeEvent, ExchangeEventMap, ExchangeInfo, Transport } from "./server.js";
+export type { ExchangeEventSource } from "./transport/events.js";
 export type { Fixture, FixtureEntry, FixtureMatch, FixtureOptions, FixturePredicate, FixtureResponse, TextMatcher, FlowFileSpec, FlowSpec, FlowMessageSpec } from "./fixtures/index.js";
 export { FixtureValidationError, loadFixtureFile, loadFixturePaths } from "./fixtures/index.js";
 export type { JournalEntry } from "./journal/journal.js";
@@ -15,6 +18,7 @@ export type { Conversation, Message, ToolDefinition } from "./core/conversation.
 export class LLMock {
   private readonly fixtures = new FixtureSet();
   private instance: ServerInstance | null = null;
+  private readonly exchangeEvents = new ExchangeEvents();
 
   constructor(private readonly options: ServerOptions = {}) {}
 
@@ -46,7 +50,7 @@ export class LLMock {
 
   async start(): Promise<string> {
     if (this.instance) throw new Error("LLMock is already started");
-    this.instance = await startServer(this.fixtures, this.options);
+    this.instance = await startServer(this.fixtures, this.options, this.exchangeEvents);
     return this.instance.url;
   }
 
@@ -69,6 +73,14 @@ export class LLMock {
     if (!this.instance) throw new Error("LLMock is not started: call await mock.start() first");
     this.instance.nextError(status, error);
     return this;
+  }
+
+  /**
+   * The mock's exchange events (see ServerInstance.on), kept across stop and start, so listeners can be
+   * added before the server starts: `mock.events.on("unmatched", (exchange, error) => ...)`.
+   */
+  get events(): ExchangeEventSource {
+    return this.exchangeEvents;
   }
 
   /** The exchanges served so far (the newest `journalSize`), oldest first. */

@@ -1,30 +1,33 @@
-// createServer: wires the transport, the API surfaces, the fixture set and the journal into one
-// listening server. Exported as `understudy/server`.
+// createServer: wires the transport, the route table, the policies, the fixture set, the journal and
+// the exchange events into one listening server. Exported as `understudy/server`.
 import { createServer as createHttpServer, type Server } from "node:http";
 import type { AddressInfo } from "node:net";
 import { createIdSource, systemClock, type Clock } from "./core/ids.js";
-import { TokenCache, type Plan } from "./core/plan.js";
+import { TokenCache } from "./core/plan.js";
 import { validateEntries } from "./fixtures/entries.js";
 import { FixtureSet, type FixtureEntry } from "./fixtures/index.js";
 import { Journal, type JournalEntry } from "./journal/journal.js";
-import { createChatSurface } from "./protocols/openai/chat/index.js";
-import { createCompletionsSurface } from "./protocols/openai/completions/index.js";
-import { createEmbeddingsRoute } from "./protocols/openai/embeddings/index.js";
-import { createResponsesSurface, responsesResourceRoutes, ResponseStore } from "./protocols/openai/responses/index.js";
-import type { Surface } from "./protocols/types.js";
+import { ResponseStore } from "./protocols/openai/responses/index.js";
 import type { ReplyError } from "./core/reply.js";
 import { checkTimingOptions, resolveTiming, type TimingOptions } from "./core/timing.js";
 import { createFallback, type FallbackOption } from "./fixtures/fallback.js";
 import { ModelRegistry, type ModelConfig } from "./protocols/openai/models.js";
 import { OPENAI_WIRE } from "./protocols/openai/wire.js";
 import { createPolicies, type RateLimitConfig } from "./policies/index.js";
-import { createRequestHandler, type HttpState } from "./transport/http.js";
+import { httpRoutes, webSocketRoute } from "./routes.js";
 import { shareMetricsWithPrimary } from "./transport/cluster-metrics.js";
-import { ServerMetrics } from "./transport/metrics.js";
+import { ExchangeEvents, type ExchangeEvent, type ExchangeEventMap } from "./transport/events.js";
+import { createRequestHandler } from "./transport/http.js";
+import { countExchanges, ServerMetrics } from "./transport/metrics.js";
 import { Pacer } from "./transport/pacer.js";
+import type { ServerState } from "./transport/state.js";
 import { httpTimeoutOptions, resolveTimeouts } from "./transport/timeouts.js";
-import { attachResponsesWebSocket, refuseConnect } from "./transport/websocket.js";
+import { attachWebSocket, refuseConnect } from "./transport/websocket.js";
 import { PipelineMemo } from "./pipeline-memo.js";
+
+export type { ApiError } from "./core/errors.js";
+export type { ExchangeEvent, ExchangeEventMap } from "./transport/events.js";
+export type { ExchangeInfo, Transport } from "./transport/exchange.js";
 
 export interface ServerOptions {
   /** Port to listen on; 0 (the default) picks a free one. */
@@ -61,7 +64,7 @@ export interface ServerOptions {
   responseStoreSize?: number;
   /** Largest accepted request body in bytes (default 16 MiB). */
   maxBodyBytes?: number;
-  /** Called once per finished exchange. */
+  /** Called once per finished exchange with its journal entry: a listener of the "ended" event (see ServerInstance.on). */
   onExchange?: (entry: JournalEntry) => void;
   /**
    * When set, every request (and WebSocket upgrade) except `GET /health` and `GET /metrics` must send
@@ -118,22 +121,6 @@ function configuredKeys(options: ServerOptions): Set<string> {
   return new Set([...(options.apiKeys ?? []), ...fromEnv]);
 }
 
-/**
- * A surface that reuses nothing: it is not memoizable (the memo neither looks up nor keeps its
- * outcomes), and it renders every plan as one without a reuse key (no rendering cache is read or filled).
- */
-function withoutCaches(surface: Surface): Surface {
-  const fresh = (plan: Plan): Plan => ({ ...plan, reuse: null });
-  const text = surface.renderStreamText?.bind(surface);
-  return {
-    ...surface,
-    memoizable: false,
-    renderBody: (plan, conversation, context) => surface.renderBody(fresh(plan), conversation, context),
-    renderStream: (plan, conversation, context) => surface.renderStream(fresh(plan), conversation, context),
-    renderStreamText: text && ((plan, conversation, context) => text(fresh(plan), conversation, context)),
-  };
-}
-
 export interface ServerInstance {
   /** `http://HOST:PORT`, no trailing slash. */
   url: string;
@@ -146,22 +133,25 @@ export interface ServerInstance {
    * OpenAI error body (`message`, `type`, `code`, `param` default by status) instead of its reply.
    */
   nextError(status: number, error?: Partial<Omit<ReplyError, "status">>): void;
+  /**
+   * Listens to this server's exchanges, on HTTP and WebSocket alike: `started` (a request arrived),
+   * `matched` (a fixture answers it; `exchange.fixture` names it), `unmatched` (an API request no fixture
+   * answers, with the error it gets) and `ended` (its journal entry). A listener that throws or rejects
+   * is reported on stderr once and never affects an answer. Returns the function that stops listening.
+   *
+   * @example
+   * server.on("unmatched", (exchange, error) => console.warn(`${exchange.path}: ${error.message}`));
+   */
+  on<E extends ExchangeEvent>(event: E, listener: ExchangeEventMap[E]): () => void;
   close(): Promise<void>;
 }
 
-/** Starts a server over an existing fixture set, so fixtures added later take effect at once. */
-export async function startServer(fixtures: FixtureSet, options: ServerOptions = {}): Promise<ServerInstance> {
+/** The state every exchange of one server shares, and the queue behind its nextError. */
+function serverState(fixtures: FixtureSet, options: ServerOptions, events: ExchangeEvents) {
   const clock: Clock = options.now ? { now: options.now } : systemClock;
-  const journal = new Journal(options.journalSize ?? DEFAULT_JOURNAL_SIZE);
   const ids = createIdSource(options.seed);
-  const responseStore = new ResponseStore(options.responseStoreSize ?? 1000);
-  const tokens = new TokenCache();
-  const models = new ModelRegistry(options.models ?? [], fixtures);
-  checkTimingOptions(options.timing, "createServer options.timing");
-  const timeouts = resolveTimeouts(options, (name) => `createServer options.${name}`);
   const metrics = new ServerMetrics();
-  // Under the CLI's --workers, /metrics sums every worker's (a no-op anywhere else).
-  shareMetricsWithPrimary(() => metrics.snapshot());
+  const models = new ModelRegistry(options.models ?? [], fixtures);
   const policies = createPolicies({
     keys: { configured: configuredKeys(options), fromFixtures: fixtures.apiKeys },
     rateLimit: options.rateLimit,
@@ -169,33 +159,30 @@ export async function startServer(fixtures: FixtureSet, options: ServerOptions =
     now: () => clock.now(),
     onQueueDepth: (depth) => metrics.queueChanged(depth),
   });
-  const state: HttpState = {
+  const state: ServerState = {
     fixtures,
     models,
     policies: policies.list,
-    journal,
+    journal: new Journal(options.journalSize ?? DEFAULT_JOURNAL_SIZE),
+    events,
     clock,
     ids,
-    tokens,
+    tokens: new TokenCache(),
     chunkSize: options.chunkSize ?? 0,
     timing: resolveTiming([options.latency === undefined ? undefined : { itl: options.latency }, options.timing]),
     fallback: createFallback(options.fallback),
     maxBodyBytes: options.maxBodyBytes ?? 16 * 1024 * 1024,
-    onExchange: options.onExchange,
     metrics,
     memo: new PipelineMemo(fixtures, ids),
     pacer: new Pacer(options.seed),
     defaultSurface: OPENAI_WIRE,
+    context: { ids, clock },
   };
-  const reusing = options.caches === false ? withoutCaches : (surface: Surface) => surface;
-  const handler = createRequestHandler(
-    state,
-    { "/chat/completions": reusing(createChatSurface()), "/completions": reusing(createCompletionsSurface()), "/responses": reusing(createResponsesSurface({ store: responseStore, ids, tokens })) },
-    [...responsesResourceRoutes(responseStore), createEmbeddingsRoute({ fixtures, tokens }), ...models.routes()],
-  );
-  const server = createHttpServer(httpTimeoutOptions(timeouts), handler);
-  const sockets = attachResponsesWebSocket(server, state, responseStore, OPENAI_WIRE);
-  server.on("connect", refuseConnect(OPENAI_WIRE));
+  return { state, queued: policies.queued, models };
+}
+
+/** Listens on the options' host and port; resolves with the server's URL and port. */
+async function listen(server: Server, options: ServerOptions): Promise<{ url: string; port: number }> {
   const host = options.host ?? "127.0.0.1";
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
@@ -208,17 +195,42 @@ export async function startServer(fixtures: FixtureSet, options: ServerOptions =
   });
   const { port } = server.address() as AddressInfo;
   const urlHost = host.includes(":") ? `[${host}]` : host === "0.0.0.0" ? "127.0.0.1" : host;
+  return { url: `http://${urlHost}:${port}`, port };
+}
+
+/**
+ * Starts a server over an existing fixture set, so fixtures added later take effect at once. `events`:
+ * where its exchanges are announced (LLMock keeps one across restarts); the server's own listeners on it
+ * (metrics, onExchange) are removed when it closes.
+ */
+export async function startServer(fixtures: FixtureSet, options: ServerOptions = {}, events = new ExchangeEvents()): Promise<ServerInstance> {
+  checkTimingOptions(options.timing, "createServer options.timing");
+  const timeouts = resolveTimeouts(options, (name) => `createServer options.${name}`);
+  const { state, queued, models } = serverState(fixtures, options, events);
+  const { metrics, journal, ids, tokens } = state;
+  // Under the CLI's --workers, /metrics sums every worker's (a no-op anywhere else).
+  shareMetricsWithPrimary(() => metrics.snapshot());
+  const own = [countExchanges(metrics, events)];
+  if (options.onExchange) own.push(events.on("ended", options.onExchange, "the onExchange callback"));
+  const store = new ResponseStore(options.responseStoreSize ?? 1000);
+  const routes = httpRoutes({ fixtures, models, store, ids, tokens, caches: options.caches !== false });
+  const server = createHttpServer(httpTimeoutOptions(timeouts), createRequestHandler(state, routes));
+  const sockets = attachWebSocket(server, state, webSocketRoute({ store, ids, tokens }));
+  server.on("connect", refuseConnect(OPENAI_WIRE));
+  const { url, port } = await listen(server, options);
   return {
-    url: `http://${urlHost}:${port}`,
+    url,
     port,
     server,
     fixtures,
     journal,
     nextError: (status, error = {}) => {
-      policies.queued.push({ status, message: error.message ?? `Queued error with status ${status}.`, ...error });
+      queued.push({ status, message: error.message ?? `Queued error with status ${status}.`, ...error });
     },
+    on: (event, listener) => events.on(event, listener),
     close: () =>
       new Promise<void>((resolve, reject) => {
+        for (const stop of own) stop();
         sockets.close();
         server.close((err) => (err ? reject(err) : resolve()));
         // Keep-alive and streaming sockets would otherwise hold close() open.

@@ -1,5 +1,6 @@
-// The startup banner and one log line per request.
+// The startup banner and one log line per request, written as each exchange ends.
 import type { JournalEntry } from "../journal/journal.js";
+import type { ExchangeEventSource } from "../transport/events.js";
 
 const plural = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? "" : "s"}`;
 
@@ -25,4 +26,9 @@ export function formatRequestLine(entry: JournalEntry): string {
   const line = `${entry.method} ${entry.path}  ${matched}  ${entry.status}  ${entry.durationMs} ms${note}`;
   // A warning gets a line of its own, so it is seen.
   return [line, ...(entry.warnings ?? []).map((warning) => `  warning: ${warning}`)].join("\n");
+}
+
+/** Writes one request line (see formatRequestLine) as each exchange of `events` ends. */
+export function logRequests(events: ExchangeEventSource, write: (line: string) => void = console.log): () => void {
+  return events.on("ended", (entry) => write(formatRequestLine(entry)));
 }

@@ -7,7 +7,7 @@ import { FixtureSet, FixtureValidationError, FlowGroup, loadFixturePaths, type F
 import { startServer } from "../server.js";
 import { parseCliArgs, UsageError, USAGE, type CliOptions } from "./args.js";
 import { DEMO_FIXTURES } from "./demo-fixtures.js";
-import { formatBanner, formatRequestLine } from "./log.js";
+import { formatBanner, logRequests } from "./log.js";
 import { reportListening, runWorkers } from "./workers.js";
 
 function packageVersion(): string {
@@ -53,8 +53,9 @@ async function run(options: CliOptions): Promise<void> {
     headersTimeout: options.headersTimeout,
     requestTimeout: options.requestTimeout,
     keepAliveTimeout: options.keepAliveTimeout,
-    onExchange: options.quiet ? undefined : (entry) => console.log(formatRequestLine(entry)),
   });
+  // Attached before the first request can be read: the listen callback's continuation runs first.
+  if (!options.quiet) logRequests(instance);
   // A worker's primary prints the one banner once every worker listens.
   if (cluster.isWorker) reportListening(instance.url);
   else console.log(banner(instance.url));

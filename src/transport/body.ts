@@ -20,11 +20,12 @@ function timedOut(req: IncomingMessage): boolean {
   return (req.socket.errored as NodeJS.ErrnoException | null)?.code === "ERR_HTTP_REQUEST_TIMEOUT";
 }
 
-export function readBody(req: IncomingMessage, limit: number, done: (err: Error | null, body: Buffer | null) => void): void {
+/** `done` gets `context` back, so it can be one function for every request rather than a closure per body. */
+export function readBody<C>(req: IncomingMessage, limit: number, done: (context: C, err: Error | null, body: Buffer | null) => void, context: C): void {
   const declared = Number(req.headers["content-length"]);
   if (declared > limit) {
     req.resume();
-    return done(new BodyTooLargeError(limit), null);
+    return done(context, new BodyTooLargeError(limit), null);
   }
   let first: Buffer | null = null;
   let rest: Buffer[] | null = null;
@@ -33,7 +34,7 @@ export function readBody(req: IncomingMessage, limit: number, done: (err: Error 
   const finish = (err: Error | null, body: Buffer | null): void => {
     if (finished) return;
     finished = true;
-    done(err, body);
+    done(context, err, body);
   };
   req.on("data", (chunk: Buffer) => {
     if (finished) return;

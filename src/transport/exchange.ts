@@ -1,55 +1,125 @@
-// What an HTTP exchange is while it is answered: the request and response, its journal entry, the
-// answer's headers as they are completed, and its times.
-import type { IncomingMessage, ServerResponse } from "node:http";
-import type { TimingOptions } from "../core/timing.js";
+// One exchange (a request and its answer) on either transport: what it is, what it learns as it is
+// answered (status, fixture, model, error...), and the journal entry built from that once, at the end.
+import type { ApiError } from "../core/errors.js";
 import type { JournalEntry } from "../journal/journal.js";
-import type { AnswerHeaders, Surface, SurfaceWire } from "../protocols/types.js";
+import type { AnswerHeaders } from "../protocols/types.js";
+import type { ServerState } from "./state.js";
 
 export type Headers = AnswerHeaders;
 
-/** What writing an answer needs of an exchange. */
-export interface Exchange {
-  res: ServerResponse;
-  entry: JournalEntry;
-  /** The answer's headers, completed as it is written. */
-  headers: Headers;
-  /** performance.now() when the request arrived. */
-  arrival: number;
+/** How a request arrived: an HTTP request, or a request frame on a WebSocket. */
+export type Transport = "http" | "websocket";
+
+/**
+ * What event listeners see of an exchange: a live, read-only view whose fields fill in as the exchange
+ * is answered (copy what you keep; the journal entry is the record of the finished exchange).
+ */
+export interface ExchangeInfo {
+  /** The `x-request-id` sent with the answer (and the journal entry's `requestId`). */
+  readonly requestId: string;
+  readonly transport: Transport;
+  /** The HTTP method; `WS` for a WebSocket request frame. */
+  readonly method: string;
+  /** The URL as the client sent it (the upgrade's, for a WebSocket frame). */
+  readonly path: string;
+  /**
+   * The route's bounded label, as metrics count it: the API (`chat.completions`, `responses`...),
+   * `health`, a resource's first segment (`models`), or `other` for URLs no route serves.
+   */
+  readonly route: string;
+  /** Milliseconds since the epoch when the request arrived (the server's clock). */
+  readonly time: number;
+  /** The API surface, once the request is let in; undefined for non-API routes. */
+  readonly api: string | undefined;
+  /** The model, once the request is parsed. */
+  readonly model: string | undefined;
+  /** The label of the fixture that answers, once matched; null while none does. */
+  readonly fixture: string | null;
 }
 
-/** One request being answered. */
-export interface HttpExchange extends Exchange {
-  req: IncomingMessage;
-  /** The surface whose wire the answer speaks: the route's, or the server's default for routes with none. */
-  surface: SurfaceWire;
-}
+/** One decimal place of a millisecond: what the journal keeps. */
+export const tenths = (ms: number): number => Math.round(ms * 10) / 10;
 
-/** An exchange answered with a generated reply. */
-export interface ReplyExchange extends Exchange {
+/**
+ * An exchange while it is answered. Each transport's subclass knows how to write an error and whether
+ * its client has gone; the lifecycle steps (lifecycle.ts) work on this base alone.
+ */
+export abstract class Exchange implements ExchangeInfo {
+  api: string | undefined = undefined;
+  model: string | undefined = undefined;
+  stream = false;
+  status = 0;
+  fixture: string | null = null;
+  /** The error message sent, for 4xx and 5xx answers (and an error inside a stream). */
+  error: string | undefined = undefined;
+  warnings: string[] | undefined = undefined;
+  interrupted = false;
+  queuedMs: number | undefined = undefined;
+  /** The parsed request body; undefined until one is read. */
+  body: unknown = undefined;
   /**
    * When generation started, which token times count from: the arrival, so reading and planning the
    * request are part of its ttft as on a real server, or the moment a queued request got its slot.
    */
   start: number;
-}
+  /** Set by `record`: an exchange is recorded once, whatever path its answer took. */
+  ended = false;
 
-/** A request to a generation endpoint, with what its headers say of its timing. */
-export interface SurfaceRequest extends HttpExchange, ReplyExchange {
-  surface: Surface;
-  /** The timing its headers set, an error naming a malformed header, or undefined without any. */
-  timing: TimingOptions | { error: string; header: string } | undefined;
+  constructor(
+    readonly server: ServerState,
+    readonly transport: Transport,
+    readonly route: string,
+    /** Whether it is journalled, counted and announced to listeners (every route but /metrics). */
+    readonly recorded: boolean,
+    readonly requestId: string,
+    readonly method: string,
+    readonly path: string,
+    /** performance.now() when the request arrived. */
+    readonly arrival: number,
+    readonly time: number,
+  ) {
+    this.start = arrival;
+  }
+
+  /** The client went away: nothing more can be sent. */
+  abstract get gone(): boolean;
+
+  /** Answers with an error in the wire's shape (status and message noted for the journal). */
+  abstract refuse(error: ApiError): Promise<void> | void;
+
+  /** Answers a bug's 500 if the answer can still carry one (`error` is the server's internal error, worded). */
+  abstract refuseWithInternalError(message: string): void;
+
+  /** Where it happened, for the stderr line of a bug or a listener that threw. */
+  get where(): string {
+    return `${this.method} ${this.path}`;
+  }
+
+  /** The journal entry of the finished exchange, built from what it learned. */
+  entry(durationMs: number): JournalEntry {
+    const entry: JournalEntry = {
+      requestId: this.requestId,
+      time: this.time,
+      method: this.method,
+      path: this.path,
+      stream: this.stream,
+      status: this.status,
+      fixture: this.fixture,
+      durationMs,
+      interrupted: this.interrupted,
+    };
+    // Optional fields are absent rather than undefined, as users' deep equality checks expect.
+    if (this.api !== undefined) entry.api = this.api;
+    if (this.body !== undefined) entry.body = this.body;
+    if (this.model !== undefined) entry.model = this.model;
+    if (this.queuedMs !== undefined) entry.queuedMs = this.queuedMs;
+    if (this.warnings !== undefined) entry.warnings = this.warnings;
+    if (this.error !== undefined) entry.error = this.error;
+    return entry;
+  }
 }
 
 /** The time from the request's arrival to the answer's headers, in the surface's header (see SurfaceWire). */
 export function stampProcessingTime(headers: Headers, arrival: number, header: string | undefined): void {
   if (header !== undefined) headers[header] = Math.round(performance.now() - arrival);
-}
-
-/** Calls the embedder's exchange callback; one that throws is reported, and the exchange is still finished once. */
-export function reportExchange(onExchange: (entry: JournalEntry) => void, entry: JournalEntry): void {
-  try {
-    onExchange(entry);
-  } catch (failure) {
-    console.error(`understudy: the onExchange callback threw for ${entry.method} ${entry.path}: ${(failure as Error).message}`);
-  }
 }

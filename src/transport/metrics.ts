@@ -1,5 +1,7 @@
 // Per-server Prometheus metrics: cheap counters, gauges and fixed-bucket histograms fed from the hot
-// path (per token), taken as a snapshot and rendered (metrics-text.ts) only when `/metrics` is scraped.
+// path (per token) and from the exchanges' "ended" event, taken as a snapshot and rendered
+// (metrics-text.ts) only when `/metrics` is scraped.
+import type { ExchangeEventSource } from "./events.js";
 import type { HistogramData, MetricsSnapshot } from "./metrics-text.js";
 
 /** Upper bounds in seconds (the +Inf bucket is implicit). */
@@ -128,3 +130,8 @@ export class ServerMetrics {
 
 /** The Content-Type of the Prometheus text exposition format. */
 export const METRICS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+
+/** Counts every exchange as it ends, under its route's bounded label and its transport; returns the function that stops. */
+export function countExchanges(metrics: ServerMetrics, events: ExchangeEventSource): () => void {
+  return events.on("ended", (entry, exchange) => metrics.requestFinished(exchange.route, entry.status, entry.durationMs, exchange.transport));
+}

@@ -1,0 +1,68 @@
+// The server's route table: which surface answers which path, their resource endpoints, /health and
+// /metrics, and the WebSocket endpoint. A new API surface is one entry here (and its folder under protocols/).
+import type { IdSource } from "./core/ids.js";
+import type { Plan, TokenCache } from "./core/plan.js";
+import type { FixtureSet } from "./fixtures/index.js";
+import type { FrameProtocol } from "./protocols/frame-protocol.js";
+import { createChatSurface } from "./protocols/openai/chat/index.js";
+import { createCompletionsSurface } from "./protocols/openai/completions/index.js";
+import { createEmbeddingsRoute } from "./protocols/openai/embeddings/index.js";
+import type { ModelRegistry } from "./protocols/openai/models.js";
+import { createResponsesSurface, responsesResourceRoutes, type ResponseStore } from "./protocols/openai/responses/index.js";
+import { responsesWebSocket } from "./protocols/openai/responses/websocket.js";
+import { OPENAI_WIRE } from "./protocols/openai/wire.js";
+import type { Surface } from "./protocols/types.js";
+import { resourceRoute } from "./transport/http-resource.js";
+import { healthRoute, notFoundRoute } from "./transport/http-routes.js";
+import { surfaceRoute } from "./transport/http-surface.js";
+import { metricsRoute } from "./transport/metrics-endpoint.js";
+import { RouteTable } from "./transport/routes.js";
+
+export interface RouteDeps {
+  fixtures: FixtureSet;
+  models: ModelRegistry;
+  store: ResponseStore;
+  ids: IdSource;
+  tokens: TokenCache;
+  /** false: surfaces that reuse nothing (ServerOptions.caches). */
+  caches: boolean;
+}
+
+/**
+ * A surface that reuses nothing: it is not memoizable (the memo neither looks up nor keeps its
+ * outcomes), and it renders every plan as one without a reuse key (no rendering cache is read or filled).
+ */
+function withoutCaches(surface: Surface): Surface {
+  const fresh = (plan: Plan): Plan => ({ ...plan, reuse: null });
+  const text = surface.renderStreamText?.bind(surface);
+  return {
+    ...surface,
+    memoizable: false,
+    renderBody: (plan, conversation, context) => surface.renderBody(fresh(plan), conversation, context),
+    renderStream: (plan, conversation, context) => surface.renderStream(fresh(plan), conversation, context),
+    renderStreamText: text && ((plan, conversation, context) => text(fresh(plan), conversation, context)),
+  };
+}
+
+/** Every HTTP route, in the default wire (OpenAI's) where a route has none of its own. */
+export function httpRoutes(deps: RouteDeps): RouteTable {
+  const { fixtures, models, store, ids, tokens } = deps;
+  const reusing = deps.caches ? (surface: Surface) => surface : withoutCaches;
+  const resources = [...responsesResourceRoutes(store), createEmbeddingsRoute({ fixtures, tokens }), ...models.routes()];
+  return new RouteTable(
+    [
+      surfaceRoute("/chat/completions", reusing(createChatSurface())),
+      surfaceRoute("/completions", reusing(createCompletionsSurface())),
+      surfaceRoute("/responses", reusing(createResponsesSurface({ store, ids, tokens }))),
+      healthRoute(OPENAI_WIRE),
+      metricsRoute(OPENAI_WIRE),
+      ...resources.map((resource) => resourceRoute(resource, OPENAI_WIRE)),
+    ],
+    notFoundRoute(OPENAI_WIRE),
+  );
+}
+
+/** The WebSocket endpoint (the Responses API's `response.create` frames). */
+export function webSocketRoute(deps: Pick<RouteDeps, "store" | "ids" | "tokens">): FrameProtocol {
+  return responsesWebSocket({ store: deps.store, ids: deps.ids, tokens: deps.tokens });
+}

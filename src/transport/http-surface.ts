@@ -1,0 +1,81 @@
+// A generation surface as a route (POST, credentials, journalled): its body read, answered from the memo
+// when seen before, else parsed and run through the pipeline, then delivered (reply-delivery.ts).
+import { malformedHeader } from "../core/errors.js";
+import { timingFromHeaders } from "../core/timing.js";
+import type { Surface } from "../protocols/types.js";
+import type { HttpExchange } from "./http-exchange.js";
+import { NO_BODY, parseJsonBody, readJsonBody } from "./http-read.js";
+import { run, settle } from "./lifecycle.js";
+import { LARGE_BODY_BYTES } from "../pipeline-sliced.js";
+import { deliverOutcome } from "./reply-delivery.js";
+import { clientKey } from "./request-checks.js";
+import type { Route } from "./routes.js";
+
+/** Memo variants of a request without timing headers (see memoVariant). */
+const PLAIN_VARIANT = "";
+const SSE_VARIANT = "sse";
+
+const POST = ["POST"];
+
+/** `path` without `/v1`: the surface answers POSTs there. */
+export function surfaceRoute(path: string, surface: Surface): Route {
+  return {
+    methods: POST,
+    path,
+    credentials: true,
+    recorded: true,
+    api: surface.api,
+    label: surface.api,
+    wire: surface,
+    serve: serveSurface,
+    receive: (exchange, text, bytes) => answerSurface(exchange, surface, text, bytes),
+  };
+}
+
+function serveSurface(exchange: HttpExchange): void {
+  exchange.api = exchange.endpoint.api;
+  exchange.timing = timingFromHeaders(exchange.req.headers);
+  readJsonBody(exchange);
+}
+
+/**
+ * The memo variant of a request (everything besides its surface and body that shapes the outcome:
+ * its timing headers and whether it asks for SSE), or null when the memo may not be used now.
+ */
+function memoVariant(exchange: HttpExchange, surface: Surface): string | null {
+  const { timing, server } = exchange;
+  if ((timing !== undefined && "error" in timing) || !server.memo.usable(server, surface)) return null;
+  const sse = surface.asksForStream(exchange.req);
+  if (timing === undefined) return sse ? SSE_VARIANT : PLAIN_VARIANT;
+  return `${sse ? SSE_VARIANT : PLAIN_VARIANT}\u0000${JSON.stringify(timing)}`;
+}
+
+function answerSurface(exchange: HttpExchange, surface: Surface, text: string, bytes: number): void {
+  // A body seen before is answered from its remembered outcome, without parsing it again.
+  const variant = bytes > LARGE_BODY_BYTES ? null : memoVariant(exchange, surface);
+  const hit = variant === null ? undefined : exchange.server.memo.get(surface, variant, text);
+  if (hit !== undefined) {
+    exchange.body = hit.body;
+    return settle(exchange, deliverOutcome(exchange, surface, hit.outcome));
+  }
+  const body = parseJsonBody(exchange, text, bytes);
+  if (body !== NO_BODY) settle(exchange, runSurface(exchange, surface, body, bytes, variant, text));
+}
+
+/**
+ * The run step: the pipeline on the body as the surface negotiates it with the request's headers;
+ * `variant`: where the memo keeps the outcome (see PipelineMemo), or null.
+ */
+function runSurface(exchange: HttpExchange, surface: Surface, parsed: unknown, bytes: number, variant: string | null, text: string): Promise<void> | void {
+  const body = surface.negotiateStream(exchange.req, parsed);
+  exchange.body = body;
+  const { timing } = exchange;
+  if (timing !== undefined && "error" in timing) return exchange.refuse(surface.describeError(malformedHeader(timing.header, timing.error)));
+  const outcome = run(exchange, surface, body, bytes, clientKey(exchange.req, surface.credentials), timing);
+  if (outcome instanceof Promise) {
+    // A large body planned in slices: null when the client left meanwhile.
+    return outcome.then((ready) => (ready === null ? void (exchange.interrupted = true) : deliverOutcome(exchange, surface, ready)));
+  }
+  if (variant !== null) exchange.server.memo.remember(surface, variant, text, body, outcome);
+  return deliverOutcome(exchange, surface, outcome);
+}
