@@ -7,8 +7,6 @@ import { bearerCredentials } from "./credentials.js";
 import { renderOpenAIError } from "./errors.js";
 import { countChatPrompt } from "./prompt-tokens.js";
 import { describeOpenAIError } from "./server-errors.js";
-import { generationCeilingError } from "./validate/generation-ceiling.js";
-import { outputLimitError } from "./validate/output-limits.js";
 
 const OPENAI_VERSION = "2020-10-01";
 
@@ -42,13 +40,10 @@ export const OPENAI_TOOL_CALL_IDS = { prefix: "call_", length: 24 } as const;
  * The wire of an OpenAI generation surface: OPENAI_WIRE plus its stream negotiation, tool call ids and
  * the per-message prompt formula (legacy Completions counts its raw prompt instead).
  */
-export const OPENAI_SURFACE_WIRE: SurfaceWire & Pick<Surface, "asksForStream" | "negotiateStream" | "toolCallIds" | "promptTokens" | "checkModel" | "checkAnswer"> = {
+export const OPENAI_SURFACE_WIRE: SurfaceWire & Pick<Surface, "asksForStream" | "negotiateStream" | "toolCallIds" | "promptTokens"> = {
   ...OPENAI_WIRE,
   asksForStream,
   negotiateStream,
   toolCallIds: OPENAI_TOOL_CALL_IDS,
   promptTokens: countChatPrompt,
-  // A known model's output limit, and the most generated tokens one answer may multiply to.
-  checkModel: outputLimitError,
-  checkAnswer: generationCeilingError,
 };

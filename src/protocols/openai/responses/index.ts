@@ -4,6 +4,7 @@ import type { IdSource } from "../../../core/ids.js";
 import { planReply, type Plan, type TokenCache } from "../../../core/plan.js";
 import type { ApiError, RenderContext, RenderedStream, RenderedText, ResourceRoute, Surface } from "../../types.js";
 import { openAIError } from "../errors.js";
+import { responsesOutputLimit } from "../validate/output-limits.js";
 import { OPENAI_SURFACE_WIRE } from "../wire.js";
 import { renderErrorFrame } from "./error-frame.js";
 import { redrawIds } from "./input.js";
@@ -80,6 +81,9 @@ export function createResponsesSurface(deps: ResponsesSurfaceDeps): ResponsesSur
       return { ...conversation, responses: { ...responses, inputItems: redrawIds(responses.inputItems, responses.generatedIds, replayIds) } };
     },
     parse: (body) => parseResponsesRequest(body, lookup, ids),
+    // A known model's output limit. Nothing multiplies a Responses answer (one output, no n or ignore_eos,
+    // no log probabilities), so it has no generation ceiling to check.
+    checkModel: responsesOutputLimit,
     renderBody(plan, conversation, context): RenderedText<StoredResponse> {
       const output = buildOutputItems(plan, drawOutputIds(plan, context));
       const response = renderResponseObject(conversation, newResponseFrame(context, plan.responseId), { status: finalStatus(plan), output, plan });

@@ -1,6 +1,7 @@
 // The most an answer Understudy builds may multiply: n choices (per prompt, for legacy Completions),
 // each up to max_tokens long (exactly that with ignore_eos), weighted by log probabilities. A larger one
-// would be planned and rendered on the main thread for longer than other clients can wait.
+// would be planned and rendered on the main thread for longer than other clients can wait. Each surface
+// checks it in its own terms (checkAnswer).
 import type { Conversation } from "../../../core/conversation.js";
 import type { Reply } from "../../../core/reply.js";
 import { argumentsText, type TokenCache } from "../../../core/token-cache.js";
@@ -43,13 +44,28 @@ function replyTokens(reply: Reply, slot: number, tokens: TokenCache, count: Toke
   return text(alternative.content ?? reply.content) + text(alternative.reasoning ?? reply.reasoning) + calls.reduce((sum, call) => sum + text(argumentsText(call.arguments)), 0);
 }
 
-/** The prompt a legacy Completions choice repeats before its text (`echo`), in tokens; 0 without echo. */
-function echoedTokens(part: Conversation, count: TokenCounter): number {
-  const completions = (part as CompletionsConversation).completions;
-  const raw = part.rawPrompt;
-  if (!completions?.echo || !raw) return 0;
-  return raw.tokens ? raw.tokens.length : count(raw.text);
+/** How a surface's requests name what multiplies an answer, and what its choices repeat of the prompt. */
+export interface CeilingTerms<C extends Conversation> {
+  /** The request's token limit parameter, as the refusal names it. */
+  limitParam(conversation: C): string;
+  /** The parameter that asks for log probabilities. */
+  readonly logprobsParam: string;
+  /** Tokens each choice repeats before its text (legacy Completions' `echo`); 0 for none. */
+  echoedTokens(part: C, count: TokenCounter): number;
 }
+
+export const CHAT_CEILING: CeilingTerms<Conversation> = {
+  limitParam: ({ body }) => (body.max_completion_tokens !== undefined && body.max_completion_tokens !== null ? "max_completion_tokens" : "max_tokens"),
+  logprobsParam: "top_logprobs",
+  echoedTokens: () => 0,
+};
+
+export const COMPLETIONS_CEILING: CeilingTerms<CompletionsConversation> = {
+  limitParam: () => "max_tokens",
+  logprobsParam: "logprobs",
+  // The prompt without its suffix: the echo repeats what comes before the insertion point.
+  echoedTokens: ({ completions, rawPrompt }, count) => (!completions.echo ? 0 : rawPrompt.tokens ? rawPrompt.tokens.length : count(rawPrompt.text)),
+};
 
 interface Total {
   choices: number;
@@ -59,13 +75,13 @@ interface Total {
 }
 
 /** Every choice of every part, in tokens. */
-function totalTokens(parts: readonly Conversation[], hits: readonly AnsweredPart[], tokens: TokenCache): Total {
+function totalTokens<C extends Conversation>(parts: readonly C[], hits: readonly AnsweredPart[], tokens: TokenCache, terms: CeilingTerms<C>): Total {
   const total: Total = { choices: 0, tokens: 0, longest: 0 };
   for (let p = 0; p < parts.length; p++) {
     const part = parts[p];
     const { n, ignoreEos, maxOutputTokens: limit } = part.params;
     const count = tokens.counter(tokens.encodingFor(part.model));
-    const echoed = echoedTokens(part, count);
+    const echoed = terms.echoedTokens(part, count);
     const reply = hits[p].reply;
     // Without alternatives every choice is the same length, so one stands for all.
     const distinct = reply.choices?.length ? Math.min(n, reply.choices.length) : 1;
@@ -80,19 +96,13 @@ function totalTokens(parts: readonly Conversation[], hits: readonly AnsweredPart
   return total;
 }
 
-/** Which parameter the refusal names: `n` when there are several choices, else the request's token limit. */
-function limitParam(conversation: Conversation): string {
-  const { body } = conversation;
-  return conversation.api === "chat.completions" && body.max_completion_tokens !== undefined && body.max_completion_tokens !== null ? "max_completion_tokens" : "max_tokens";
-}
-
-function ceilingError(conversation: Conversation, total: Total, weight: number): ApiError {
-  const limit = limitParam(conversation);
+function ceilingError<C extends Conversation>(conversation: C, total: Total, weight: number, terms: CeilingTerms<C>): ApiError {
+  const limit = terms.limitParam(conversation);
   const several = conversation.params.n > 1;
   const each = total.longest * total.choices === total.tokens ? `${total.longest} tokens each` : `up to ${total.longest} tokens`;
   const what = total.choices > 1 ? `${total.choices} choices of ${each} (${total.tokens} tokens in all)` : `${total.tokens} tokens`;
   const weighted = weight > 1 ? `, each counted ${weight} times for its log probabilities,` : "";
-  const lower = [several ? "'n'" : null, `'${limit}'`, weight > 1 ? (conversation.api === "chat.completions" ? "'top_logprobs'" : "'logprobs'") : null].filter(Boolean);
+  const lower = [several ? "'n'" : null, `'${limit}'`, weight > 1 ? `'${terms.logprobsParam}'` : null].filter(Boolean);
   return invalidRequest(
     `Invalid '${several ? "n" : limit}': ${what}${weighted} exceed the ${GENERATED_TOKENS_CEILING} generated tokens Understudy answers one request with. Lower ${lower.join(" or ")}.`,
     several ? "n" : limit,
@@ -105,12 +115,12 @@ function ceilingError(conversation: Conversation, total: Total, weight: number):
  * answer are counted (several choices or prompts, ignore_eos, log probabilities): a single plain answer
  * is as long as its fixture (or the fallback) makes it, and an ordinary request costs nothing here.
  */
-export function generationCeilingError(parts: readonly Conversation[], hits: readonly AnsweredPart[], tokens: TokenCache): ApiError | null {
+export function generationCeilingError<C extends Conversation>(parts: readonly C[], hits: readonly AnsweredPart[], tokens: TokenCache, terms: CeilingTerms<C>): ApiError | null {
   const conversation = parts[0];
   const { n, ignoreEos, maxOutputTokens, topLogprobs } = conversation.params;
   const extended = ignoreEos && maxOutputTokens !== undefined;
   if (parts.length === 1 && n <= 1 && !extended && topLogprobs === null) return null;
   const weight = topLogprobs === null ? 1 : LOGPROBS_WEIGHT + ALTERNATIVE_WEIGHT * topLogprobs;
-  const total = totalTokens(parts, hits, tokens);
-  return total.tokens * weight <= GENERATED_TOKENS_CEILING ? null : ceilingError(conversation, total, weight);
+  const total = totalTokens(parts, hits, tokens, terms);
+  return total.tokens * weight <= GENERATED_TOKENS_CEILING ? null : ceilingError(conversation, total, weight, terms);
 }

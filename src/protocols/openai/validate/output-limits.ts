@@ -1,5 +1,6 @@
 // A known model's output limit, checked once the model is resolved (an alias is held to the limit of the
-// model it serves), with the 400 OpenAI answers on each surface. Models OpenAI does not serve are not checked.
+// model it serves), with the 400 OpenAI answers on each surface (each surface's checkModel). Models OpenAI
+// does not serve are not checked.
 import type { Conversation } from "../../../core/conversation.js";
 import type { TokenCache } from "../../../core/token-cache.js";
 import type { ApiError } from "../../types.js";
@@ -13,8 +14,15 @@ const CHAT_LIMIT_PARAMS = ["max_tokens", "max_completion_tokens"] as const;
 const tooLarge = (param: string, value: number, limit: number): ApiError =>
   invalidRequest(`${param} is too large: ${value}. This model supports at most ${limit} completion tokens, whereas you provided ${value}.`, param, "invalid_value");
 
+/** The output limit of the model a request asks for more tokens of, or undefined when it sets none or the model is not OpenAI's. */
+function limitFor(conversation: Conversation): OutputLimit | undefined {
+  return conversation.params.maxOutputTokens === undefined ? undefined : outputLimitOf(conversation.model);
+}
+
 /** Chat: past the model's output limit, or (for a model whose answer may fill its context) past the context with the messages. */
-function chatLimit(conversation: Conversation, limit: OutputLimit, tokens: TokenCache): ApiError | null {
+export function chatOutputLimit(conversation: Conversation, tokens: TokenCache): ApiError | null {
+  const limit = limitFor(conversation);
+  if (limit === undefined) return null;
   const { body } = conversation;
   for (const param of CHAT_LIMIT_PARAMS) {
     const value = body[param];
@@ -39,7 +47,9 @@ function chatLimit(conversation: Conversation, limit: OutputLimit, tokens: Token
  * Legacy Completions: a model whose answer may fill its context (gpt-3.5-turbo-instruct) refuses a prompt
  * plus max_tokens past it, in the legacy endpoint's words; a chat model sent here, max_tokens past its limit.
  */
-function completionsLimit(conversation: CompletionsConversation, limit: OutputLimit, tokens: TokenCache): ApiError | null {
+export function completionsOutputLimit(conversation: CompletionsConversation, tokens: TokenCache): ApiError | null {
+  const limit = limitFor(conversation);
+  if (limit === undefined) return null;
   const value = conversation.params.maxOutputTokens ?? 0;
   if (limit.contextWindow === undefined) return value > limit.maxOutputTokens ? tooLarge("max_tokens", value, limit.maxOutputTokens) : null;
   const count = tokens.counter(tokens.encodingFor(conversation.model));
@@ -55,29 +65,13 @@ function completionsLimit(conversation: CompletionsConversation, limit: OutputLi
 }
 
 /** The Responses API words it as a range check on `max_output_tokens`. */
-function responsesLimit(value: number, limit: OutputLimit): ApiError | null {
-  if (value <= limit.maxOutputTokens) return null;
+export function responsesOutputLimit(conversation: Conversation): ApiError | null {
+  const limit = limitFor(conversation);
+  const value = conversation.params.maxOutputTokens;
+  if (limit === undefined || value === undefined || value <= limit.maxOutputTokens) return null;
   return invalidRequest(
     `Invalid 'max_output_tokens': integer above maximum value. Expected a value <= ${limit.maxOutputTokens}, but got ${value} instead.`,
     "max_output_tokens",
     "integer_above_max_value",
   );
-}
-
-/** OpenAI's 400 when the request asks a model it serves for more tokens than that model answers with, or null. */
-export function outputLimitError(conversation: Conversation, tokens: TokenCache): ApiError | null {
-  const requested = conversation.params.maxOutputTokens;
-  if (requested === undefined) return null;
-  const limit = outputLimitOf(conversation.model);
-  if (limit === undefined) return null;
-  switch (conversation.api) {
-    case "chat.completions":
-      return chatLimit(conversation, limit, tokens);
-    case "completions":
-      return completionsLimit(conversation as CompletionsConversation, limit, tokens);
-    case "responses":
-      return responsesLimit(requested, limit);
-    default:
-      return null;
-  }
 }
