@@ -55,10 +55,11 @@ export interface Plan {
   reuse: { reply: Reply; key: string } | null;
 }
 
-/** An id the plan draws: a prefix and that many random alphanumeric characters after it. */
+/** An id a surface's answers carry: a prefix and that many random characters after it (alphanumeric unless said). */
 export interface IdFormat {
   readonly prefix: string;
   readonly length: number;
+  readonly alphabet?: "alphanumeric" | "hex";
 }
 
 /**
@@ -130,7 +131,7 @@ function planChoice(choice: ReplyChoice, index: number, context: ChoiceContext):
   const { toolCallIds } = options.wire;
   calls.forEach((call, i) => {
     if (truncated && args[i].tokenized.count === 0) return;
-    toolCalls.push({ id: call.id ?? options.ids.next(toolCallIds.prefix, toolCallIds.length), name: call.name, arguments: args[i].text ?? "", argumentChunks: chunksOf(args[i]) });
+    toolCalls.push({ id: call.id ?? options.ids.next(toolCallIds.prefix, toolCallIds.length, toolCallIds.alphabet), name: call.name, arguments: args[i].text ?? "", argumentChunks: chunksOf(args[i]) });
   });
 
   let contentChunks = chunksOf(text);

@@ -5,7 +5,7 @@ import type { IncomingMessage } from "node:http";
 import type { Conversation } from "../core/conversation.js";
 import type { ApiError, ServerError } from "../core/errors.js";
 import type { Clock, IdSource } from "../core/ids.js";
-import type { Plan, PlanWire } from "../core/plan.js";
+import type { IdFormat, Plan, PlanWire } from "../core/plan.js";
 import type { Reply } from "../core/reply.js";
 import type { TokenCache } from "../core/token-cache.js";
 import type { SizedText } from "./sized-text.js";
@@ -40,6 +40,8 @@ export interface Credentials {
  */
 export interface SurfaceWire {
   readonly credentials: Credentials;
+  /** The id each request is given, which its answer's headers carry (OpenAI: `req_` and 32 hex digits). */
+  readonly requestIds: IdFormat;
   /**
    * The headers every answer starts with, as a fresh object the exchange completes: a literal per
    * surface (one allocation, as a plain object literal would be), not a copy of a shared object.

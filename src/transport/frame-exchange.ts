@@ -147,7 +147,8 @@ function respond(exchange: FrameExchange): Promise<void> | void {
  */
 export async function answerFrame(connection: FrameConnection, request: FrameRequest): Promise<void> {
   const { server } = connection;
-  const exchange = new FrameExchange(connection, request, server.ids.next("req_", 32, "hex"), performance.now());
+  const { requestIds } = connection.session.surface;
+  const exchange = new FrameExchange(connection, request, server.ids.next(requestIds.prefix, requestIds.length, requestIds.alphabet), performance.now());
   try {
     start(exchange);
     await respond(exchange);

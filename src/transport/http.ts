@@ -10,12 +10,13 @@ import type { ServerState } from "./state.js";
 
 function handleRequest(state: ServerState, routes: RouteTable, req: IncomingMessage, res: ServerResponse): void {
   const arrival = performance.now();
-  const requestId = state.ids.next("req_", 32, "hex");
   const method = req.method ?? "GET";
   const url = req.url ?? "/";
   const path = routePath(url);
   const match = routes.find(method, path);
   const route = match === null ? routes.notFound : match.route;
+  const { requestIds } = route.wire;
+  const requestId = state.ids.next(requestIds.prefix, requestIds.length, requestIds.alphabet);
   const label = match === null ? routes.labelOf(path) : route.label;
   const exchange = new HttpExchange(state, route, match === null ? NO_PARAMS : match.params, label, req, res, requestId, method, url, arrival);
   start(exchange);

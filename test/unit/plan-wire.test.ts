@@ -1,5 +1,5 @@
 // What the plan takes from the surface a request came in on: the tool call ids it draws and the prompt
-// formula its usage counts with; and OpenAI's formulas as its surfaces declare them.
+// formula its usage counts with; OpenAI's formulas as its surfaces declare them, and its request ids.
 import { encode } from "gpt-tokenizer/encoding/o200k_base";
 import { describe, expect, it } from "vitest";
 import { DEFAULT_PARAMS, type Conversation, type Message } from "../../src/core/conversation.js";
@@ -10,7 +10,7 @@ import { createChatSurface } from "../../src/protocols/openai/chat/index.js";
 import { createCompletionsSurface } from "../../src/protocols/openai/completions/index.js";
 import { countChatPrompt, countRawPrompt } from "../../src/protocols/openai/prompt-tokens.js";
 import { createResponsesSurface, ResponseStore } from "../../src/protocols/openai/responses/index.js";
-import { OPENAI_SURFACE_WIRE } from "../../src/protocols/openai/wire.js";
+import { OPENAI_SURFACE_WIRE, OPENAI_WIRE } from "../../src/protocols/openai/wire.js";
 import { isApiError, type Surface } from "../../src/protocols/types.js";
 import { promptTokens } from "../support/tokens.js";
 
@@ -38,6 +38,17 @@ describe("the plan's wire", () => {
     const { toolCalls } = planReply(conversation(), TOOL_REPLY, { ids: createIdSource(3), wire: anthropicLike }, new TokenCache()).choices[0];
     expect(toolCalls[0].id).toMatch(/^toolu_[A-Za-z0-9]{24}$/);
     expect(toolCalls[1].id).toBe("call_fixed");
+  });
+
+  it("draws them from the format's alphabet: a surface may ask for hex", () => {
+    const hex: PlanWire = { toolCallIds: { prefix: "fc-", length: 16, alphabet: "hex" }, promptTokens: countChatPrompt };
+    const [drawn] = planReply(conversation(), TOOL_REPLY, { ids: createIdSource(3), wire: hex }, new TokenCache()).choices[0].toolCalls;
+    expect(drawn.id).toMatch(/^fc-[0-9a-f]{16}$/);
+  });
+
+  it("the OpenAI wire gives requests OpenAI's ids: req_ and 32 hex digits", () => {
+    expect(OPENAI_WIRE.requestIds).toEqual({ prefix: "req_", length: 32, alphabet: "hex" });
+    expect(createResponsesSurface({ store: new ResponseStore(1), ids: createIdSource(1), tokens: new TokenCache() }).requestIds).toBe(OPENAI_WIRE.requestIds);
   });
 
   it("draws OpenAI's call_ ids on the OpenAI surfaces, the same ones from the same seed", () => {

@@ -16,6 +16,7 @@ const answerHeaders = (requestId: string): AnswerHeaders => ({ "x-request-id": r
 /** The wire of the OpenAI API, and the server's default for routes with no surface of their own. */
 export const OPENAI_WIRE: SurfaceWire = {
   credentials: bearerCredentials,
+  requestIds: { prefix: "req_", length: 32, alphabet: "hex" },
   answerHeaders,
   processingTimeHeader: "openai-processing-ms",
   describeError: describeOpenAIError,
