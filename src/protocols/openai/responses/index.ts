@@ -64,6 +64,21 @@ function renderStream(plan: Plan, conversation: ResponsesConversation, context: 
   return { events, envelope: "", delivery: storedResponse(conversation, response.id as string, () => response, plan) };
 }
 
+/**
+ * The step after delivery: a sent response is stored (unless the request said `store: false`) and, on a
+ * WebSocket, kept as its lane's latest; a continuation that fails evicts its parent from the connection,
+ * as the real API does.
+ */
+function keepDelivered(store: ResponseStore, connection: ConnectionMemory | undefined): NonNullable<ResponsesSurface["delivered"]> {
+  return (conversation, stored, failed) => {
+    const parent = conversation.responses.previousResponseId;
+    if (failed && connection && parent !== null) connection.forget(parent);
+    if (stored === undefined) return;
+    if (conversation.body.store !== false) store.save(stored);
+    connection?.remember(conversation, stored);
+  };
+}
+
 export function createResponsesSurface(deps: ResponsesSurfaceDeps): ResponsesSurface {
   const { store, ids, tokens, connection } = deps;
   const streamText = createResponsesStreamText();
@@ -111,15 +126,7 @@ export function createResponsesSurface(deps: ResponsesSurfaceDeps): ResponsesSur
       const { events, response } = renderFailedStream(conversation, newResponseFrame(context), errorFields(error));
       return { events, envelope: "", delivery: storedResponse(conversation, response.id as string, () => response, null) };
     },
-    // Once sent, a response is stored (unless the request said `store: false`) and, on a WebSocket, kept
-    // as its lane's latest; a continuation that fails evicts its parent from the connection, as the real API does.
-    delivered(conversation, stored, failed) {
-      const parent = conversation.responses.previousResponseId;
-      if (failed && connection && parent !== null) connection.forget(parent);
-      if (stored === undefined) return;
-      if (conversation.body.store !== false) store.save(stored);
-      connection?.remember(conversation, stored);
-    },
+    delivered: keepDelivered(store, connection),
     renderErrorFrame,
     renderWarmup(conversation, context) {
       const plan = planReply(conversation, NO_OUTPUT, { ids, wire: OPENAI_SURFACE_WIRE }, tokens);
