@@ -39,8 +39,13 @@ export class ExchangeEvents implements ExchangeEventSource {
     const listeners = this.listeners as Record<ExchangeEvent, unknown[]>;
     listeners[event] = [...listeners[event], listener];
     if (name !== undefined) this.names.set(listener, name);
+    let listening = true;
     return () => {
-      listeners[event] = listeners[event].filter((other) => other !== listener);
+      if (!listening) return;
+      listening = false;
+      // One registration each: a function given twice is heard twice until both are stopped.
+      const at = listeners[event].indexOf(listener);
+      if (at !== -1) listeners[event] = [...listeners[event].slice(0, at), ...listeners[event].slice(at + 1)];
     };
   }
 

@@ -43,42 +43,65 @@ export const tenths = (ms: number): number => Math.round(ms * 10) / 10;
 /**
  * An exchange while it is answered. Each transport's subclass knows how to write an error and whether
  * its client has gone; the lifecycle steps (lifecycle.ts) work on this base alone.
+ *
+ * Fields are declared and then assigned in the constructor, not initialised as class fields: those are
+ * defined one by one on every new object (and again by a subclass), which costs a request about as much
+ * as building the object itself.
  */
 export abstract class Exchange implements ExchangeInfo {
-  api: string | undefined = undefined;
-  model: string | undefined = undefined;
-  stream = false;
-  status = 0;
-  fixture: string | null = null;
+  declare readonly server: ServerState;
+  declare readonly transport: Transport;
+  declare readonly route: string;
+  /** Whether it is journalled, counted and announced to listeners (every route but /metrics). */
+  declare readonly recorded: boolean;
+  declare readonly requestId: string;
+  declare readonly method: string;
+  declare readonly path: string;
+  /** performance.now() when the request arrived. */
+  declare readonly arrival: number;
+  declare readonly time: number;
+  declare api: string | undefined;
+  declare model: string | undefined;
+  declare stream: boolean;
+  declare status: number;
+  declare fixture: string | null;
   /** The error message sent, for 4xx and 5xx answers (and an error inside a stream). */
-  error: string | undefined = undefined;
-  warnings: string[] | undefined = undefined;
-  interrupted = false;
-  queuedMs: number | undefined = undefined;
+  declare error: string | undefined;
+  declare warnings: string[] | undefined;
+  declare interrupted: boolean;
+  declare queuedMs: number | undefined;
   /** The parsed request body; undefined until one is read. */
-  body: unknown = undefined;
+  declare body: unknown;
   /**
    * When generation started, which token times count from: the arrival, so reading and planning the
    * request are part of its ttft as on a real server, or the moment a queued request got its slot.
    */
-  start: number;
+  declare start: number;
   /** Set by `record`: an exchange is recorded once, whatever path its answer took. */
-  ended = false;
+  declare ended: boolean;
 
-  constructor(
-    readonly server: ServerState,
-    readonly transport: Transport,
-    readonly route: string,
-    /** Whether it is journalled, counted and announced to listeners (every route but /metrics). */
-    readonly recorded: boolean,
-    readonly requestId: string,
-    readonly method: string,
-    readonly path: string,
-    /** performance.now() when the request arrived. */
-    readonly arrival: number,
-    readonly time: number,
-  ) {
+  constructor(server: ServerState, transport: Transport, route: string, recorded: boolean, requestId: string, method: string, path: string, arrival: number, time: number) {
+    this.server = server;
+    this.transport = transport;
+    this.route = route;
+    this.recorded = recorded;
+    this.requestId = requestId;
+    this.method = method;
+    this.path = path;
+    this.arrival = arrival;
+    this.time = time;
+    this.api = undefined;
+    this.model = undefined;
+    this.stream = false;
+    this.status = 0;
+    this.fixture = null;
+    this.error = undefined;
+    this.warnings = undefined;
+    this.interrupted = false;
+    this.queuedMs = undefined;
+    this.body = undefined;
     this.start = arrival;
+    this.ended = false;
   }
 
   /** The client went away: nothing more can be sent. */

@@ -28,14 +28,15 @@ export interface FrameConnection {
 }
 
 export class FrameExchange extends Exchange {
-  constructor(
-    readonly connection: FrameConnection,
-    readonly request: FrameRequest,
-    requestId: string,
-    arrival: number,
-  ) {
+  declare readonly connection: FrameConnection;
+  declare readonly request: FrameRequest;
+
+  // Declared, then assigned: see Exchange.
+  constructor(connection: FrameConnection, request: FrameRequest, requestId: string, arrival: number) {
     const { server, api, path } = connection;
     super(server, "websocket", api, true, requestId, "WS", path, arrival, server.clock.now());
+    this.connection = connection;
+    this.request = request;
     this.api = api;
     // Every answer on a WebSocket is a stream of frames, an error frame included.
     this.stream = true;

@@ -14,28 +14,37 @@ import { writeJson } from "./writer.js";
 export type HeaderTiming = TimingOptions | { error: string; header: string } | undefined;
 
 export class HttpExchange extends Exchange {
+  /** The route that answers it (the server's not-found route for a URL none does). */
+  declare readonly endpoint: Route;
+  declare readonly req: IncomingMessage;
+  declare readonly res: ServerResponse;
   /** The answer's headers, completed as it is written. */
-  readonly headers: Headers;
+  declare readonly headers: Headers;
   /** What the request's timing headers say (read by generation routes only). */
-  timing: HeaderTiming = undefined;
+  declare timing: HeaderTiming;
   /** A pattern route's path parameters, decoded. */
-  params: readonly string[];
+  declare readonly params: readonly string[];
 
+  // Declared, then assigned: see Exchange.
   constructor(
     server: ServerState,
-    readonly endpoint: Route,
+    endpoint: Route,
     params: readonly string[],
     label: string,
-    readonly req: IncomingMessage,
-    readonly res: ServerResponse,
+    req: IncomingMessage,
+    res: ServerResponse,
     requestId: string,
     method: string,
     url: string,
     arrival: number,
   ) {
     super(server, "http", label, endpoint.recorded, requestId, method, url, arrival, server.clock.now());
-    this.params = params;
+    this.endpoint = endpoint;
+    this.req = req;
+    this.res = res;
     this.headers = endpoint.wire.answerHeaders(requestId);
+    this.timing = undefined;
+    this.params = params;
   }
 
   /** The wire the answer speaks: the route's (the server's default for routes with none). */
