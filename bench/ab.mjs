@@ -18,24 +18,47 @@ import { FIXTURES, SCENARIOS } from "./scenarios.mjs";
 const root = new URL("..", import.meta.url);
 const { values: flags, positionals } = parseArgs({
   allowPositionals: true,
-  options: { a: { type: "string", default: "HEAD" }, b: { type: "string" }, "b-node": { type: "string", default: "" }, "b-options": { type: "string", default: "{}" }, rounds: { type: "string", default: "5" }, duration: { type: "string", default: "4" } },
+  options: {
+    a: { type: "string", default: "HEAD" },
+    b: { type: "string" },
+    "b-node": { type: "string", default: "" },
+    "b-options": { type: "string", default: "{}" },
+    rounds: { type: "string", default: "5" },
+    duration: { type: "string", default: "4" },
+  },
 });
 const scenario = SCENARIOS.find((s) => s.id === (positionals[0] ?? "chat"));
 if (!scenario) {
-  console.error(`usage: node bench/ab.mjs [${SCENARIOS.map((s) => s.id).join("|")}] [--a REV] [--b REV] [--b-node=FLAGS] [--b-options JSON] [--rounds N] [--duration S]`);
+  console.error(
+    `usage: node bench/ab.mjs [${SCENARIOS.map((s) => s.id).join("|")}] [--a REV] [--b REV] [--b-node=FLAGS] [--b-options JSON] [--rounds N] [--duration S]`,
+  );
   process.exit(2);
 }
 // A stream is judged against the bare non-streaming server, as in `npm run bench`.
 const base = SCENARIOS.find((s) => s.id === (scenario.target.base ?? scenario.id));
-const opts = { rounds: Number(flags.rounds), duration: Number(flags.duration), warmup: 2, connections: 50, client: hasWrk() ? "wrk" : "autocannon" };
+const opts = {
+  rounds: Number(flags.rounds),
+  duration: Number(flags.duration),
+  warmup: 2,
+  connections: 50,
+  client: hasWrk() ? "wrk" : "autocannon",
+};
 
 const { log, revisions, children, cleanUp } = abSession(root);
 
 try {
   const builds = { A: revisions.build(flags.a, "a"), B: revisions.build(flags.b, "b") };
-  const start = (dist, label, nodeArgs = [], options = {}) => children.start("bench/servers/understudy.mjs", [JSON.stringify({ fixtures: FIXTURES, dist, options })], label, { nodeArgs });
+  const start = (dist, label, nodeArgs = [], options = {}) =>
+    children.start("bench/servers/understudy.mjs", [JSON.stringify({ fixtures: FIXTURES, dist, options })], label, {
+      nodeArgs,
+    });
   const a = await start(builds.A, `A (${flags.a})`);
-  const b = await start(builds.B, `B (${flags.b ?? "this checkout"})`, flags["b-node"].split(" ").filter(Boolean), JSON.parse(flags["b-options"]));
+  const b = await start(
+    builds.B,
+    `B (${flags.b ?? "this checkout"})`,
+    flags["b-node"].split(" ").filter(Boolean),
+    JSON.parse(flags["b-options"]),
+  );
   const capture = join(revisions.scratch, "capture.json");
   writeFileSync(capture, JSON.stringify(toReplay(await send(a.url, base.path, JSON.stringify(base.body)))));
   const bare = await children.start("bench/servers/bare.mjs", [capture], "bare");
@@ -49,10 +72,14 @@ try {
     const [bareRun, aRun, bRun] = await measureTogether(parts, scenario.id, round, opts);
     const r = { bare: perCore(bareRun), a: perCore(aRun), b: perCore(bRun) };
     rounds.push(r);
-    log(`round ${round + 1}: req/s per core bare ${Math.round(r.bare)}, A ${Math.round(r.a)} (${(r.a / r.bare).toFixed(3)} of bare), B ${Math.round(r.b)} (${(r.b / r.bare).toFixed(3)}); B / A ${(r.b / r.a).toFixed(3)}`);
+    log(
+      `round ${round + 1}: req/s per core bare ${Math.round(r.bare)}, A ${Math.round(r.a)} (${(r.a / r.bare).toFixed(3)} of bare), B ${Math.round(r.b)} (${(r.b / r.bare).toFixed(3)}); B / A ${(r.b / r.a).toFixed(3)}`,
+    );
   }
   const m = (f) => median(rounds.map(f)).toFixed(3);
-  console.log(`${scenario.title}: A (${flags.a}) ${m((r) => r.a / r.bare)} of bare ${base.title}, B (${flags.b ?? "this checkout"}) ${m((r) => r.b / r.bare)}; B / A ${m((r) => r.b / r.a)} (medians of ${rounds.length} rounds)`);
+  console.log(
+    `${scenario.title}: A (${flags.a}) ${m((r) => r.a / r.bare)} of bare ${base.title}, B (${flags.b ?? "this checkout"}) ${m((r) => r.b / r.bare)}; B / A ${m((r) => r.b / r.a)} (medians of ${rounds.length} rounds)`,
+  );
 } finally {
   await cleanUp();
 }

@@ -17,33 +17,66 @@ const dir = mkdtempSync(join(tmpdir(), "understudy-prof-"));
 const script = fileURLToPath(new URL("servers/understudy.mjs", import.meta.url));
 const pinning = setUpPinning(true);
 const profiler = ["--cpu-prof", `--cpu-prof-dir=${dir}`];
-let server = await startChild(script, [JSON.stringify({ fixtures: FIXTURES })], pinning, "understudy", bare ? [] : profiler);
+let server = await startChild(
+  script,
+  [JSON.stringify({ fixtures: FIXTURES })],
+  pinning,
+  "understudy",
+  bare ? [] : profiler,
+);
 let probe = await send(server.url, scenario.path, JSON.stringify(scenario.body));
 if (bare) {
   const captured = join(dir, "capture.json");
   writeFileSync(captured, JSON.stringify(toReplay(probe)));
   await server.stop();
-  server = await startChild(fileURLToPath(new URL("servers/bare.mjs", import.meta.url)), [captured], pinning, "bare", profiler);
+  server = await startChild(
+    fileURLToPath(new URL("servers/bare.mjs", import.meta.url)),
+    [captured],
+    pinning,
+    "bare",
+    profiler,
+  );
   probe = await send(server.url, scenario.path, JSON.stringify(scenario.body));
 }
 closeAgent();
 if (probe.status !== 200) throw new Error(`Understudy answered ${probe.status} for ${scenario.path}`);
-const run = await drive(server.url, scenario, { connections: 50, duration: Number(seconds), client: process.env.BENCH_CLIENT ?? (hasWrk() ? "wrk" : "autocannon") });
+const run = await drive(server.url, scenario, {
+  connections: 50,
+  duration: Number(seconds),
+  client: process.env.BENCH_CLIENT ?? (hasWrk() ? "wrk" : "autocannon"),
+});
 await server.stop();
-console.log(`${bare ? "bare " : ""}${scenario.title}: ${Math.round(run.reqPerSec)} req/s under the profiler (errors ${run.errors}, non-2xx ${run.non2xx})${run.failure ? `: ${run.failure}` : ""}\n`);
+console.log(
+  `${bare ? "bare " : ""}${scenario.title}: ${Math.round(run.reqPerSec)} req/s under the profiler (errors ${run.errors}, non-2xx ${run.non2xx})${run.failure ? `: ${run.failure}` : ""}\n`,
+);
 
-const profile = JSON.parse(readFileSync(join(dir, readdirSync(dir).find((f) => f.endsWith(".cpuprofile"))), "utf8"));
+const profile = JSON.parse(
+  readFileSync(
+    join(
+      dir,
+      readdirSync(dir).find((f) => f.endsWith(".cpuprofile")),
+    ),
+    "utf8",
+  ),
+);
 rmSync(dir, { recursive: true, force: true });
 const byId = new Map(profile.nodes.map((n) => [n.id, n]));
 const parent = new Map();
 for (const n of profile.nodes) for (const c of n.children ?? []) parent.set(c, n.id);
 const short = (url) => url.replace(/^file:\/\/.*?\/(dist|node_modules)\//, "$1/").replace(/^node:/, "");
-const key = (n) => `${n.callFrame.functionName || "(anonymous)"} ${short(n.callFrame.url)}:${n.callFrame.lineNumber + 1}`;
+const key = (n) =>
+  `${n.callFrame.functionName || "(anonymous)"} ${short(n.callFrame.url)}:${n.callFrame.lineNumber + 1}`;
 const self = new Map();
 const total = new Map();
-const stackOf = (id) => { const keys = new Set(); for (let at = id; at !== undefined; at = parent.get(at)) keys.add(key(byId.get(at))); return keys; };
+const stackOf = (id) => {
+  const keys = new Set();
+  for (let at = id; at !== undefined; at = parent.get(at)) keys.add(key(byId.get(at)));
+  return keys;
+};
 // Only samples from the first request on: start-up (module loading, tokenizer tables) is not the hot path.
-const first = bare ? Math.floor(profile.samples.length / 4) : profile.samples.findIndex((id) => [...stackOf(id)].some((k) => k.startsWith("handleRequest ")));
+const first = bare
+  ? Math.floor(profile.samples.length / 4)
+  : profile.samples.findIndex((id) => [...stackOf(id)].some((k) => k.startsWith("handleRequest ")));
 let busy = 0;
 for (let i = first; i < profile.samples.length; i++) {
   const n = byId.get(profile.samples[i]);
@@ -55,18 +88,38 @@ for (let i = first; i < profile.samples.length; i++) {
 }
 const requests = run.requests + 1;
 const top = (map, count, filter = () => true) =>
-  [...map].filter(([k]) => filter(k)).sort((a, b) => b[1] - a[1]).slice(0, count)
-    .map(([k, us]) => `${(us / requests).toFixed(1).padStart(6)} us ${((us / busy) * 100).toFixed(1).padStart(5)}%  ${k}`).join("\n");
-console.log(`busy CPU per request: ${(busy / requests).toFixed(1)} us (inflated by the profiler; compare shares, not absolutes)\n`);
-console.log(`top self time, per request and as a share of busy time (inlined callees count as their caller's):\n${top(self, 20)}\n`);
-console.log(`top inclusive time in dist/ and node_modules/:\n${top(total, 25, (k) => /\b(dist|node_modules)\//.test(k))}`);
+  [...map]
+    .filter(([k]) => filter(k))
+    .sort((a, b) => b[1] - a[1])
+    .slice(0, count)
+    .map(
+      ([k, us]) => `${(us / requests).toFixed(1).padStart(6)} us ${((us / busy) * 100).toFixed(1).padStart(5)}%  ${k}`,
+    )
+    .join("\n");
+console.log(
+  `busy CPU per request: ${(busy / requests).toFixed(1)} us (inflated by the profiler; compare shares, not absolutes)\n`,
+);
+console.log(
+  `top self time, per request and as a share of busy time (inlined callees count as their caller's):\n${top(self, 20)}\n`,
+);
+console.log(
+  `top inclusive time in dist/ and node_modules/:\n${top(total, 25, (k) => /\b(dist|node_modules)\//.test(k))}`,
+);
 if (process.env.PROFILE_GROUPS) {
   const groups = new Map();
   for (const [k, us] of self) {
-    const g = / dist\//.test(k) ? "dist" : / node_modules\//.test(k) ? "node_modules" : /:0$/.test(k) ? k : "node internals";
+    const g = / dist\//.test(k)
+      ? "dist"
+      : / node_modules\//.test(k)
+        ? "node_modules"
+        : /:0$/.test(k)
+          ? k
+          : "node internals";
     groups.set(g, (groups.get(g) ?? 0) + us);
   }
   console.log(`\nself time by group:\n${top(groups, 15)}`);
   console.log(`\nall dist self time:\n${top(self, 60, (k) => / dist\//.test(k))}`);
-  console.log(`\nnode internals self time:\n${top(self, 45, (k) => !/ (dist|node_modules)\//.test(k) && !/:0$/.test(k))}`);
+  console.log(
+    `\nnode internals self time:\n${top(self, 45, (k) => !/ (dist|node_modules)\//.test(k) && !/:0$/.test(k))}`,
+  );
 }

@@ -25,19 +25,35 @@ const MEASURE = {
 
 const root = new URL("..", import.meta.url);
 const opts = (() => {
-  try { return readScaleOptions(); } catch (err) { console.error(`${err.message}\n${SCALE_USAGE}`); process.exit(2); }
+  try {
+    return readScaleOptions();
+  } catch (err) {
+    console.error(`${err.message}\n${SCALE_USAGE}`);
+    process.exit(2);
+  }
 })();
-if (opts.help) { console.log(SCALE_USAGE); process.exit(0); }
+if (opts.help) {
+  console.log(SCALE_USAGE);
+  process.exit(0);
+}
 ensureBuild(root);
 
 const pinning = setUpPinning(opts.pin);
 const machine = {
-  node: process.version, cpu: cpus()[0]?.model ?? "unknown", cores: cpus().length, memoryGiB: Math.round(totalmem() / 2 ** 30),
-  pinning, loadAtStart: loadavg().map((n) => Number(n.toFixed(2))),
+  node: process.version,
+  cpu: cpus()[0]?.model ?? "unknown",
+  cores: cpus().length,
+  memoryGiB: Math.round(totalmem() / 2 ** 30),
+  pinning,
+  loadAtStart: loadavg().map((n) => Number(n.toFixed(2))),
 };
 const children = childGroup(root, pinning);
 const scratch = mkdtempSync(join(tmpdir(), "understudy-scale-"));
-const cleanUp = async () => { closeAgent(); await children.stopAll(); rmSync(scratch, { recursive: true, force: true }); };
+const cleanUp = async () => {
+  closeAgent();
+  await children.stopAll();
+  rmSync(scratch, { recursive: true, force: true });
+};
 process.once("SIGINT", () => cleanUp().finally(() => process.exit(130)));
 const log = (msg) => process.stderr.write(`${msg}\n`);
 const env = { start: children.start, pinning, scratch, log, quick: opts.quick };
@@ -61,12 +77,26 @@ try {
 }
 
 const rows = results.flatMap((r) => r.rows);
-const where = pinning ? `server pinned to core ${pinning.serverCore}, client to ${pinning.clientCores} (except where a note says otherwise)` : "not pinned";
+const where = pinning
+  ? `server pinned to core ${pinning.serverCore}, client to ${pinning.clientCores} (except where a note says otherwise)`
+  : "not pinned";
 console.log(`\nNode ${machine.node} | ${machine.cpu} | ${machine.cores} cores | ${machine.memoryGiB} GiB | ${where}`);
-console.log(`load average at the start: ${machine.loadAtStart.join(", ")}${opts.quick ? " | --quick: smoke-run sizes, not the targets' (figures are indicative only)" : ""}\n`);
-console.log(renderGrid(["target", "measured", "threshold", "result"], rows.map((r) => [r.target, r.measured, r.threshold, r.result])));
+console.log(
+  `load average at the start: ${machine.loadAtStart.join(", ")}${opts.quick ? " | --quick: smoke-run sizes, not the targets' (figures are indicative only)" : ""}\n`,
+);
+console.log(
+  renderGrid(
+    ["target", "measured", "threshold", "result"],
+    rows.map((r) => [r.target, r.measured, r.threshold, r.result]),
+  ),
+);
 const notes = results.flatMap((r) => r.notes ?? []);
 if (notes.length) console.log(`\n${notes.join("\n")}`);
-writeJson(new URL("bench/results/scale.json", root), { date: new Date().toISOString(), machine, options: opts, targets: results });
+writeJson(new URL("bench/results/scale.json", root), {
+  date: new Date().toISOString(),
+  machine,
+  options: opts,
+  targets: results,
+});
 console.log("\nresults written to bench/results/scale.json");
 process.exitCode = rows.some((r) => /^(FAIL|ERROR)/.test(r.result)) ? 1 : 0;

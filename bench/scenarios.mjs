@@ -9,14 +9,17 @@ const MESSAGES = [{ role: "user", content: "hello, benchmark" }];
 
 /** `data:` payloads (and `event:` names) of an SSE body. */
 export function parseSse(text) {
-  return text.split("\n\n").filter(Boolean).map((block) => {
-    const event = {};
-    for (const line of block.split("\n")) {
-      if (line.startsWith("event: ")) event.event = line.slice(7);
-      else if (line.startsWith("data: ")) event.data = line.slice(6);
-    }
-    return event;
-  });
+  return text
+    .split("\n\n")
+    .filter(Boolean)
+    .map((block) => {
+      const event = {};
+      for (const line of block.split("\n")) {
+        if (line.startsWith("event: ")) event.event = line.slice(7);
+        else if (line.startsWith("data: ")) event.data = line.slice(6);
+      }
+      return event;
+    });
 }
 
 const contentTypeIs = (res, type) => String(res.headers["content-type"] ?? "").startsWith(type);
@@ -47,7 +50,8 @@ function checkResponsesStream(res) {
   if (events.some((e) => !e.event)) return "an event has no `event:` line";
   const data = events.map((e) => JSON.parse(e.data));
   if (data.some((d, i) => d.type !== events[i].event)) return "an event's type differs from its `event:` line";
-  if (events[0]?.event !== "response.created" || events.at(-1)?.event !== "response.completed") return "stream is not response.created ... response.completed";
+  if (events[0]?.event !== "response.created" || events.at(-1)?.event !== "response.completed")
+    return "stream is not response.created ... response.completed";
   const pieces = data.filter((d) => d.type === "response.output_text.delta").map((d) => d.delta);
   if (pieces.join("") !== CONTENT) return "streamed output text is not the fixture's";
   if (pieces.length < 20) return `only ${pieces.length} text deltas (expected one per token)`;
@@ -60,15 +64,28 @@ function checkResponsesStream(res) {
  */
 export const SCENARIOS = [
   {
-    id: "chat", title: "chat.completions", path: "/v1/chat/completions",
-    body: { model: "gpt-4o-mini", messages: MESSAGES }, check: checkChatBody, target: { ratio: 0.8 },
+    id: "chat",
+    title: "chat.completions",
+    path: "/v1/chat/completions",
+    body: { model: "gpt-4o-mini", messages: MESSAGES },
+    check: checkChatBody,
+    target: { ratio: 0.8 },
   },
   {
-    id: "chat-stream", title: "chat.completions stream", path: "/v1/chat/completions",
-    body: { model: "gpt-4o-mini", messages: MESSAGES, stream: true }, check: checkChatStream, target: { ratio: 0.5, base: "chat" },
+    id: "chat-stream",
+    title: "chat.completions stream",
+    path: "/v1/chat/completions",
+    body: { model: "gpt-4o-mini", messages: MESSAGES, stream: true },
+    check: checkChatStream,
+    target: { ratio: 0.5, base: "chat" },
   },
   {
-    id: "responses-stream", title: "responses stream", path: "/v1/responses", optional: true,
-    body: { model: "gpt-4o-mini", input: "hello", stream: true }, check: checkResponsesStream, target: { ratio: 0.5, base: "chat" },
+    id: "responses-stream",
+    title: "responses stream",
+    path: "/v1/responses",
+    optional: true,
+    body: { model: "gpt-4o-mini", input: "hello", stream: true },
+    check: checkResponsesStream,
+    target: { ratio: 0.5, base: "chat" },
   },
 ];

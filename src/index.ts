@@ -1,6 +1,13 @@
 // The package's face: LLMock for tests, createServer for integration, and the fixture types.
 import { validateEntries } from "./fixtures/entries.js";
-import { loadFixturePaths, FixtureSet, type FixtureEntry, type FixtureMatch, type FixtureOptions, type FixtureResponse } from "./fixtures/index.js";
+import {
+  loadFixturePaths,
+  FixtureSet,
+  type FixtureEntry,
+  type FixtureMatch,
+  type FixtureOptions,
+  type FixtureResponse,
+} from "./fixtures/index.js";
 import type { JournalEntry } from "./journal/journal.js";
 import { startServer, type ServerInstance, type ServerOptions } from "./server.js";
 import { ExchangeEvents, type ExchangeEventSource } from "./transport/events.js";
@@ -8,7 +15,18 @@ import { ExchangeEvents, type ExchangeEventSource } from "./transport/events.js"
 export { createServer, type ServerInstance, type ServerOptions } from "./server.js";
 export type { ApiError, ExchangeEvent, ExchangeEventMap, ExchangeInfo, Transport } from "./server.js";
 export type { ExchangeEventSource } from "./transport/events.js";
-export type { Fixture, FixtureEntry, FixtureMatch, FixtureOptions, FixturePredicate, FixtureResponse, TextMatcher, FlowFileSpec, FlowSpec, FlowMessageSpec } from "./fixtures/index.js";
+export type {
+  Fixture,
+  FixtureEntry,
+  FixtureMatch,
+  FixtureOptions,
+  FixturePredicate,
+  FixtureResponse,
+  TextMatcher,
+  FlowFileSpec,
+  FlowSpec,
+  FlowMessageSpec,
+} from "./fixtures/index.js";
 export { FixtureValidationError, loadFixtureFile, loadFixturePaths } from "./fixtures/index.js";
 export type { JournalEntry } from "./journal/journal.js";
 export type { Reply, ReplyChoice, ReplyError, ReplyToolCall, FinishReason, UsageOverride } from "./core/reply.js";

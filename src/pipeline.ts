@@ -64,7 +64,12 @@ export type Outcome =
  * API does, so clients see a 429 with `retry-after` and their retry logic runs.
  */
 export function isInStreamError(outcome: Outcome): boolean {
-  return outcome.kind === "error" && outcome.fixture !== null && outcome.error.status !== 429 && outcome.conversation?.stream === true;
+  return (
+    outcome.kind === "error" &&
+    outcome.fixture !== null &&
+    outcome.error.status !== 429 &&
+    outcome.conversation?.stream === true
+  );
 }
 
 /** Policy headers of an answer that no policy added headers to: one object for them all. */
@@ -82,7 +87,13 @@ export function cacheable(state: PipelineState, surface: Surface): boolean {
 }
 
 /** The verdict for one reply: its request's (see `cacheable`), and nothing in the reply made for it alone. */
-function replyCacheable(state: PipelineState, surface: Surface, conversation: Conversation, plan: Plan, claim: SequenceClaim): boolean {
+function replyCacheable(
+  state: PipelineState,
+  surface: Surface,
+  conversation: Conversation,
+  plan: Plan,
+  claim: SequenceClaim,
+): boolean {
   if (claim !== null || plan.reuse === null || !cacheable(state, surface)) return false;
   const { memoizable } = surface;
   return typeof memoizable === "function" ? memoizable(conversation) : true;
@@ -104,7 +115,13 @@ function formatWarnings(plan: Plan, conversation: Conversation, label: string): 
  * `client` names the caller for per-key rate limits (its API key, or "" without one); `requestTiming`
  * is the timing the request's own headers set, over the fixture's and the server's.
  */
-export function runPipeline(state: PipelineState, surface: Surface, body: unknown, client = "", requestTiming?: TimingOptions): Outcome {
+export function runPipeline(
+  state: PipelineState,
+  surface: Surface,
+  body: unknown,
+  client = "",
+  requestTiming?: TimingOptions,
+): Outcome {
   const parsed = parseRequest(state, surface, body);
   return "kind" in parsed ? parsed : runParsed(state, surface, parsed, client, requestTiming);
 }
@@ -114,7 +131,13 @@ export function parseRequest(state: PipelineState, surface: Surface, body: unkno
   const conversation = surface.parse(body);
   if (isApiError(conversation)) return { kind: "error", error: conversation, fixture: null };
   const model = state.models.resolve(conversation.model);
-  if (model === undefined) return { kind: "error", error: surface.describeError(modelNotFound(conversation.model)), conversation, fixture: null };
+  if (model === undefined)
+    return {
+      kind: "error",
+      error: surface.describeError(modelNotFound(conversation.model)),
+      conversation,
+      fixture: null,
+    };
   conversation.model = model;
   return conversation;
 }
@@ -127,7 +150,12 @@ type Matched = { hits: MatchHit[]; claim: SequenceClaim; label: string };
  * sequence counter: the claim is committed once the answer is decided, so a queued error or a rate-limit
  * 429 leaves every sequence where it was.
  */
-function matchParts(state: PipelineState, surface: Surface, conversation: Conversation, parts: Conversation[]): Matched | Outcome {
+function matchParts(
+  state: PipelineState,
+  surface: Surface,
+  conversation: Conversation,
+  parts: Conversation[],
+): Matched | Outcome {
   const hits: MatchHit[] = [];
   let claim: SequenceClaim = null;
   for (const part of parts) {
@@ -158,25 +186,54 @@ function matchParts(state: PipelineState, surface: Surface, conversation: Conver
   if (failed?.reply.error) {
     // A fixture's own error is its answer: it counts.
     state.fixtures.commit(claim);
-    return { kind: "error", error: surface.describeError(fixtureError(failed.reply.error, false)), conversation, fixture: failed.label };
+    return {
+      kind: "error",
+      error: surface.describeError(fixtureError(failed.reply.error, false)),
+      conversation,
+      fixture: failed.label,
+    };
   }
   return { hits, claim, label };
 }
 
 /** The plan of every part, joined; `requestTiming` is the timing the request's headers set. */
-function planParts(state: PipelineState, surface: Surface, parts: Conversation[], hits: MatchHit[], requestTiming: TimingOptions | undefined): Plan {
+function planParts(
+  state: PipelineState,
+  surface: Surface,
+  parts: Conversation[],
+  hits: MatchHit[],
+  requestTiming: TimingOptions | undefined,
+): Plan {
   const planPart = (i: number): Plan => {
     const { reply, options } = hits[i];
     // Most answers take the server's timing as it is; only a fixture's or a request's own needs resolving.
     const own = options.latency !== undefined || options.timing !== undefined || requestTiming !== undefined;
-    const timing = own ? resolveTiming([state.timing, options.latency === undefined ? undefined : { itl: options.latency }, options.timing, requestTiming]) : state.timing;
-    return planReply(parts[i], reply, { ids: state.ids, wire: surface, chunkSize: options.chunkSize ?? state.chunkSize, timing }, state.tokens);
+    const timing = own
+      ? resolveTiming([
+          state.timing,
+          options.latency === undefined ? undefined : { itl: options.latency },
+          options.timing,
+          requestTiming,
+        ])
+      : state.timing;
+    return planReply(
+      parts[i],
+      reply,
+      { ids: state.ids, wire: surface, chunkSize: options.chunkSize ?? state.chunkSize, timing },
+      state.tokens,
+    );
   };
   return hits.length === 1 ? planPart(0) : joinPlans(hits.map((_, i) => planPart(i)));
 }
 
 /** The stages after parse (the surface's checks, match, policies after match, plan, policies after plan), for a conversation from parseRequest. */
-export function runParsed(state: PipelineState, surface: Surface, conversation: Conversation, client = "", requestTiming?: TimingOptions): Outcome {
+export function runParsed(
+  state: PipelineState,
+  surface: Surface,
+  conversation: Conversation,
+  client = "",
+  requestTiming?: TimingOptions,
+): Outcome {
   // Not in parse: an alias is held to the limits of the model it serves.
   const refused = surface.checkModel?.(conversation, state.tokens);
   if (refused) return { kind: "error", error: refused, conversation, fixture: null };
@@ -189,10 +246,20 @@ export function runParsed(state: PipelineState, surface: Surface, conversation: 
   let headers = NO_HEADERS;
   for (const policy of state.policies.afterPlan) {
     const decision = policy.check(plan, conversation, client);
-    if (!decision.ok) return { kind: "error", error: surface.describeError(decision.error), conversation, fixture: label };
+    if (!decision.ok)
+      return { kind: "error", error: surface.describeError(decision.error), conversation, fixture: label };
     headers = headers === NO_HEADERS ? decision.headers : { ...headers, ...decision.headers };
   }
   state.fixtures.commit(claim);
   const warnings = formatWarnings(plan, conversation, label);
-  return { kind: "reply", plan, conversation, fixture: label, headers, warnings, sequences: claim, cacheable: replyCacheable(state, surface, conversation, plan, claim) };
+  return {
+    kind: "reply",
+    plan,
+    conversation,
+    fixture: label,
+    headers,
+    warnings,
+    sequences: claim,
+    cacheable: replyCacheable(state, surface, conversation, plan, claim),
+  };
 }

@@ -8,7 +8,11 @@ import { createChatSurface } from "./protocols/openai/chat/index.js";
 import { createCompletionsSurface } from "./protocols/openai/completions/index.js";
 import { createEmbeddingsRoute } from "./protocols/openai/embeddings/index.js";
 import type { ModelRegistry } from "./protocols/openai/models.js";
-import { createResponsesSurface, responsesResourceRoutes, type ResponseStore } from "./protocols/openai/responses/index.js";
+import {
+  createResponsesSurface,
+  responsesResourceRoutes,
+  type ResponseStore,
+} from "./protocols/openai/responses/index.js";
 import { responsesWebSocket } from "./protocols/openai/responses/websocket.js";
 import { OPENAI_WIRE } from "./protocols/openai/wire.js";
 import type { Surface } from "./protocols/types.js";
@@ -48,7 +52,11 @@ function withoutCaches(surface: Surface): Surface {
 export function httpRoutes(deps: RouteDeps): RouteTable {
   const { fixtures, models, store, ids, tokens } = deps;
   const reusing = deps.caches ? (surface: Surface) => surface : withoutCaches;
-  const resources = [...responsesResourceRoutes(store), createEmbeddingsRoute({ fixtures, tokens }), ...models.routes()];
+  const resources = [
+    ...responsesResourceRoutes(store),
+    createEmbeddingsRoute({ fixtures, tokens }),
+    ...models.routes(),
+  ];
   return new RouteTable(
     [
       surfaceRoute("/chat/completions", reusing(createChatSurface())),

@@ -117,7 +117,10 @@ const DEFAULT_JOURNAL_SIZE = 100;
 
 /** Keys from the option and from the UNDERSTUDY_API_KEYS environment variable. */
 function configuredKeys(options: ServerOptions): Set<string> {
-  const fromEnv = (process.env.UNDERSTUDY_API_KEYS ?? "").split(",").map((key) => key.trim()).filter(Boolean);
+  const fromEnv = (process.env.UNDERSTUDY_API_KEYS ?? "")
+    .split(",")
+    .map((key) => key.trim())
+    .filter(Boolean);
   return new Set([...(options.apiKeys ?? []), ...fromEnv]);
 }
 
@@ -203,7 +206,11 @@ async function listen(server: Server, options: ServerOptions): Promise<{ url: st
  * where its exchanges are announced (LLMock keeps one across restarts); the server's own listeners on it
  * (metrics, onExchange) are removed when it closes.
  */
-export async function startServer(fixtures: FixtureSet, options: ServerOptions = {}, events = new ExchangeEvents()): Promise<ServerInstance> {
+export async function startServer(
+  fixtures: FixtureSet,
+  options: ServerOptions = {},
+  events = new ExchangeEvents(),
+): Promise<ServerInstance> {
   checkTimingOptions(options.timing, "createServer options.timing");
   const timeouts = resolveTimeouts(options, (name) => `createServer options.${name}`);
   const { state, queued, models } = serverState(fixtures, options, events);
@@ -240,7 +247,10 @@ export async function startServer(fixtures: FixtureSet, options: ServerOptions =
 }
 
 /** Validates the fixtures (and loaded flow files) and starts a server answering from them. */
-export async function createServer(fixtures: readonly FixtureEntry[] = [], options: ServerOptions = {}): Promise<ServerInstance> {
+export async function createServer(
+  fixtures: readonly FixtureEntry[] = [],
+  options: ServerOptions = {},
+): Promise<ServerInstance> {
   const set = new FixtureSet();
   set.add(validateEntries(fixtures, "createServer fixtures"));
   return startServer(set, options);

@@ -17,7 +17,10 @@ beforeAll(async () => {
   instance = await createServer([
     // The tool-result fixture first: after the tool runs, the last user message still says "weather".
     { match: { hasToolResult: true }, response: { content: FINAL_TEXT } },
-    { match: { userMessage: "weather", toolName: "get_weather" }, response: { toolCalls: [{ name: "get_weather", arguments: '{"city":"Paris"}' }] } },
+    {
+      match: { userMessage: "weather", toolName: "get_weather" },
+      response: { toolCalls: [{ name: "get_weather", arguments: '{"city":"Paris"}' }] },
+    },
   ]);
   client = new OpenAI({ baseURL: `${instance.url}/v1`, apiKey: "test-key", maxRetries: 0 });
 });
@@ -35,14 +38,21 @@ function weatherAgent() {
       return TOOL_RESULT;
     },
   });
-  const agent = new Agent({ name: "Forecaster", instructions: "Answer weather questions with the tool.", model: "gpt-4o", tools: [getWeather] });
+  const agent = new Agent({
+    name: "Forecaster",
+    instructions: "Answer weather questions with the tool.",
+    model: "gpt-4o",
+    tools: [getWeather],
+  });
   return { agent, calls };
 }
 
 /** The function_call_output the agent sent back, read from a journaled request body. */
 function toolOutputIn(body: unknown) {
   const input = (body as { input?: unknown }).input;
-  return Array.isArray(input) ? input.find((item: { type?: string }) => item.type === "function_call_output") : undefined;
+  return Array.isArray(input)
+    ? input.find((item: { type?: string }) => item.type === "function_call_output")
+    : undefined;
 }
 
 describe("@openai/agents over HTTP", () => {
@@ -54,7 +64,11 @@ describe("@openai/agents over HTTP", () => {
 
     expect(calls).toEqual([{ city: "Paris" }]);
     expect(result.finalOutput).toBe(FINAL_TEXT);
-    expect(result.newItems.map((item) => item.type)).toEqual(["tool_call_item", "tool_call_output_item", "message_output_item"]);
+    expect(result.newItems.map((item) => item.type)).toEqual([
+      "tool_call_item",
+      "tool_call_output_item",
+      "message_output_item",
+    ]);
     expect(result.rawResponses).toHaveLength(2);
     expect(result.rawResponses[0].responseId).toMatch(/^resp_[0-9a-f]{48}$/);
     expect(result.rawResponses[1].usage.outputTokens).toBeGreaterThan(0);

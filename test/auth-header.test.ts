@@ -8,8 +8,10 @@ import { parseRaw, sendRaw } from "./support/raw-socket.js";
 const KEY = "sk-case-key-0001";
 const OTHER = "sk-other-key-0002";
 const FIXTURES = [{ match: { userMessage: "hi" }, response: { content: "hello" } }];
-const NO_KEY = "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).";
-const wrongKey = (masked: string) => `Incorrect API key provided: ${masked}. You can find your API key at https://platform.openai.com/account/api-keys.`;
+const NO_KEY =
+  "You didn't provide an API key. You need to provide your API key in an Authorization header using Bearer auth (i.e. Authorization: Bearer YOUR_KEY).";
+const wrongKey = (masked: string) =>
+  `Incorrect API key provided: ${masked}. You can find your API key at https://platform.openai.com/account/api-keys.`;
 
 const open: ServerInstance[] = [];
 afterEach(async () => {
@@ -40,7 +42,11 @@ async function chat(server: ServerInstance, ...authorization: string[]): Promise
 
 async function expectHealthy(server: ServerInstance): Promise<void> {
   expect((await fetch(`${server.url}/health`)).status).toBe(200);
-  const res = await fetch(`${server.url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json", authorization: `Bearer ${KEY}` }, body: BODY });
+  const res = await fetch(`${server.url}/v1/chat/completions`, {
+    method: "POST",
+    headers: { "content-type": "application/json", authorization: `Bearer ${KEY}` },
+    body: BODY,
+  });
   expect(res.status).toBe(200);
 }
 
@@ -62,7 +68,15 @@ describe("the Bearer scheme", () => {
     const server = await serve();
     for (const scheme of ["bearer", "BEARER", "Bearer"]) {
       const { status, body } = await chat(server, `${scheme} sk-wrong-key-123456`);
-      expect([status, body.error]).toEqual([401, { message: wrongKey("sk-************3456"), type: "invalid_request_error", param: null, code: "invalid_api_key" }]);
+      expect([status, body.error]).toEqual([
+        401,
+        {
+          message: wrongKey("sk-************3456"),
+          type: "invalid_request_error",
+          param: null,
+          code: "invalid_api_key",
+        },
+      ]);
     }
     await expectHealthy(server);
   });
@@ -78,7 +92,9 @@ describe("the Bearer scheme", () => {
 
   it("in lower case opens a WebSocket", async () => {
     const server = await serve();
-    const ws = new WebSocket(`${server.url.replace(/^http/, "ws")}/v1/responses`, { headers: { authorization: `bearer ${KEY}` } });
+    const ws = new WebSocket(`${server.url.replace(/^http/, "ws")}/v1/responses`, {
+      headers: { authorization: `bearer ${KEY}` },
+    });
     await new Promise((resolve, reject) => ws.once("open", resolve).once("error", reject));
     ws.close();
   });

@@ -29,7 +29,13 @@ describe("SharedChunkEncoder", () => {
 
   it("frames a range of events as one chunk of their SSE text, envelopes and non-ASCII text included", () => {
     const encoder = new SharedChunkEncoder();
-    for (const [from, to] of [[0, 1], [1, 2], [0, 4], [2, 3], [3, 4]]) {
+    for (const [from, to] of [
+      [0, 1],
+      [1, 2],
+      [0, 4],
+      [2, 3],
+      [3, 4],
+    ]) {
       const { data } = unchunk(encoder.encode(stream, from, to));
       expect(data.toString("utf8")).toBe(formatSse(stream, from, to));
     }
@@ -41,7 +47,11 @@ describe("SharedChunkEncoder", () => {
     const encoder = new SharedChunkEncoder();
     const large: RenderedStream = {
       envelope: "ü".repeat(20_000),
-      events: [stream.events[2], { data: JSON.stringify({ delta: "ü".repeat(40_000) }), enveloped: true }, stream.events[1]],
+      events: [
+        stream.events[2],
+        { data: JSON.stringify({ delta: "ü".repeat(40_000) }), enveloped: true },
+        stream.events[1],
+      ],
     };
     const { data, size } = unchunk(encoder.encode(large, 0, 3));
     expect(data.toString("utf8")).toBe(formatSse(large));

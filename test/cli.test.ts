@@ -28,11 +28,18 @@ describe("the understudy command", () => {
     expect(health.status).toBe(200);
 
     const client = new OpenAI({ baseURL: `${url}/v1`, apiKey: "test", maxRetries: 0 });
-    const reply = await client.chat.completions.create({ model: "gpt-4", messages: [{ role: "user", content: "hello" }] });
+    const reply = await client.chat.completions.create({
+      model: "gpt-4",
+      messages: [{ role: "user", content: "hello" }],
+    });
     expect(reply.choices[0].message.content).toBe("Hello! How can I help?");
-    await expect(client.chat.completions.create({ model: "gpt-4", messages: [{ role: "user", content: "bye" }] })).rejects.toMatchObject({ status: 400 });
+    await expect(
+      client.chat.completions.create({ model: "gpt-4", messages: [{ role: "user", content: "bye" }] }),
+    ).rejects.toMatchObject({ status: 400 });
 
-    expect(await waitForLine(lines, /^POST \/v1\/chat\/completions {2}#0 userMessage="hello" {2}200 {2}[\d.]+ ms$/)).toBeTruthy();
+    expect(
+      await waitForLine(lines, /^POST \/v1\/chat\/completions {2}#0 userMessage="hello" {2}200 {2}[\d.]+ ms$/),
+    ).toBeTruthy();
     expect(await waitForLine(lines, /^POST \/v1\/chat\/completions {2}no match {2}400 {2}[\d.]+ ms$/)).toBeTruthy();
     expect(await waitForLine(lines, /^GET \/health {2}- {2}200/)).toBeTruthy();
   });
@@ -41,7 +48,11 @@ describe("the understudy command", () => {
     const { url, lines } = await startCli(["--chunk-size", "5", "-q"]);
     expect(lines.some((line) => line.includes("fixtures from the built-in demo set"))).toBe(true);
     const client = new OpenAI({ baseURL: `${url}/v1`, apiKey: "test" });
-    const stream = await client.chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "hello there" }], stream: true });
+    const stream = await client.chat.completions.create({
+      model: "gpt-4o-mini",
+      messages: [{ role: "user", content: "hello there" }],
+      stream: true,
+    });
     const pieces: string[] = [];
     for await (const chunk of stream) if (chunk.choices[0]?.delta.content) pieces.push(chunk.choices[0].delta.content);
     expect(pieces.join("")).toBe("Hello! I'm Understudy, standing in for a real model. How can I help?");
@@ -52,7 +63,10 @@ describe("the understudy command", () => {
 
   it("stops with the validation message and exit code 1 on a broken fixture file", () => {
     const broken = join(dir, "broken.json");
-    writeFileSync(broken, JSON.stringify({ fixtures: [{ match: {}, response: { toolCalls: [{ name: 5, arguments: "{}" }] } }] }));
+    writeFileSync(
+      broken,
+      JSON.stringify({ fixtures: [{ match: {}, response: { toolCalls: [{ name: 5, arguments: "{}" }] } }] }),
+    );
     const run = runCli(["-p", "0", "-f", broken]);
     expect(run.status).toBe(1);
     expect(run.stderr).toContain(`understudy: ${broken}:`);
@@ -69,7 +83,17 @@ describe("the understudy command", () => {
 
 describe("timing and queueing flags", () => {
   it("paces answers with --ttft and --tps and queues beyond --max-concurrency", async () => {
-    const { url } = await startCli(["--fallback", "lorem:6", "--ttft", "150", "--tps", "50", "--max-concurrency", "1", "-q"]);
+    const { url } = await startCli([
+      "--fallback",
+      "lorem:6",
+      "--ttft",
+      "150",
+      "--tps",
+      "50",
+      "--max-concurrency",
+      "1",
+      "-q",
+    ]);
     const ask = async () => {
       const sent = performance.now();
       const res = await fetch(`${url}/v1/chat/completions`, {
@@ -78,7 +102,11 @@ describe("timing and queueing flags", () => {
         body: JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: "hi" }] }),
       });
       const body = (await res.json()) as { usage: { completion_tokens: number } };
-      return { ms: performance.now() - sent, queued: Number(res.headers.get("x-understudy-queue-ms")), tokens: body.usage.completion_tokens };
+      return {
+        ms: performance.now() - sent,
+        queued: Number(res.headers.get("x-understudy-queue-ms")),
+        tokens: body.usage.completion_tokens,
+      };
     };
     const [first, second] = await Promise.all([ask(), ask()]);
     // ttft 150 + 5 gaps of 20 ms = 250 ms each; the second waits for the first.
@@ -90,24 +118,40 @@ describe("timing and queueing flags", () => {
   });
 
   it("keeps --response-store-size Responses answers (0: none) and --journal-size exchanges", async () => {
-    const { url } = await startCli(["--fallback", "lorem:3", "--response-store-size", "1", "--journal-size", "0", "-q"]);
+    const { url } = await startCli([
+      "--fallback",
+      "lorem:3",
+      "--response-store-size",
+      "1",
+      "--journal-size",
+      "0",
+      "-q",
+    ]);
     const respond = async () => {
-      const res = await fetch(`${url}/v1/responses`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model: "gpt-4o-mini", input: "hi" }) });
+      const res = await fetch(`${url}/v1/responses`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ model: "gpt-4o-mini", input: "hi" }),
+      });
       return ((await res.json()) as { id: string }).id;
     };
     const [first, second] = [await respond(), await respond()];
     expect((await fetch(`${url}/v1/responses/${first}`)).status).toBe(404);
     expect((await fetch(`${url}/v1/responses/${second}`)).status).toBe(200);
     const { url: none } = await startCli(["--fallback", "lorem:3", "--response-store-size", "0", "-q"]);
-    const res = await fetch(`${none}/v1/responses`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model: "gpt-4o-mini", input: "hi" }) });
+    const res = await fetch(`${none}/v1/responses`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ model: "gpt-4o-mini", input: "hi" }),
+    });
     const { id } = (await res.json()) as { id: string };
     expect((await fetch(`${none}/v1/responses/${id}`)).status).toBe(404);
   });
 
   it.each([
-    [["--response-store-size=-1"], '--response-store-size must be an integer from 0 to'],
+    [["--response-store-size=-1"], "--response-store-size must be an integer from 0 to"],
     [["--ttft", "soon"], '--ttft must be a number >= 0, got "soon"'],
-    [["--max-concurrency", "0"], '--max-concurrency must be an integer from 1 to'],
+    [["--max-concurrency", "0"], "--max-concurrency must be an integer from 1 to"],
     [["--jitter=-3"], '--jitter must be a number >= 0, got "-3"'],
   ])("exits 2 on %j", (args, message) => {
     const run = runCli(["-p", "0", ...args]);
@@ -120,9 +164,19 @@ describe("timeout flags", () => {
   const TIMED_OUT = "HTTP/1.1 408 Request Timeout\r\nConnection: close\r\n\r\n";
 
   it("close a stalled body at --request-timeout, slow headers at --headers-timeout, idle keep-alive at --keep-alive-timeout", async () => {
-    const { url } = await startCli(["--headers-timeout", "200", "--request-timeout", "800", "--keep-alive-timeout", "300", "-q"]);
+    const { url } = await startCli([
+      "--headers-timeout",
+      "200",
+      "--request-timeout",
+      "800",
+      "--keep-alive-timeout",
+      "300",
+      "-q",
+    ]);
     const stalled = await connectRaw(url);
-    stalled.socket.write("POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 50\r\n\r\n{");
+    stalled.socket.write(
+      "POST /v1/chat/completions HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nContent-Length: 50\r\n\r\n{",
+    );
     const silent = await connectRaw(url);
     const idle = await connectRaw(url);
     idle.socket.write("GET /health HTTP/1.1\r\nHost: x\r\n\r\n");
@@ -154,8 +208,14 @@ describe("timeout flags", () => {
     [["--request-timeout=-1"], '--request-timeout must be an integer from 0 to 86400000, got "-1"'],
     [["--headers-timeout", "soon"], '--headers-timeout must be an integer from 0 to 86400000, got "soon"'],
     [["--keep-alive-timeout", "1.5"], '--keep-alive-timeout must be an integer from 0 to 86400000, got "1.5"'],
-    [["--keep-alive-timeout", "90000000"], '--keep-alive-timeout must be an integer from 0 to 86400000, got "90000000"'],
-    [["--headers-timeout", "5000", "--request-timeout", "1000"], "--headers-timeout (5000) must not exceed --request-timeout (1000): a request's time includes its headers'"],
+    [
+      ["--keep-alive-timeout", "90000000"],
+      '--keep-alive-timeout must be an integer from 0 to 86400000, got "90000000"',
+    ],
+    [
+      ["--headers-timeout", "5000", "--request-timeout", "1000"],
+      "--headers-timeout (5000) must not exceed --request-timeout (1000): a request's time includes its headers'",
+    ],
   ])("exits 2 on %j", (args, message) => {
     const run = runCli(["-p", "0", ...args]);
     expect(run.status).toBe(2);
@@ -179,7 +239,11 @@ describe("the built package", () => {
       const server = await createServer([]);
       await server.close();
       console.log(body.choices[0].message.content, typeof createServer);`;
-    const run = spawnSync(process.execPath, ["--input-type=module", "-e", script], { cwd: root, encoding: "utf8", timeout: 15_000 });
+    const run = spawnSync(process.execPath, ["--input-type=module", "-e", script], {
+      cwd: root,
+      encoding: "utf8",
+      timeout: 15_000,
+    });
     expect(run.stderr).toBe("");
     expect(run.stdout.trim()).toBe("pong function");
   });

@@ -12,7 +12,8 @@ const MODEL = "gpt-3.5-turbo-instruct";
 const tokens = (text: string): number => encode(text).length;
 const PROMPT = "Say this is a test";
 const REPLY = " This is indeed a test.";
-const LONG = " Once upon a time, in a land far away, there lived a curious fox who wanted to see the sea and the mountains beyond it.";
+const LONG =
+  " Once upon a time, in a land far away, there lived a curious fox who wanted to see the sea and the mountains beyond it.";
 
 let mock: LLMock;
 let client: OpenAI;
@@ -29,13 +30,17 @@ beforeEach(() => {
   mock.on({ userMessage: "Tell a story" }, { content: LONG });
 });
 
-async function complete(params: Omit<OpenAI.CompletionCreateParamsNonStreaming, "model"> & { model?: string }): Promise<Completion> {
+async function complete(
+  params: Omit<OpenAI.CompletionCreateParamsNonStreaming, "model"> & { model?: string },
+): Promise<Completion> {
   const completion = await client.completions.create({ model: MODEL, ...params });
   expectConforms("CreateCompletionResponse", completion);
   return completion;
 }
 
-async function streamChunks(params: Omit<OpenAI.CompletionCreateParamsStreaming, "model" | "stream">): Promise<Completion[]> {
+async function streamChunks(
+  params: Omit<OpenAI.CompletionCreateParamsStreaming, "model" | "stream">,
+): Promise<Completion[]> {
   const chunks: Completion[] = [];
   for await (const chunk of await client.completions.create({ model: MODEL, stream: true, ...params })) {
     expectConforms("CreateCompletionResponse", chunk, `chunk ${chunks.length}`);
@@ -45,11 +50,19 @@ async function streamChunks(params: Omit<OpenAI.CompletionCreateParamsStreaming,
 }
 
 async function postRaw(body: unknown): Promise<{ status: number; body: any }> {
-  const res = await fetch(`${mock.url}/v1/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  const res = await fetch(`${mock.url}/v1/completions`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
   return { status: res.status, body: await res.json() };
 }
 
-const usageOf = (prompt: number, completion: number) => ({ prompt_tokens: prompt, completion_tokens: completion, total_tokens: prompt + completion });
+const usageOf = (prompt: number, completion: number) => ({
+  prompt_tokens: prompt,
+  completion_tokens: completion,
+  total_tokens: prompt + completion,
+});
 
 describe("completions.create without streaming", () => {
   it("answers with the fixture text, a cmpl- id and usage counted on the raw prompt, with no chat framing", async () => {
@@ -82,9 +95,15 @@ describe("completions.create without streaming", () => {
   });
 
   it("answers n choices from the fixture's alternatives, counting the prompt once and every choice's tokens", async () => {
-    mock.on({ userMessage: "Pick" }, { content: "unused", choices: [{ content: " red" }, { content: " green and blue" }] });
+    mock.on(
+      { userMessage: "Pick" },
+      { content: "unused", choices: [{ content: " red" }, { content: " green and blue" }] },
+    );
     const { choices, usage } = await complete({ prompt: "Pick a colour", n: 2 });
-    expect(choices.map((c) => [c.index, c.text])).toEqual([[0, " red"], [1, " green and blue"]]);
+    expect(choices.map((c) => [c.index, c.text])).toEqual([
+      [0, " red"],
+      [1, " green and blue"],
+    ]);
     expect(usage).toEqual(usageOf(tokens("Pick a colour"), tokens(" red") + tokens(" green and blue")));
   });
 
@@ -93,8 +112,15 @@ describe("completions.create without streaming", () => {
     mock.on({ userMessage: "capital of Japan" }, { content: " Tokyo." });
     const prompts = ["The capital of France is", "The capital of Japan is"];
     const { choices, usage } = await complete({ prompt: prompts, n: 2 });
-    expect(choices.map((c) => [c.index, c.text])).toEqual([[0, " Paris."], [1, " Paris."], [2, " Tokyo."], [3, " Tokyo."]]);
-    expect(usage).toEqual(usageOf(tokens(prompts[0]) + tokens(prompts[1]), 2 * tokens(" Paris.") + 2 * tokens(" Tokyo.")));
+    expect(choices.map((c) => [c.index, c.text])).toEqual([
+      [0, " Paris."],
+      [1, " Paris."],
+      [2, " Tokyo."],
+      [3, " Tokyo."],
+    ]);
+    expect(usage).toEqual(
+      usageOf(tokens(prompts[0]) + tokens(prompts[1]), 2 * tokens(" Paris.") + 2 * tokens(" Tokyo.")),
+    );
   });
 
   it("decodes token prompts for matching and counts exactly the tokens sent", async () => {
@@ -104,7 +130,10 @@ describe("completions.create without streaming", () => {
     expect(one.usage?.prompt_tokens).toBe(ids.length);
     const story = encode("Tell a story");
     const two = await complete({ prompt: [ids, story], max_tokens: 3 });
-    expect(two.choices.map((c) => c.text)).toEqual([decode(encode(REPLY).slice(0, 3)), decode(encode(LONG).slice(0, 3))]);
+    expect(two.choices.map((c) => c.text)).toEqual([
+      decode(encode(REPLY).slice(0, 3)),
+      decode(encode(LONG).slice(0, 3)),
+    ]);
     expect(two.usage).toEqual(usageOf(ids.length + story.length, 6));
   });
 
@@ -201,15 +230,28 @@ describe("completions.create with stream: true", () => {
     mock.on({ userMessage: "capital of France" }, { content: " Paris." });
     const chunks = await streamChunks({ prompt: ["The capital of France is", PROMPT], n: 2 });
     const byIndex = new Map<number, string>();
-    for (const { choices } of chunks) for (const c of choices) byIndex.set(c.index, (byIndex.get(c.index) ?? "") + c.text);
-    expect([...byIndex.entries()].sort()).toEqual([[0, " Paris."], [1, " Paris."], [2, REPLY], [3, REPLY]]);
-    const finishes = chunks.flatMap((c) => c.choices.filter((choice) => choice.finish_reason !== null).map((choice) => choice.index));
+    for (const { choices } of chunks)
+      for (const c of choices) byIndex.set(c.index, (byIndex.get(c.index) ?? "") + c.text);
+    expect([...byIndex.entries()].sort()).toEqual([
+      [0, " Paris."],
+      [1, " Paris."],
+      [2, REPLY],
+      [3, REPLY],
+    ]);
+    const finishes = chunks.flatMap((c) =>
+      c.choices.filter((choice) => choice.finish_reason !== null).map((choice) => choice.index),
+    );
     expect(finishes.sort()).toEqual([0, 1, 2, 3]);
   });
 });
 
 describe("completions.create errors", () => {
-  async function expectBadRequest(request: Promise<unknown>, param: string | null, code: string | null, message?: RegExp) {
+  async function expectBadRequest(
+    request: Promise<unknown>,
+    param: string | null,
+    code: string | null,
+    message?: RegExp,
+  ) {
     const error = await request.then(
       () => null,
       (e: unknown) => e,
@@ -222,11 +264,21 @@ describe("completions.create errors", () => {
   }
 
   it("refuses best_of below n", async () => {
-    await expectBadRequest(client.completions.create({ model: MODEL, prompt: PROMPT, n: 3, best_of: 2 }), "best_of", "invalid_value", /greater than or equal to 'n'/);
+    await expectBadRequest(
+      client.completions.create({ model: MODEL, prompt: PROMPT, n: 3, best_of: 2 }),
+      "best_of",
+      "invalid_value",
+      /greater than or equal to 'n'/,
+    );
   });
 
   it("refuses best_of with stream when candidates would be dropped", async () => {
-    await expectBadRequest(client.completions.create({ model: MODEL, prompt: PROMPT, best_of: 3, stream: true }), "best_of", "invalid_value", /cannot be used with 'stream'/);
+    await expectBadRequest(
+      client.completions.create({ model: MODEL, prompt: PROMPT, best_of: 3, stream: true }),
+      "best_of",
+      "invalid_value",
+      /cannot be used with 'stream'/,
+    );
   });
 
   it("answers best_of above n without streaming with n choices", async () => {
@@ -235,23 +287,59 @@ describe("completions.create errors", () => {
   });
 
   it("checks ranges with OpenAI's wording: best_of 0–20, logprobs 0–5, max_tokens ≥ 0", async () => {
-    await expectBadRequest(client.completions.create({ model: MODEL, prompt: PROMPT, best_of: 21 }), "best_of", "integer_above_max_value", /Expected a value <= 20, but got 21 instead/);
-    await expectBadRequest(client.completions.create({ model: MODEL, prompt: PROMPT, logprobs: 6 }), "logprobs", "integer_above_max_value");
-    await expectBadRequest(client.completions.create({ model: MODEL, prompt: PROMPT, max_tokens: -1 }), "max_tokens", "integer_below_min_value");
-    await expectBadRequest(client.completions.create({ model: MODEL, prompt: PROMPT, echo: "yes" as unknown as boolean }), "echo", "invalid_type");
+    await expectBadRequest(
+      client.completions.create({ model: MODEL, prompt: PROMPT, best_of: 21 }),
+      "best_of",
+      "integer_above_max_value",
+      /Expected a value <= 20, but got 21 instead/,
+    );
+    await expectBadRequest(
+      client.completions.create({ model: MODEL, prompt: PROMPT, logprobs: 6 }),
+      "logprobs",
+      "integer_above_max_value",
+    );
+    await expectBadRequest(
+      client.completions.create({ model: MODEL, prompt: PROMPT, max_tokens: -1 }),
+      "max_tokens",
+      "integer_below_min_value",
+    );
+    await expectBadRequest(
+      client.completions.create({ model: MODEL, prompt: PROMPT, echo: "yes" as unknown as boolean }),
+      "echo",
+      "invalid_type",
+    );
   });
 
   it("names the missing or malformed prompt", async () => {
     const missing = await postRaw({ model: MODEL });
-    expect(missing).toEqual({ status: 400, body: { error: { message: "Missing required parameter: 'prompt'.", type: "invalid_request_error", param: "prompt", code: "missing_required_parameter" } } });
+    expect(missing).toEqual({
+      status: 400,
+      body: {
+        error: {
+          message: "Missing required parameter: 'prompt'.",
+          type: "invalid_request_error",
+          param: "prompt",
+          code: "missing_required_parameter",
+        },
+      },
+    });
     const mixed = await postRaw({ model: MODEL, prompt: ["fine", 3] });
     expect(mixed.body.error).toMatchObject({ param: "prompt[1]", code: "invalid_type" });
     const unknownToken = await postRaw({ model: MODEL, prompt: [[9906], [99_999_999]] });
-    expect(unknownToken.body.error).toMatchObject({ param: "prompt[1]", code: "invalid_value", message: "Invalid 'prompt[1]': token 99999999 is not in the cl100k_base vocabulary." });
+    expect(unknownToken.body.error).toMatchObject({
+      param: "prompt[1]",
+      code: "invalid_value",
+      message: "Invalid 'prompt[1]': token 99999999 is not in the cl100k_base vocabulary.",
+    });
     for (const { body } of [missing, mixed, unknownToken]) expectConforms("ErrorResponse", body);
   });
 
   it("explains a prompt that matches no fixture, even when the others of its list do", async () => {
-    await expectBadRequest(client.completions.create({ model: MODEL, prompt: [PROMPT, "Something else entirely"] }), null, "no_match", /No matching response/);
+    await expectBadRequest(
+      client.completions.create({ model: MODEL, prompt: [PROMPT, "Something else entirely"] }),
+      null,
+      "no_match",
+      /No matching response/,
+    );
   });
 });

@@ -38,11 +38,15 @@ const text = (received: Received): string => Buffer.concat(received.chunks).toSt
 function postRaw(body: unknown): Promise<Received> {
   const payload = JSON.stringify(body);
   return new Promise((resolve, reject) => {
-    const req = request(`${mock.url}/v1/embeddings`, { method: "POST", headers: { "content-type": "application/json" } }, (res) => {
-      const chunks: Buffer[] = [];
-      res.on("data", (chunk: Buffer) => chunks.push(chunk));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, chunks }));
-    });
+    const req = request(
+      `${mock.url}/v1/embeddings`,
+      { method: "POST", headers: { "content-type": "application/json" } },
+      (res) => {
+        const chunks: Buffer[] = [];
+        res.on("data", (chunk: Buffer) => chunks.push(chunk));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, chunks }));
+      },
+    );
     req.on("error", reject);
     req.end(payload);
   });
@@ -84,25 +88,34 @@ async function whileProbing<T>(start: () => Promise<T>): Promise<{ answer: T; la
 }
 
 describe("the largest answer OpenAI allows", () => {
-  it.each(["float", "base64"] as const)("answers 2,048 x 3,072 as %s while GET /health answers within 200 ms", async (format) => {
-    const { answer, latencies } = await whileProbing(() => postRaw({ model: LARGE, input: INPUTS, encoding_format: format }));
-    expect(answer.status).toBe(200);
-    expect(latencies.length).toBeGreaterThanOrEqual(3);
-    expect(Math.max(...latencies)).toBeLessThan(200);
-    const json = JSON.parse(text(answer));
-    expect(json.object).toBe("list");
-    expect(json.model).toBe(LARGE);
-    expect(json.data).toHaveLength(2048);
-    json.data.forEach((item: { index: number; embedding: number[] | string }, i: number) => {
-      expect(item.index).toBe(i);
-      if (format === "float") expect((item.embedding as number[]).length).toBe(3072);
-      else expect(Buffer.from(item.embedding as string, "base64").length).toBe(3072 * 4);
-    });
-    const single = await client.embeddings.create({ model: LARGE, input: INPUTS[1234], encoding_format: "float" });
-    const sample = json.data[1234].embedding;
-    expect(format === "float" ? sample : Array.from(new Float32Array(new Uint8Array(Buffer.from(sample, "base64")).buffer))).toEqual(single.data[0].embedding);
-    expect(json.usage.prompt_tokens).toBeGreaterThan(2048);
-  });
+  it.each(["float", "base64"] as const)(
+    "answers 2,048 x 3,072 as %s while GET /health answers within 200 ms",
+    async (format) => {
+      const { answer, latencies } = await whileProbing(() =>
+        postRaw({ model: LARGE, input: INPUTS, encoding_format: format }),
+      );
+      expect(answer.status).toBe(200);
+      expect(latencies.length).toBeGreaterThanOrEqual(3);
+      expect(Math.max(...latencies)).toBeLessThan(200);
+      const json = JSON.parse(text(answer));
+      expect(json.object).toBe("list");
+      expect(json.model).toBe(LARGE);
+      expect(json.data).toHaveLength(2048);
+      json.data.forEach((item: { index: number; embedding: number[] | string }, i: number) => {
+        expect(item.index).toBe(i);
+        if (format === "float") expect((item.embedding as number[]).length).toBe(3072);
+        else expect(Buffer.from(item.embedding as string, "base64").length).toBe(3072 * 4);
+      });
+      const single = await client.embeddings.create({ model: LARGE, input: INPUTS[1234], encoding_format: "float" });
+      const sample = json.data[1234].embedding;
+      expect(
+        format === "float"
+          ? sample
+          : Array.from(new Float32Array(new Uint8Array(Buffer.from(sample, "base64")).buffer)),
+      ).toEqual(single.data[0].embedding);
+      expect(json.usage.prompt_tokens).toBeGreaterThan(2048);
+    },
+  );
 
   it("reaches the SDK whole on its default base64 path: 2,048 vectors of 3,072 floats", async () => {
     const response = await client.embeddings.create({ model: LARGE, input: INPUTS });
@@ -119,12 +132,24 @@ describe("the largest answer OpenAI allows", () => {
     // 80 x 3,072 components go out in parts; each half (40 x 3,072) is small enough to go out in one piece.
     const whole = await postRaw({ model: LARGE, input, encoding_format: "float" });
     expect(whole.headers["transfer-encoding"]).toBe("chunked");
-    const halves = await Promise.all([input.slice(0, 40), input.slice(40)].map((part) => postRaw({ model: LARGE, input: part, encoding_format: "float" })));
+    const halves = await Promise.all(
+      [input.slice(0, 40), input.slice(40)].map((part) =>
+        postRaw({ model: LARGE, input: part, encoding_format: "float" }),
+      ),
+    );
     expect(halves.map((half) => half.headers["content-length"] !== undefined)).toEqual([true, true]);
     const [first, second] = halves.map((half) => JSON.parse(text(half)));
     const tokens = first.usage.prompt_tokens + second.usage.prompt_tokens;
-    const data = [...first.data, ...second.data.map((item: { index: number }) => ({ ...item, index: item.index + 40 }))];
-    const expected = JSON.stringify({ object: "list", data, model: LARGE, usage: { prompt_tokens: tokens, total_tokens: tokens } });
+    const data = [
+      ...first.data,
+      ...second.data.map((item: { index: number }) => ({ ...item, index: item.index + 40 })),
+    ];
+    const expected = JSON.stringify({
+      object: "list",
+      data,
+      model: LARGE,
+      usage: { prompt_tokens: tokens, total_tokens: tokens },
+    });
     expect(text(whole)).toBe(expected);
     expect(JSON.parse(expected).data[57].embedding).toEqual([0.5, -0.25, 0.125]);
   });
@@ -134,17 +159,21 @@ describe("a client that leaves in the middle of a large answer", () => {
   it("stops the answer there: the journal marks it interrupted, and the server serves on", async () => {
     let received = 0;
     const requestId = await new Promise<string>((resolve, reject) => {
-      const req = request(`${mock.url}/v1/embeddings`, { method: "POST", headers: { "content-type": "application/json" } }, (res) => {
-        expect(res.statusCode).toBe(200);
-        res.on("data", (chunk: Buffer) => {
-          received += chunk.length;
-          // Gone after the first megabyte of 135.
-          if (received > 1_000_000) {
-            req.destroy();
-            resolve(String(res.headers["x-request-id"]));
-          }
-        });
-      });
+      const req = request(
+        `${mock.url}/v1/embeddings`,
+        { method: "POST", headers: { "content-type": "application/json" } },
+        (res) => {
+          expect(res.statusCode).toBe(200);
+          res.on("data", (chunk: Buffer) => {
+            received += chunk.length;
+            // Gone after the first megabyte of 135.
+            if (received > 1_000_000) {
+              req.destroy();
+              resolve(String(res.headers["x-request-id"]));
+            }
+          });
+        },
+      );
       req.on("error", (err) => (req.destroyed ? undefined : reject(err)));
       req.end(JSON.stringify({ model: LARGE, input: INPUTS, encoding_format: "float" }));
     });

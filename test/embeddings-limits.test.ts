@@ -26,7 +26,11 @@ beforeAll(async () => {
 afterAll(() => mock.stop());
 
 async function post(body: unknown): Promise<{ status: number; json: any }> {
-  const res = await fetch(`${mock.url}/v1/embeddings`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  const res = await fetch(`${mock.url}/v1/embeddings`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
   return { status: res.status, json: await res.json() };
 }
 
@@ -43,32 +47,82 @@ const contextMessage = (n: number): string =>
   `This model's maximum context length is 8192 tokens, however you requested ${n} tokens (${n} in your prompt; 0 for the completion). Please reduce your prompt; or completion length.`;
 
 type Refusal = { message: string; type: string; param: string | null; code: string | null };
-const invalid = (message: string, param: string | null, code: string | null): Refusal => ({ message, type: "invalid_request_error", param, code });
+const invalid = (message: string, param: string | null, code: string | null): Refusal => ({
+  message,
+  type: "invalid_request_error",
+  param,
+  code,
+});
 const aboveMax = (max: number, got: number): Refusal =>
-  invalid(`Invalid 'dimensions': integer above maximum value. Expected a value <= ${max}, but got ${got} instead.`, "dimensions", "integer_above_max_value");
-const tooManyTokens = (n: number): Refusal => ({ message: `Requested ${n} tokens, max 300000 tokens per request`, type: "max_tokens_per_request", param: null, code: "max_tokens_per_request" });
+  invalid(
+    `Invalid 'dimensions': integer above maximum value. Expected a value <= ${max}, but got ${got} instead.`,
+    "dimensions",
+    "integer_above_max_value",
+  );
+const tooManyTokens = (n: number): Refusal => ({
+  message: `Requested ${n} tokens, max 300000 tokens per request`,
+  type: "max_tokens_per_request",
+  param: null,
+  code: "max_tokens_per_request",
+});
 
 describe("requests OpenAI refuses", () => {
   const cases: [string, Record<string, unknown>, Refusal][] = [
-    ["dimensions above text-embedding-3-large's 3072", { model: LARGE, input: "x", dimensions: 3073 }, aboveMax(3072, 3073)],
-    ["dimensions above text-embedding-3-small's 1536", { model: SMALL, input: "x", dimensions: 3072 }, aboveMax(1536, 3072)],
-    ["dimensions above the 3072 ceiling for a model Understudy does not know", { model: UNKNOWN, input: "x", dimensions: 3073 }, aboveMax(3072, 3073)],
+    [
+      "dimensions above text-embedding-3-large's 3072",
+      { model: LARGE, input: "x", dimensions: 3073 },
+      aboveMax(3072, 3073),
+    ],
+    [
+      "dimensions above text-embedding-3-small's 1536",
+      { model: SMALL, input: "x", dimensions: 3072 },
+      aboveMax(1536, 3072),
+    ],
+    [
+      "dimensions above the 3072 ceiling for a model Understudy does not know",
+      { model: UNKNOWN, input: "x", dimensions: 3073 },
+      aboveMax(3072, 3073),
+    ],
     // The reproduction: 15 KB that once froze the server 8 s, took 1.1 GB and ended in a 500.
-    ["2048 inputs at 16384 dimensions for an unknown model", { model: UNKNOWN, input: new Array(2048).fill("x"), dimensions: 16384 }, aboveMax(3072, 16384)],
+    [
+      "2048 inputs at 16384 dimensions for an unknown model",
+      { model: UNKNOWN, input: new Array(2048).fill("x"), dimensions: 16384 },
+      aboveMax(3072, 16384),
+    ],
     [
       "negative dimensions",
       { model: LARGE, input: "x", dimensions: -1 },
-      invalid("Invalid 'dimensions': integer below minimum value. Expected a value >= 1, but got -1 instead.", "dimensions", "integer_below_min_value"),
+      invalid(
+        "Invalid 'dimensions': integer below minimum value. Expected a value >= 1, but got -1 instead.",
+        "dimensions",
+        "integer_below_min_value",
+      ),
     ],
-    ["dimensions, even null, for text-embedding-ada-002", { model: "text-embedding-ada-002", input: "x", dimensions: null }, invalid("This model does not support specifying dimensions.", null, null)],
+    [
+      "dimensions, even null, for text-embedding-ada-002",
+      { model: "text-embedding-ada-002", input: "x", dimensions: null },
+      invalid("This model does not support specifying dimensions.", null, null),
+    ],
     [
       "2049 token lists",
       { model: SMALL, input: new Array(2049).fill([HELLO]) },
-      invalid("Invalid 'input': array too long. Expected an array with maximum length 2048, but got an array with length 2049 instead.", "input", "array_above_max_length"),
+      invalid(
+        "Invalid 'input': array too long. Expected an array with maximum length 2048, but got an array with length 2049 instead.",
+        "input",
+        "array_above_max_length",
+      ),
     ],
     ["a token list of 8193 tokens", { model: SMALL, input: tokens(8193) }, invalid(contextMessage(8193), null, null)],
-    ["one input of 8193 tokens among short ones", { model: LARGE, input: [tokens(3), tokens(8193), tokens(9000)] }, invalid(contextMessage(8193), null, null)],
-    ["37 inputs of 8192 tokens (303,104 in all)", { model: SMALL, input: new Array(37).fill(tokens(8192)) }, tooManyTokens(303_104)],
+    [
+      "one input of 8193 tokens among short ones",
+      { model: LARGE, input: [tokens(3), tokens(8193), tokens(9000)] },
+      invalid(contextMessage(8193), null, null),
+    ],
+    [
+      "37 inputs of 8192 tokens (303,104 in all)",
+      { model: SMALL, input: new Array(37).fill(tokens(8192)) },
+      tooManyTokens(303_104),
+    ],
     // Over both limits: the request-wide one is reported.
     ["40 inputs of 8193 tokens", { model: UNKNOWN, input: new Array(40).fill(tokens(8193)) }, tooManyTokens(327_720)],
   ];

@@ -24,7 +24,11 @@ const norm = (vector: readonly number[]): number => Math.sqrt(vector.reduce((sum
 const dot = (a: readonly number[], b: readonly number[]): number => a.reduce((sum, x, i) => sum + x * b[i], 0);
 
 async function post(body: unknown): Promise<{ status: number; json: any }> {
-  const res = await fetch(`${mock.url}/v1/embeddings`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  const res = await fetch(`${mock.url}/v1/embeddings`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
   return { status: res.status, json: await res.json() };
 }
 
@@ -66,7 +70,11 @@ describe("embeddings.create with the SDK's defaults (base64 on the wire)", () =>
 
   it("depends on the model as well as the text", async () => {
     const small = await client.embeddings.create({ model: MODEL, input: "same text", dimensions: 256 });
-    const large = await client.embeddings.create({ model: "text-embedding-3-large", input: "same text", dimensions: 256 });
+    const large = await client.embeddings.create({
+      model: "text-embedding-3-large",
+      input: "same text",
+      dimensions: 256,
+    });
     expect(large.data[0].embedding).not.toEqual(small.data[0].embedding);
   });
 
@@ -92,11 +100,14 @@ describe("embeddings.create with options", () => {
     expect(vector).toHaveLength(1536);
     expect(vector.every((x) => typeof x === "number" && Number.isFinite(x))).toBe(true);
     expect(Math.abs(norm(vector) - 1)).toBeLessThan(1e-6);
-    expect(vector).toEqual((await client.embeddings.create({ model: MODEL, input: "floats please" })).data[0].embedding);
+    expect(vector).toEqual(
+      (await client.embeddings.create({ model: MODEL, input: "floats please" })).data[0].embedding,
+    );
   });
 
   it("honours dimensions, shortening as text-embedding-3 does (a prefix, scaled to length 1)", async () => {
-    const short = (await client.embeddings.create({ model: MODEL, input: "shorter", dimensions: 256 })).data[0].embedding;
+    const short = (await client.embeddings.create({ model: MODEL, input: "shorter", dimensions: 256 })).data[0]
+      .embedding;
     const full = (await client.embeddings.create({ model: MODEL, input: "shorter" })).data[0].embedding;
     expect(short).toHaveLength(256);
     expect(Math.abs(norm(short) - 1)).toBeLessThan(1e-6);
@@ -117,7 +128,11 @@ describe("embeddings.create with options", () => {
     const response = await client.embeddings.create({ model: MODEL, input, encoding_format: "float" });
     expectConforms("CreateEmbeddingResponse", response);
     expect(response.data.map((item) => item.index)).toEqual([0, 1, 2]);
-    const single = await client.embeddings.create({ model: MODEL, input: "second, longer input with more tokens", encoding_format: "float" });
+    const single = await client.embeddings.create({
+      model: MODEL,
+      input: "second, longer input with more tokens",
+      encoding_format: "float",
+    });
     expect(response.data[1].embedding).toEqual(single.data[0].embedding);
     expect(response.data[2].embedding).toEqual(response.data[0].embedding);
     expect(response.data[1].embedding).not.toEqual(response.data[0].embedding);
@@ -127,7 +142,11 @@ describe("embeddings.create with options", () => {
 
   it("embeds token arrays as their decoded text and counts the tokens sent", async () => {
     const tokens = cl100k("hello tokens");
-    const asTokens = await client.embeddings.create({ model: MODEL, input: [tokens, cl100k("another")], encoding_format: "float" });
+    const asTokens = await client.embeddings.create({
+      model: MODEL,
+      input: [tokens, cl100k("another")],
+      encoding_format: "float",
+    });
     const asText = await client.embeddings.create({ model: MODEL, input: "hello tokens", encoding_format: "float" });
     expect(asTokens.data[0].embedding).toEqual(asText.data[0].embedding);
     expect(asTokens.usage.prompt_tokens).toBe(tokens.length + cl100k("another").length);
@@ -149,7 +168,11 @@ describe("fixtures that pin a vector", () => {
 
   it("returns the pinned vector exactly on the float path", async () => {
     mock.on({ userMessage: "hello" }, { embedding: PINNED });
-    const response = await client.embeddings.create({ model: MODEL, input: ["well hello there", "goodbye"], encoding_format: "float" });
+    const response = await client.embeddings.create({
+      model: MODEL,
+      input: ["well hello there", "goodbye"],
+      encoding_format: "float",
+    });
     expectConforms("CreateEmbeddingResponse", response);
     expect(response.data[0].embedding).toEqual(PINNED);
     // An input no fixture matches is not an error: it gets a derived vector.
@@ -169,7 +192,11 @@ describe("fixtures that pin a vector", () => {
   it("matches on the model and fixture order like any other fixture", async () => {
     mock.on({ userMessage: "hello", model: "text-embedding-3-large" }, { embedding: [1, 0] });
     mock.on({ userMessage: "hello" }, { embedding: [0, 1] });
-    const large = await client.embeddings.create({ model: "text-embedding-3-large", input: "hello", encoding_format: "float" });
+    const large = await client.embeddings.create({
+      model: "text-embedding-3-large",
+      input: "hello",
+      encoding_format: "float",
+    });
     const small = await client.embeddings.create({ model: MODEL, input: "hello", encoding_format: "float" });
     expect(large.data[0].embedding).toEqual([1, 0]);
     expect(small.data[0].embedding).toEqual([0, 1]);
@@ -185,7 +212,12 @@ describe("fixtures that pin a vector", () => {
 
   it("accepts a pinned vector of the requested length, and refuses one of another length", async () => {
     mock.on({ userMessage: "hello" }, { embedding: PINNED });
-    const same = await client.embeddings.create({ model: MODEL, input: "hello", dimensions: 4, encoding_format: "float" });
+    const same = await client.embeddings.create({
+      model: MODEL,
+      input: "hello",
+      dimensions: 4,
+      encoding_format: "float",
+    });
     expect(same.data[0].embedding).toEqual(PINNED);
     const { status, json } = await post({ model: MODEL, input: ["hi", "hello"], dimensions: 256 });
     expect(status).toBe(400);
@@ -195,28 +227,94 @@ describe("fixtures that pin a vector", () => {
   });
 
   it("rejects an empty pinned vector when the fixture is added", () => {
-    expect(() => mock.on({ userMessage: "x" }, { embedding: [] })).toThrow(/fixtures\[0\]\.response\.embedding: expected an array of at least one number/);
+    expect(() => mock.on({ userMessage: "x" }, { embedding: [] })).toThrow(
+      /fixtures\[0\]\.response\.embedding: expected an array of at least one number/,
+    );
   });
 });
 
 describe("errors", () => {
   const cases: [string, Record<string, unknown>, { param: string | null; code: string | null; message: RegExp }][] = [
-    ["a missing model", { input: "x" }, { param: "model", code: "missing_required_parameter", message: /^Missing required parameter: 'model'\.$/ }],
-    ["a missing input", { model: MODEL }, { param: "input", code: "missing_required_parameter", message: /^Missing required parameter: 'input'\.$/ }],
+    [
+      "a missing model",
+      { input: "x" },
+      { param: "model", code: "missing_required_parameter", message: /^Missing required parameter: 'model'\.$/ },
+    ],
+    [
+      "a missing input",
+      { model: MODEL },
+      { param: "input", code: "missing_required_parameter", message: /^Missing required parameter: 'input'\.$/ },
+    ],
     // OpenAI's own words for an empty string, a wrong shape, or an empty token list.
-    ["an empty string", { model: MODEL, input: "" }, { param: "input", code: "invalid_value", message: /^'\$\.input' is invalid\. Please check the API reference/ }],
-    ["an empty string in an array", { model: MODEL, input: ["ok", ""] }, { param: "input", code: "invalid_value", message: /^'\$\.input' is invalid/ }],
-    ["mixed strings and tokens", { model: MODEL, input: ["ok", [1, 2]] }, { param: "input", code: "invalid_value", message: /^'\$\.input' is invalid/ }],
-    ["an input of the wrong type", { model: MODEL, input: 42 }, { param: "input", code: "invalid_value", message: /^'\$\.input' is invalid/ }],
-    ["an empty array", { model: MODEL, input: [] }, { param: "input", code: "empty_array", message: /^Invalid 'input': empty array\./ }],
-    ["2049 inputs", { model: MODEL, input: Array(2049).fill("x") }, { param: "input", code: "array_above_max_length", message: /maximum length 2048, but got an array with length 2049/ }],
-    ["a token outside the vocabulary", { model: MODEL, input: [[15339, 999999]] }, { param: "input[0]", code: "invalid_value", message: /token 999999 is not in the cl100k_base vocabulary/ }],
-    ["dimensions 0", { model: MODEL, input: "x", dimensions: 0 }, { param: "dimensions", code: "integer_below_min_value", message: /^Invalid 'dimensions': integer below minimum value\. Expected a value >= 1, but got 0 instead\.$/ }],
-    ["fractional dimensions", { model: MODEL, input: "x", dimensions: 1.5 }, { param: "dimensions", code: "invalid_type", message: /expected an integer, but got a decimal number/ }],
-    ["dimensions above the model's size", { model: MODEL, input: "x", dimensions: 1537 }, { param: "dimensions", code: "integer_above_max_value", message: /Expected a value <= 1536, but got 1537/ }],
+    [
+      "an empty string",
+      { model: MODEL, input: "" },
+      { param: "input", code: "invalid_value", message: /^'\$\.input' is invalid\. Please check the API reference/ },
+    ],
+    [
+      "an empty string in an array",
+      { model: MODEL, input: ["ok", ""] },
+      { param: "input", code: "invalid_value", message: /^'\$\.input' is invalid/ },
+    ],
+    [
+      "mixed strings and tokens",
+      { model: MODEL, input: ["ok", [1, 2]] },
+      { param: "input", code: "invalid_value", message: /^'\$\.input' is invalid/ },
+    ],
+    [
+      "an input of the wrong type",
+      { model: MODEL, input: 42 },
+      { param: "input", code: "invalid_value", message: /^'\$\.input' is invalid/ },
+    ],
+    [
+      "an empty array",
+      { model: MODEL, input: [] },
+      { param: "input", code: "empty_array", message: /^Invalid 'input': empty array\./ },
+    ],
+    [
+      "2049 inputs",
+      { model: MODEL, input: Array(2049).fill("x") },
+      {
+        param: "input",
+        code: "array_above_max_length",
+        message: /maximum length 2048, but got an array with length 2049/,
+      },
+    ],
+    [
+      "a token outside the vocabulary",
+      { model: MODEL, input: [[15339, 999999]] },
+      { param: "input[0]", code: "invalid_value", message: /token 999999 is not in the cl100k_base vocabulary/ },
+    ],
+    [
+      "dimensions 0",
+      { model: MODEL, input: "x", dimensions: 0 },
+      {
+        param: "dimensions",
+        code: "integer_below_min_value",
+        message: /^Invalid 'dimensions': integer below minimum value\. Expected a value >= 1, but got 0 instead\.$/,
+      },
+    ],
+    [
+      "fractional dimensions",
+      { model: MODEL, input: "x", dimensions: 1.5 },
+      { param: "dimensions", code: "invalid_type", message: /expected an integer, but got a decimal number/ },
+    ],
+    [
+      "dimensions above the model's size",
+      { model: MODEL, input: "x", dimensions: 1537 },
+      { param: "dimensions", code: "integer_above_max_value", message: /Expected a value <= 1536, but got 1537/ },
+    ],
     // OpenAI's answer names neither a param nor a code (seen in its 400s: 'param': None, 'code': None).
-    ["dimensions for ada-002", { model: "text-embedding-ada-002", input: "x", dimensions: 1536 }, { param: null, code: null, message: /^This model does not support specifying dimensions\.$/ }],
-    ["an unknown encoding_format", { model: MODEL, input: "x", encoding_format: "int8" }, { param: "encoding_format", code: "invalid_value", message: /Supported values are: 'float' and 'base64'/ }],
+    [
+      "dimensions for ada-002",
+      { model: "text-embedding-ada-002", input: "x", dimensions: 1536 },
+      { param: null, code: null, message: /^This model does not support specifying dimensions\.$/ },
+    ],
+    [
+      "an unknown encoding_format",
+      { model: MODEL, input: "x", encoding_format: "int8" },
+      { param: "encoding_format", code: "invalid_value", message: /Supported values are: 'float' and 'base64'/ },
+    ],
   ];
 
   it.each(cases)("answers %s with an OpenAI-shaped 400", async (_name, body, expected) => {
@@ -232,11 +330,20 @@ describe("errors", () => {
     expect(err.status).toBe(400);
     expect(err.param).toBe("dimensions");
     expect(err.code).toBe("integer_below_min_value");
-    expect(mock.requests.at(-1)).toMatchObject({ api: "embeddings", model: MODEL, status: 400, error: expect.stringContaining("below minimum value") });
+    expect(mock.requests.at(-1)).toMatchObject({
+      api: "embeddings",
+      model: MODEL,
+      status: 400,
+      error: expect.stringContaining("below minimum value"),
+    });
   });
 
   it("answers a body that is not JSON with the same 400 as the generation endpoints", async () => {
-    const res = await fetch(`${mock.url}/v1/embeddings`, { method: "POST", headers: { "content-type": "application/json" }, body: "{not json" });
+    const res = await fetch(`${mock.url}/v1/embeddings`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "{not json",
+    });
     expect(res.status).toBe(400);
     const json = (await res.json()) as { error: { message: string } };
     expect(json.error.message).toMatch(/We could not parse the JSON body of your request/);

@@ -1,7 +1,13 @@
 // Error fixtures by status, SDK retries, the RPM/TPM rate limiter, nextError, models, auth, response headers, body limits and disconnects.
 import { request } from "node:http";
 import { encode } from "gpt-tokenizer/encoding/o200k_base";
-import OpenAI, { AuthenticationError, BadRequestError, InternalServerError, NotFoundError, RateLimitError } from "openai";
+import OpenAI, {
+  AuthenticationError,
+  BadRequestError,
+  InternalServerError,
+  NotFoundError,
+  RateLimitError,
+} from "openai";
 import { LLMock } from "understudy";
 import { createServer, type ServerInstance, type ServerOptions } from "understudy/server";
 import WebSocket from "ws";
@@ -15,20 +21,33 @@ afterEach(async () => {
   await Promise.all(open.splice(0).map((s) => s.close()));
 });
 
-async function serve(fixtures: Parameters<typeof createServer>[0], options: ServerOptions = {}): Promise<ServerInstance> {
+async function serve(
+  fixtures: Parameters<typeof createServer>[0],
+  options: ServerOptions = {},
+): Promise<ServerInstance> {
   const server = await createServer(fixtures, options);
   open.push(server);
   return server;
 }
 const sdk = (server: { url: string }, options: { apiKey?: string; maxRetries?: number } = {}) =>
   new OpenAI({ baseURL: `${server.url}/v1`, apiKey: options.apiKey ?? "sk-test", maxRetries: options.maxRetries ?? 0 });
-const ask = (client: OpenAI, content: string, model = MODEL) => client.chat.completions.create({ model, messages: [{ role: "user", content }] });
-const chatBody = (content: string, extra: Record<string, unknown> = {}) => JSON.stringify({ model: MODEL, messages: [{ role: "user", content }], ...extra });
+const ask = (client: OpenAI, content: string, model = MODEL) =>
+  client.chat.completions.create({ model, messages: [{ role: "user", content }] });
+const chatBody = (content: string, extra: Record<string, unknown> = {}) =>
+  JSON.stringify({ model: MODEL, messages: [{ role: "user", content }], ...extra });
 const post = (server: { url: string }, body: string, headers: Record<string, string> = {}) =>
-  fetch(`${server.url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body });
+  fetch(`${server.url}/v1/chat/completions`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body,
+  });
 // Wire bodies, checked by expectConforms and toEqual rather than by type.
 const json = (res: Response): Promise<any> => res.json();
-const statuses = (server: ServerInstance, from = 0) => server.journal.all().slice(from).map((e) => e.status);
+const statuses = (server: ServerInstance, from = 0) =>
+  server.journal
+    .all()
+    .slice(from)
+    .map((e) => e.status);
 
 describe("error fixtures for each status of seed 003's table (no type given)", () => {
   it.each([
@@ -40,28 +59,51 @@ describe("error fixtures for each status of seed 003's table (no type given)", (
     { status: 502, type: "bad_gateway", errorClass: InternalServerError },
     { status: 503, type: "service_unavailable", errorClass: InternalServerError },
   ])("$status → type $type, thrown as the SDK's $errorClass.name", async ({ status, type, errorClass }) => {
-    const server = await serve([{ match: { userMessage: "fail" }, response: { error: { status, message: `Failure ${status}`, retryAfter: 0 } } }]);
+    const server = await serve([
+      { match: { userMessage: "fail" }, response: { error: { status, message: `Failure ${status}`, retryAfter: 0 } } },
+    ]);
     const err = await ask(sdk(server), "please fail").catch((e: unknown) => e);
     expect(err).toBeInstanceOf(errorClass);
-    expect(err).toMatchObject({ status, type, message: `${status} Failure ${status}`, code: status === 429 ? "rate_limit_exceeded" : null, param: null });
+    expect(err).toMatchObject({
+      status,
+      type,
+      message: `${status} Failure ${status}`,
+      code: status === 429 ? "rate_limit_exceeded" : null,
+      param: null,
+    });
     const res = await post(server, chatBody("please fail"));
     const body = await json(res);
     expect(res.status).toBe(status);
     expectConforms("ErrorResponse", body);
-    expect(body.error).toEqual({ message: `Failure ${status}`, type, param: null, code: status === 429 ? "rate_limit_exceeded" : null });
+    expect(body.error).toEqual({
+      message: `Failure ${status}`,
+      type,
+      param: null,
+      code: status === 429 ? "rate_limit_exceeded" : null,
+    });
   });
 });
 
 describe("SDK retries", () => {
   it("retries a 429 with retry-after 0 twice under maxRetries 2, and the journal shows 429, 429, 200", async () => {
     const server = await serve([
-      { match: { userMessage: "flaky", sequenceIndex: 0 }, response: { error: { status: 429, message: "Slow down", retryAfter: 0 } } },
-      { match: { userMessage: "flaky", sequenceIndex: 1 }, response: { error: { status: 429, message: "Slow down again", retryAfter: 0 } } },
+      {
+        match: { userMessage: "flaky", sequenceIndex: 0 },
+        response: { error: { status: 429, message: "Slow down", retryAfter: 0 } },
+      },
+      {
+        match: { userMessage: "flaky", sequenceIndex: 1 },
+        response: { error: { status: 429, message: "Slow down again", retryAfter: 0 } },
+      },
       { match: { userMessage: "flaky", sequenceIndex: 2 }, response: { content: "third time lucky" } },
     ]);
     const completion = await ask(sdk(server, { maxRetries: 2 }), "flaky call");
     expect(completion.choices[0].message.content).toBe("third time lucky");
-    expect(server.journal.all().map((e) => [e.status, e.error ?? null])).toEqual([[429, "Slow down"], [429, "Slow down again"], [200, null]]);
+    expect(server.journal.all().map((e) => [e.status, e.error ?? null])).toEqual([
+      [429, "Slow down"],
+      [429, "Slow down again"],
+      [200, null],
+    ]);
   });
 });
 
@@ -75,12 +117,28 @@ describe("the rate limiter", () => {
     for (let i = 0; i < 3; i++) {
       const res = await post(server, chatBody("ping"));
       expect(res.status).toBe(200);
-      seen.push(["x-ratelimit-limit-requests", "x-ratelimit-remaining-requests", "x-ratelimit-reset-requests"].map((h) => res.headers.get(h)));
+      seen.push(
+        ["x-ratelimit-limit-requests", "x-ratelimit-remaining-requests", "x-ratelimit-reset-requests"].map((h) =>
+          res.headers.get(h),
+        ),
+      );
     }
-    expect(seen).toEqual([["3", "2", "20s"], ["3", "1", "40s"], ["3", "0", "1m0s"]]);
+    expect(seen).toEqual([
+      ["3", "2", "20s"],
+      ["3", "1", "40s"],
+      ["3", "0", "1m0s"],
+    ]);
     const limited = await post(server, chatBody("ping"));
     expect(limited.status).toBe(429);
-    expect(["retry-after", "retry-after-ms", "x-ratelimit-limit-requests", "x-ratelimit-remaining-requests", "x-ratelimit-reset-requests"].map((h) => limited.headers.get(h))).toEqual(["20", "20000", "3", "0", "1m0s"]);
+    expect(
+      [
+        "retry-after",
+        "retry-after-ms",
+        "x-ratelimit-limit-requests",
+        "x-ratelimit-remaining-requests",
+        "x-ratelimit-reset-requests",
+      ].map((h) => limited.headers.get(h)),
+    ).toEqual(["20", "20000", "3", "0", "1m0s"]);
     const body = await json(limited);
     expectConforms("ErrorResponse", body);
     const message = `Rate limit reached for ${MODEL} in organization org-understudy on requests per min (RPM): Limit 3, Used 3, Requested 1. Please try again in 20s. Visit https://platform.openai.com/account/rate-limits to learn more.`;
@@ -92,9 +150,16 @@ describe("the rate limiter", () => {
   });
 
   it("keeps a bucket per API key: sk-alpha exhausted does not limit sk-beta", async () => {
-    const server = await serve(fixtures, { rateLimit: { rpm: 2 }, apiKeys: ["sk-alpha", "sk-beta"], now: () => 1_750_000_000_000 });
+    const server = await serve(fixtures, {
+      rateLimit: { rpm: 2 },
+      apiKeys: ["sk-alpha", "sk-beta"],
+      now: () => 1_750_000_000_000,
+    });
     const alpha = { authorization: "Bearer sk-alpha" };
-    expect([(await post(server, chatBody("ping"), alpha)).status, (await post(server, chatBody("ping"), alpha)).status]).toEqual([200, 200]);
+    expect([
+      (await post(server, chatBody("ping"), alpha)).status,
+      (await post(server, chatBody("ping"), alpha)).status,
+    ]).toEqual([200, 200]);
     expect((await post(server, chatBody("ping"), alpha)).status).toBe(429);
     const beta = await post(server, chatBody("ping"), { authorization: "Bearer sk-beta" });
     expect([beta.status, beta.headers.get("x-ratelimit-remaining-requests")]).toEqual([200, "1"]);
@@ -107,24 +172,41 @@ describe("the rate limiter", () => {
     const server = await serve(fixtures, { rateLimit: { tpm: 20 }, now: () => 1_750_000_000_000 });
     const first = await post(server, chatBody("ping"));
     const second = await post(server, chatBody("ping"));
-    expect([first.headers.get("x-ratelimit-remaining-tokens"), second.headers.get("x-ratelimit-remaining-tokens")]).toEqual(["11", "2"]);
+    expect([
+      first.headers.get("x-ratelimit-remaining-tokens"),
+      second.headers.get("x-ratelimit-remaining-tokens"),
+    ]).toEqual(["11", "2"]);
     expect(first.headers.get("x-ratelimit-limit-tokens")).toBe("20");
     const limited = await post(server, chatBody("ping"));
     expect(limited.status).toBe(429);
     // 7 of the 9 tokens are missing at 20 per minute: 21 s; the 18 spent refill in 54 s.
-    expect([limited.headers.get("retry-after-ms"), limited.headers.get("retry-after"), limited.headers.get("x-ratelimit-reset-tokens")]).toEqual(["21000", "21", "54s"]);
+    expect([
+      limited.headers.get("retry-after-ms"),
+      limited.headers.get("retry-after"),
+      limited.headers.get("x-ratelimit-reset-tokens"),
+    ]).toEqual(["21000", "21", "54s"]);
     const { error } = await json(limited);
     expect(error.type).toBe("tokens");
-    expect(error.message).toContain("on tokens per min (TPM): Limit 20, Used 18, Requested 9. Please try again in 21s.");
+    expect(error.message).toContain(
+      "on tokens per min (TPM): Limit 20, Used 18, Requested 9. Please try again in 21s.",
+    );
   });
 
   it("the SDK waits as retry-after-ms says (rpm 120: one request per 500 ms) and then succeeds", async () => {
     // The clock stands still during the burst (so nothing refills however long it takes), then runs in real time.
     const T0 = 1_750_000_000_000;
     let runningSince: number | null = null;
-    const server = await serve(fixtures, { rateLimit: { rpm: 120 }, journalSize: 200, now: () => (runningSince === null ? T0 : T0 + performance.now() - runningSince) });
+    const server = await serve(fixtures, {
+      rateLimit: { rpm: 120 },
+      journalSize: 200,
+      now: () => (runningSince === null ? T0 : T0 + performance.now() - runningSince),
+    });
     // The SDK's key (sk-test) has its own bucket, so the burst spends that one.
-    const burst = await Promise.all(Array.from({ length: 120 }, () => post(server, chatBody("ping"), { authorization: "Bearer sk-test" }).then((r) => r.status)));
+    const burst = await Promise.all(
+      Array.from({ length: 120 }, () =>
+        post(server, chatBody("ping"), { authorization: "Bearer sk-test" }).then((r) => r.status),
+      ),
+    );
     expect(burst.every((s) => s === 200)).toBe(true);
     runningSince = performance.now();
     const started = performance.now();
@@ -152,7 +234,11 @@ describe("nextError", () => {
       await expect(ask(client, "unrelated")).rejects.toBeInstanceOf(BadRequestError);
       const err = await ask(client, "hi").catch((e: unknown) => e);
       expect(err).toBeInstanceOf(InternalServerError);
-      expect(err).toMatchObject({ status: 503, type: "service_unavailable", message: "503 Queued error with status 503." });
+      expect(err).toMatchObject({
+        status: 503,
+        type: "service_unavailable",
+        message: "503 Queued error with status 503.",
+      });
       expect((await ask(client, "hi")).choices[0].message.content).toBe("hello");
       expect(mock.requests.map((e) => e.status)).toEqual([400, 503, 200]);
     } finally {
@@ -164,7 +250,10 @@ describe("nextError", () => {
     const server = await serve([{ match: { userMessage: "hi" }, response: { content: "hello" } }]);
     server.nextError(503, { message: "Overloaded", code: "overloaded" });
     const res = await post(server, chatBody("hi"));
-    expect([res.status, await json(res)]).toEqual([503, { error: { message: "Overloaded", type: "service_unavailable", param: null, code: "overloaded" } }]);
+    expect([res.status, await json(res)]).toEqual([
+      503,
+      { error: { message: "Overloaded", type: "service_unavailable", param: null, code: "overloaded" } },
+    ]);
     expect((await ask(sdk(server), "hi")).choices[0].message.content).toBe("hello");
   });
 });
@@ -196,7 +285,12 @@ describe("models", () => {
     const body = await json(res);
     expect(res.status).toBe(404);
     expectConforms("ErrorResponse", body);
-    expect(body.error).toEqual({ message: "The model `gpt-9` does not exist or you do not have access to it.", type: "invalid_request_error", param: "model", code: "model_not_found" });
+    expect(body.error).toEqual({
+      message: "The model `gpt-9` does not exist or you do not have access to it.",
+      type: "invalid_request_error",
+      param: "model",
+      code: "model_not_found",
+    });
   });
 
   it("serves an alias as its target, a fixture's model as itself, and refuses an unlisted model with NotFoundError", async () => {
@@ -206,7 +300,11 @@ describe("models", () => {
     expect((await ask(client, "nano", "gpt-4.1-nano")).choices[0].message.content).toBe("tiny");
     const err = await ask(client, "hi", "gpt-3.5-turbo").catch((e: unknown) => e);
     expect(err).toBeInstanceOf(NotFoundError);
-    expect(err).toMatchObject({ status: 404, code: "model_not_found", message: "404 The model `gpt-3.5-turbo` does not exist or you do not have access to it." });
+    expect(err).toMatchObject({
+      status: 404,
+      code: "model_not_found",
+      message: "404 The model `gpt-3.5-turbo` does not exist or you do not have access to it.",
+    });
   });
 
   it("accepts and echoes any model without a models list", async () => {
@@ -223,10 +321,17 @@ describe("authentication", () => {
     const missing = await post(server, chatBody("hi"));
     const missingBody = await json(missing);
     expectConforms("ErrorResponse", missingBody);
-    expect([missing.status, missingBody.error.code, missingBody.error.type]).toEqual([401, "invalid_api_key", "invalid_request_error"]);
+    expect([missing.status, missingBody.error.code, missingBody.error.type]).toEqual([
+      401,
+      "invalid_api_key",
+      "invalid_request_error",
+    ]);
     const err = await ask(sdk(server, { apiKey: "sk-wrong-key-123456" }), "hi").catch((e: unknown) => e);
     expect(err).toBeInstanceOf(AuthenticationError);
-    expect(err).toMatchObject({ code: "invalid_api_key", message: expect.stringContaining("Incorrect API key provided: sk-************3456.") });
+    expect(err).toMatchObject({
+      code: "invalid_api_key",
+      message: expect.stringContaining("Incorrect API key provided: sk-************3456."),
+    });
     expect((await ask(sdk(server, { apiKey: key }), "hi")).choices[0].message.content).toBe("hello");
     expect((await fetch(`${server.url}/health`)).status).toBe(200);
   }
@@ -298,12 +403,21 @@ describe("transport", () => {
     const body = await json(declared);
     expect(declared.status).toBe(413);
     expectConforms("ErrorResponse", body);
-    expect(body.error).toEqual({ message: "Request body exceeds the limit of 1024 bytes.", type: "invalid_request_error", param: null, code: "request_too_large" });
+    expect(body.error).toEqual({
+      message: "Request body exceeds the limit of 1024 bytes.",
+      type: "invalid_request_error",
+      param: null,
+      code: "request_too_large",
+    });
     const chunked = await new Promise<number>((resolve, reject) => {
-      const req = request(`${server.url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json" } }, (res) => {
-        res.resume();
-        resolve(res.statusCode ?? 0);
-      });
+      const req = request(
+        `${server.url}/v1/chat/completions`,
+        { method: "POST", headers: { "content-type": "application/json" } },
+        (res) => {
+          res.resume();
+          resolve(res.statusCode ?? 0);
+        },
+      );
       req.on("error", reject);
       for (let i = 0; i < 4; i++) req.write(big.slice(i * 600, (i + 1) * 600));
       req.end();
@@ -315,16 +429,20 @@ describe("transport", () => {
   it("journals a stream the client drops after two chunks as interrupted, and keeps answering", async () => {
     const server = await serve(fixtures);
     const received = await new Promise<string>((resolve, reject) => {
-      const req = request(`${server.url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json" } }, (res) => {
-        let text = "";
-        res.on("data", (chunk: Buffer) => {
-          text += chunk.toString("utf8");
-          if (text.split("data: ").length - 1 >= 2) {
-            req.destroy();
-            resolve(text);
-          }
-        });
-      });
+      const req = request(
+        `${server.url}/v1/chat/completions`,
+        { method: "POST", headers: { "content-type": "application/json" } },
+        (res) => {
+          let text = "";
+          res.on("data", (chunk: Buffer) => {
+            text += chunk.toString("utf8");
+            if (text.split("data: ").length - 1 >= 2) {
+              req.destroy();
+              resolve(text);
+            }
+          });
+        },
+      );
       req.on("error", () => undefined);
       req.end(chatBody("slow", { stream: true }));
       setTimeout(() => reject(new Error("no chunks")), 2000);

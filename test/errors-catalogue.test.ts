@@ -33,7 +33,9 @@ function answered(error: ServerError) {
   return { status: worded.status, body: renderOpenAIError(worded), headers: worded.headers ?? {} };
 }
 
-const body = (message: string, type: string, param: string | null, code: string | null) => ({ error: { message, type, param, code } });
+const body = (message: string, type: string, param: string | null, code: string | null) => ({
+  error: { message, type, param, code },
+});
 
 const RATE_FACTS = {
   model: "gpt-4o",
@@ -42,13 +44,22 @@ const RATE_FACTS = {
   used: 2,
   requested: 1,
   retryAfterMs: 30_000,
-  limiterHeaders: { "x-ratelimit-limit-requests": "2", "x-ratelimit-remaining-requests": "0", "x-ratelimit-reset-requests": "30s" },
+  limiterHeaders: {
+    "x-ratelimit-limit-requests": "2",
+    "x-ratelimit-remaining-requests": "0",
+    "x-ratelimit-reset-requests": "30s",
+  },
 } as const;
 
 /** A request head with the given headers; `authorization` may repeat, as node's headersDistinct keeps it. */
 function head(headers: IncomingHttpHeaders, authorization: string[] = []): RequestHead {
   const all = authorization.length > 0 ? { ...headers, authorization: authorization[0] } : headers;
-  return { method: "POST", url: "/v1/chat/completions", headers: all, headersDistinct: authorization.length > 0 ? { authorization } : {} };
+  return {
+    method: "POST",
+    url: "/v1/chat/completions",
+    headers: all,
+    headersDistinct: authorization.length > 0 ? { authorization } : {},
+  };
 }
 
 describe("the catalogue", () => {
@@ -59,25 +70,72 @@ describe("the catalogue", () => {
       status: 400,
       param: null,
       nearest,
-      detail: "No matching response found for the given conversation. Closest fixtures: fixture 0: userMessage: expected 'hi'; model: expected 'gpt-4o'",
+      detail:
+        "No matching response found for the given conversation. Closest fixtures: fixture 0: userMessage: expected 'hi'; model: expected 'gpt-4o'",
     });
     expect(noMatch([]).detail).toBe("No matching response found for the given conversation. No fixtures are loaded.");
-    expect(modelNotFound("gpt-9")).toMatchObject({ kind: "model_not_found", status: 404, param: "model", model: "gpt-9" });
+    expect(modelNotFound("gpt-9")).toMatchObject({
+      kind: "model_not_found",
+      status: 404,
+      param: "model",
+      model: "gpt-9",
+    });
     expect(rateLimited(RATE_FACTS)).toMatchObject({ kind: "rate_limited", status: 429, param: null, ...RATE_FACTS });
     expect(invalidJson()).toMatchObject({ kind: "invalid_json", status: 400, param: null });
-    expect(nestedTooDeep(512)).toMatchObject({ kind: "nested_too_deep", status: 400, limit: 512, detail: "The request body nests arrays and objects more than 512 levels deep." });
-    expect(bodyTooLarge(1024)).toMatchObject({ kind: "body_too_large", status: 413, limit: 1024, detail: "Request body exceeds the limit of 1024 bytes." });
-    expect(unsupportedMediaType("text/plain")).toMatchObject({ kind: "unsupported_media_type", status: 400, contentType: "text/plain" });
-    expect(routeNotFound("GET", "/v1/nothing")).toMatchObject({ kind: "route_not_found", status: 404, method: "GET", path: "/v1/nothing" });
+    expect(nestedTooDeep(512)).toMatchObject({
+      kind: "nested_too_deep",
+      status: 400,
+      limit: 512,
+      detail: "The request body nests arrays and objects more than 512 levels deep.",
+    });
+    expect(bodyTooLarge(1024)).toMatchObject({
+      kind: "body_too_large",
+      status: 413,
+      limit: 1024,
+      detail: "Request body exceeds the limit of 1024 bytes.",
+    });
+    expect(unsupportedMediaType("text/plain")).toMatchObject({
+      kind: "unsupported_media_type",
+      status: 400,
+      contentType: "text/plain",
+    });
+    expect(routeNotFound("GET", "/v1/nothing")).toMatchObject({
+      kind: "route_not_found",
+      status: 404,
+      method: "GET",
+      path: "/v1/nothing",
+    });
     expect(requestTimeout()).toMatchObject({ kind: "request_timeout", status: 408 });
-    expect(internalError("Internal error in Understudy: boom")).toMatchObject({ kind: "internal_error", status: 500, detail: "Internal error in Understudy: boom" });
-    expect(malformedHeader("x-understudy-ttft", "Invalid x-understudy-ttft header")).toMatchObject({ kind: "malformed_header", status: 400, header: "x-understudy-ttft" });
+    expect(internalError("Internal error in Understudy: boom")).toMatchObject({
+      kind: "internal_error",
+      status: 500,
+      detail: "Internal error in Understudy: boom",
+    });
+    expect(malformedHeader("x-understudy-ttft", "Invalid x-understudy-ttft header")).toMatchObject({
+      kind: "malformed_header",
+      status: 400,
+      header: "x-understudy-ttft",
+    });
   });
 
   it("keeps a fixture's error as its author wrote it, queued or not", () => {
     const error = { status: 503, message: "down", type: "overloaded", code: "busy", param: "model", retryAfter: 7 };
-    expect(fixtureError(error, true)).toEqual({ kind: "fixture_error", status: 503, param: "model", detail: "down", queued: true, type: "overloaded", code: "busy", retryAfter: 7 });
-    expect(fixtureError({ status: 500, message: "x" }, false)).toMatchObject({ param: null, type: undefined, code: undefined, queued: false });
+    expect(fixtureError(error, true)).toEqual({
+      kind: "fixture_error",
+      status: 503,
+      param: "model",
+      detail: "down",
+      queued: true,
+      type: "overloaded",
+      code: "busy",
+      retryAfter: 7,
+    });
+    expect(fixtureError({ status: 500, message: "x" }, false)).toMatchObject({
+      param: null,
+      type: undefined,
+      code: undefined,
+      queued: false,
+    });
   });
 
   it("never carries a whole key: an unauthorized error holds it masked", () => {
@@ -91,8 +149,18 @@ describe("the catalogue", () => {
 
   it("names the status of every fixed kind in one table", () => {
     const made: ServerError[] = [
-      noMatch([]), modelNotFound("m"), rateLimited(RATE_FACTS), invalidJson(), nestedTooDeep(512), bodyTooLarge(1), unauthorized(undefined),
-      unsupportedMediaType("text/plain"), routeNotFound("GET", "/"), requestTimeout(), internalError("x"), malformedHeader("h", "x"),
+      noMatch([]),
+      modelNotFound("m"),
+      rateLimited(RATE_FACTS),
+      invalidJson(),
+      nestedTooDeep(512),
+      bodyTooLarge(1),
+      unauthorized(undefined),
+      unsupportedMediaType("text/plain"),
+      routeNotFound("GET", "/"),
+      requestTimeout(),
+      internalError("x"),
+      malformedHeader("h", "x"),
     ];
     expect(Object.fromEntries(made.map((error) => [error.kind, error.status]))).toEqual(ERROR_STATUS);
   });
@@ -103,7 +171,12 @@ describe("OpenAI's wording and rendering of the catalogue", () => {
     const nearest = [{ label: "greeting", failures: ["userMessage: expected 'hello'"] }];
     expect(answered(noMatch(nearest))).toEqual({
       status: 400,
-      body: body("No matching response found for the given conversation. Closest fixtures: greeting: userMessage: expected 'hello'", "invalid_request_error", null, "no_match"),
+      body: body(
+        "No matching response found for the given conversation. Closest fixtures: greeting: userMessage: expected 'hello'",
+        "invalid_request_error",
+        null,
+        "no_match",
+      ),
       headers: {},
     });
   });
@@ -111,7 +184,12 @@ describe("OpenAI's wording and rendering of the catalogue", () => {
   it("model not found: 404 model_not_found naming param model", () => {
     expect(answered(modelNotFound("gpt-9"))).toEqual({
       status: 404,
-      body: body("The model `gpt-9` does not exist or you do not have access to it.", "invalid_request_error", "model", "model_not_found"),
+      body: body(
+        "The model `gpt-9` does not exist or you do not have access to it.",
+        "invalid_request_error",
+        "model",
+        "model_not_found",
+      ),
       headers: {},
     });
   });
@@ -128,9 +206,28 @@ describe("OpenAI's wording and rendering of the catalogue", () => {
         "rate_limit_exceeded",
       ),
     );
-    expect(Object.entries(headers)).toEqual([...Object.entries(RATE_FACTS.limiterHeaders), ["retry-after", "30"], ["retry-after-ms", "30000"]]);
-    const tokens = answered(rateLimited({ ...RATE_FACTS, limit: "tokens", capacity: 100, used: 90, requested: 40, retryAfterMs: 250, limiterHeaders: {} }));
-    expect(tokens.body.error).toMatchObject({ type: "tokens", message: expect.stringContaining("on tokens per min (TPM): Limit 100, Used 90, Requested 40. Please try again in 0.25s.") });
+    expect(Object.entries(headers)).toEqual([
+      ...Object.entries(RATE_FACTS.limiterHeaders),
+      ["retry-after", "30"],
+      ["retry-after-ms", "30000"],
+    ]);
+    const tokens = answered(
+      rateLimited({
+        ...RATE_FACTS,
+        limit: "tokens",
+        capacity: 100,
+        used: 90,
+        requested: 40,
+        retryAfterMs: 250,
+        limiterHeaders: {},
+      }),
+    );
+    expect(tokens.body.error).toMatchObject({
+      type: "tokens",
+      message: expect.stringContaining(
+        "on tokens per min (TPM): Limit 100, Used 90, Requested 40. Please try again in 0.25s.",
+      ),
+    });
     expect(tokens.headers).toEqual({ "retry-after": "1", "retry-after-ms": "250" });
   });
 
@@ -140,24 +237,54 @@ describe("OpenAI's wording and rendering of the catalogue", () => {
       body: body("slow down", "rate_limit_exceeded", null, "rate_limit_exceeded"),
       headers: { "retry-after": "1" },
     });
-    expect(answered(fixtureError({ status: 503, message: "down", retryAfter: 4 }, true))).toEqual({ status: 503, body: body("down", "service_unavailable", null, null), headers: { "retry-after": "4" } });
-    expect(answered(fixtureError({ status: 400, message: "bad", type: "custom", code: null, param: "messages" }, false))).toEqual({
+    expect(answered(fixtureError({ status: 503, message: "down", retryAfter: 4 }, true))).toEqual({
+      status: 503,
+      body: body("down", "service_unavailable", null, null),
+      headers: { "retry-after": "4" },
+    });
+    expect(
+      answered(fixtureError({ status: 400, message: "bad", type: "custom", code: null, param: "messages" }, false)),
+    ).toEqual({
       status: 400,
       body: body("bad", "custom", "messages", null),
       headers: {},
     });
-    expect(answered(fixtureError({ status: 418, message: "teapot" }, false)).body.error.type).toBe("invalid_request_error");
+    expect(answered(fixtureError({ status: 418, message: "teapot" }, false)).body.error.type).toBe(
+      "invalid_request_error",
+    );
     expect(answered(fixtureError({ status: 599, message: "odd" }, false)).body.error.type).toBe("server_error");
   });
 
   it("invalid JSON, nesting, size and timeout: OpenAI's 400, 413 and 408 bodies", () => {
-    expect(answered(invalidJson())).toEqual({ status: 400, body: body(INVALID_JSON, "invalid_request_error", null, null), headers: {} });
+    expect(answered(invalidJson())).toEqual({
+      status: 400,
+      body: body(INVALID_JSON, "invalid_request_error", null, null),
+      headers: {},
+    });
     expect(INVALID_JSON).toContain("The OpenAI API expects a JSON payload");
-    expect(answered(nestedTooDeep(512))).toEqual({ status: 400, body: body("The request body nests arrays and objects more than 512 levels deep.", "invalid_request_error", null, "invalid_json"), headers: {} });
-    expect(answered(bodyTooLarge(2048))).toEqual({ status: 413, body: body("Request body exceeds the limit of 2048 bytes.", "invalid_request_error", null, "request_too_large"), headers: {} });
+    expect(answered(nestedTooDeep(512))).toEqual({
+      status: 400,
+      body: body(
+        "The request body nests arrays and objects more than 512 levels deep.",
+        "invalid_request_error",
+        null,
+        "invalid_json",
+      ),
+      headers: {},
+    });
+    expect(answered(bodyTooLarge(2048))).toEqual({
+      status: 413,
+      body: body("Request body exceeds the limit of 2048 bytes.", "invalid_request_error", null, "request_too_large"),
+      headers: {},
+    });
     expect(answered(requestTimeout())).toEqual({
       status: 408,
-      body: body("Request timed out: the request body did not arrive within the server's requestTimeout.", "invalid_request_error", null, "request_timeout"),
+      body: body(
+        "Request timed out: the request body did not arrive within the server's requestTimeout.",
+        "invalid_request_error",
+        null,
+        "request_timeout",
+      ),
       headers: {},
     });
   });
@@ -175,7 +302,12 @@ describe("OpenAI's wording and rendering of the catalogue", () => {
     });
     expect(answered(unauthorized("sk-wrong-key-0000"))).toEqual({
       status: 401,
-      body: body("Incorrect API key provided: sk-**********0000. You can find your API key at https://platform.openai.com/account/api-keys.", "invalid_request_error", null, "invalid_api_key"),
+      body: body(
+        "Incorrect API key provided: sk-**********0000. You can find your API key at https://platform.openai.com/account/api-keys.",
+        "invalid_request_error",
+        null,
+        "invalid_api_key",
+      ),
       headers: {},
     });
   });
@@ -191,10 +323,25 @@ describe("OpenAI's wording and rendering of the catalogue", () => {
       ),
       headers: {},
     });
-    expect(answered(routeNotFound("DELETE", "/v1/nothing"))).toEqual({ status: 404, body: body("Invalid URL (DELETE /v1/nothing)", "invalid_request_error", null, null), headers: {} });
-    expect(answered(internalError("Internal error in Understudy: boom"))).toEqual({ status: 500, body: body("Internal error in Understudy: boom", "server_error", null, null), headers: {} });
-    const header = malformedHeader("x-understudy-tps", "Invalid x-understudy-tps header: expected a number of tokens per second from 0 to 3600000, got 'fast'.");
-    expect(answered(header)).toEqual({ status: 400, body: body(header.detail, "invalid_request_error", null, "invalid_header"), headers: {} });
+    expect(answered(routeNotFound("DELETE", "/v1/nothing"))).toEqual({
+      status: 404,
+      body: body("Invalid URL (DELETE /v1/nothing)", "invalid_request_error", null, null),
+      headers: {},
+    });
+    expect(answered(internalError("Internal error in Understudy: boom"))).toEqual({
+      status: 500,
+      body: body("Internal error in Understudy: boom", "server_error", null, null),
+      headers: {},
+    });
+    const header = malformedHeader(
+      "x-understudy-tps",
+      "Invalid x-understudy-tps header: expected a number of tokens per second from 0 to 3600000, got 'fast'.",
+    );
+    expect(answered(header)).toEqual({
+      status: 400,
+      body: body(header.detail, "invalid_request_error", null, "invalid_header"),
+      headers: {},
+    });
   });
 
   it("renders the body's fields in OpenAI's order: message, type, param, code", () => {
@@ -207,14 +354,21 @@ describe("OpenAI's wording and rendering of the catalogue", () => {
     expect(renderErrorFrame(error, undefined)).toBe(
       '{"type":"error","status":400,"error":{"type":"invalid_request_error","code":"invalid_json","message":"The request body nests arrays and objects more than 512 levels deep.","param":null}}',
     );
-    expect(JSON.parse(renderErrorFrame(error, "lane-1"))).toMatchObject({ type: "error", status: 400, stream_id: "lane-1" });
+    expect(JSON.parse(renderErrorFrame(error, "lane-1"))).toMatchObject({
+      type: "error",
+      status: 400,
+      stream_id: "lane-1",
+    });
   });
 });
 
 describe("the OpenAI wire", () => {
   it("starts every answer with x-request-id and openai-version, a fresh object each time", () => {
     const first = OPENAI_WIRE.answerHeaders("req_1");
-    expect(Object.entries(first)).toEqual([["x-request-id", "req_1"], ["openai-version", "2020-10-01"]]);
+    expect(Object.entries(first)).toEqual([
+      ["x-request-id", "req_1"],
+      ["openai-version", "2020-10-01"],
+    ]);
     expect(OPENAI_WIRE.answerHeaders("req_1")).not.toBe(first);
     expect(OPENAI_WIRE.processingTimeHeader).toBe("openai-processing-ms");
   });
@@ -231,7 +385,9 @@ describe("the OpenAI wire", () => {
     const req = head({}, ["Bearer wrong", "Bearer right"]);
     expect(bearerCredentials.admit(req, (key) => key === "right")).toEqual({ ok: true });
     expect(bearerCredentials.key(req)).toBe("right");
-    expect(bearerCredentials.admit(head({}, ["Basic x", "Bearer  ", "Bearer shown", "Bearer later"]), () => false)).toEqual({ ok: false, presented: "shown" });
+    expect(
+      bearerCredentials.admit(head({}, ["Basic x", "Bearer  ", "Bearer shown", "Bearer later"]), () => false),
+    ).toEqual({ ok: false, presented: "shown" });
     expect(bearerCredentials.admit(head({}), () => true)).toEqual({ ok: false, presented: undefined });
   });
 
@@ -241,7 +397,10 @@ describe("the OpenAI wire", () => {
     expect(OPENAI_SURFACE_WIRE.asksForStream(sse)).toBe(true);
     expect(OPENAI_SURFACE_WIRE.asksForStream(json)).toBe(false);
     expect(OPENAI_SURFACE_WIRE.negotiateStream(sse, { model: "m" })).toEqual({ model: "m", stream: true });
-    expect(OPENAI_SURFACE_WIRE.negotiateStream(sse, { model: "m", stream: false })).toEqual({ model: "m", stream: false });
+    expect(OPENAI_SURFACE_WIRE.negotiateStream(sse, { model: "m", stream: false })).toEqual({
+      model: "m",
+      stream: false,
+    });
     const body = { model: "m" };
     expect(OPENAI_SURFACE_WIRE.negotiateStream(json, body)).toBe(body);
     expect(OPENAI_SURFACE_WIRE.negotiateStream(sse, [1])).toEqual([1]);

@@ -31,7 +31,8 @@ const chat = (url: string, content: string) =>
 /** Every event of `server` as a line, with what it carried then (the view is live, so it is copied). */
 function recordEvents(server: ServerInstance): string[] {
   const seen: string[] = [];
-  const describe = (x: ExchangeInfo) => `${x.transport} ${x.method} ${x.route} api=${x.api} model=${x.model} fixture=${x.fixture}`;
+  const describe = (x: ExchangeInfo) =>
+    `${x.transport} ${x.method} ${x.route} api=${x.api} model=${x.model} fixture=${x.fixture}`;
   server.on("started", (x) => seen.push(`started ${describe(x)}`));
   server.on("matched", (x) => seen.push(`matched ${describe(x)}`));
   server.on("unmatched", (x, error) => seen.push(`unmatched ${describe(x)} ${error.status} ${error.code}`));
@@ -160,7 +161,9 @@ describe("a listener that fails", () => {
     const frames = await wsCreate(server, { model: MODEL, input: "hello" }, "response.completed");
     expect(frames.at(-1).response.output[0].content[0].text).toBe("hi");
     await vi.waitFor(() => expect(server.journal.all()).toHaveLength(5));
-    await vi.waitFor(() => expect(stderr.mock.calls.some(([line]) => String(line).includes("async listener broke"))).toBe(true));
+    await vi.waitFor(() =>
+      expect(stderr.mock.calls.some(([line]) => String(line).includes("async listener broke"))).toBe(true),
+    );
     const lines = stderr.mock.calls.map(([line]) => String(line));
     expect(lines.filter((line) => line.includes("listener broke"))).toEqual([
       'understudy: a "started" listener threw for POST /v1/chat/completions: started listener broke',
@@ -182,7 +185,9 @@ describe("a listener that fails", () => {
     });
     for (let i = 0; i < 2; i++) await wsCreate(server, { model: MODEL, input: "hello" }, "response.completed");
     await vi.waitFor(() => expect(server.journal.all()).toHaveLength(2));
-    expect(stderr.mock.calls.map(([line]) => String(line))).toEqual(["understudy: the onExchange callback threw for WS /v1/responses: log sink broke"]);
+    expect(stderr.mock.calls.map(([line]) => String(line))).toEqual([
+      "understudy: the onExchange callback threw for WS /v1/responses: log sink broke",
+    ]);
   });
 });
 

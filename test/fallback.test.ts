@@ -14,22 +14,36 @@ import { runCli, startCli, stopAllClis, waitForLine } from "./support/cli.js";
 const o200kTokens = (text: string) => o200k.encode(text).length;
 const cl100kTokens = (text: string) => cl100k.encode(text).length;
 
-const clientOf = (server: ServerInstance) => new OpenAI({ baseURL: `${server.url}/v1`, apiKey: "sk-test", maxRetries: 0 });
+const clientOf = (server: ServerInstance) =>
+  new OpenAI({ baseURL: `${server.url}/v1`, apiKey: "sk-test", maxRetries: 0 });
 const ask = (text: string) => [{ role: "user" as const, content: text }];
 
 async function chat(client: OpenAI, body: Record<string, unknown>) {
-  return client.chat.completions.create({ model: "gpt-4o-mini", messages: ask("Write me something"), ...body } as OpenAI.ChatCompletionCreateParamsNonStreaming);
+  return client.chat.completions.create({
+    model: "gpt-4o-mini",
+    messages: ask("Write me something"),
+    ...body,
+  } as OpenAI.ChatCompletionCreateParamsNonStreaming);
 }
 
 async function streamChat(client: OpenAI, body: Record<string, unknown>): Promise<ChatCompletionChunk[]> {
-  const params = { model: "gpt-4o-mini", messages: ask("Write me something"), stream: true, stream_options: { include_usage: true }, ...body };
+  const params = {
+    model: "gpt-4o-mini",
+    messages: ask("Write me something"),
+    stream: true,
+    stream_options: { include_usage: true },
+    ...body,
+  };
   const chunks: ChatCompletionChunk[] = [];
-  for await (const chunk of await client.chat.completions.create(params as OpenAI.ChatCompletionCreateParamsStreaming)) chunks.push(chunk);
+  for await (const chunk of await client.chat.completions.create(params as OpenAI.ChatCompletionCreateParamsStreaming))
+    chunks.push(chunk);
   return chunks;
 }
 
 const contentDeltas = (chunks: ChatCompletionChunk[]) =>
-  chunks.flatMap((chunk) => chunk.choices.map((choice) => choice.delta.content ?? "")).filter((text) => text.length > 0);
+  chunks
+    .flatMap((chunk) => chunk.choices.map((choice) => choice.delta.content ?? ""))
+    .filter((text) => text.length > 0);
 
 describe("lorem text", () => {
   it("has exactly the asked number of tokens in both encodings, for every length up to 600", () => {
@@ -55,7 +69,13 @@ describe("lorem text", () => {
   it("is one long-lived reply per encoding, so the render and token caches keep working", () => {
     const fallback = createFallback("lorem:30")!;
     const conversation = (model: string, text: string): Conversation => ({
-      api: "chat.completions", model, messages: [{ role: "user", content: text }], tools: [], stream: false, params: DEFAULT_PARAMS, body: {},
+      api: "chat.completions",
+      model,
+      messages: [{ role: "user", content: text }],
+      tools: [],
+      stream: false,
+      params: DEFAULT_PARAMS,
+      body: {},
     });
     const first = fallback.hit(conversation("gpt-4o", "one"), "o200k_base");
     expect(first).toMatchObject({ label: "fallback lorem:30", options: {} });
@@ -68,7 +88,9 @@ describe("--fallback lorem:30", () => {
   let server: ServerInstance;
   let client: OpenAI;
   beforeAll(async () => {
-    server = await createServer([{ match: { userMessage: "hello" }, response: { content: "Hello from a fixture." } }], { fallback: "lorem:30" });
+    server = await createServer([{ match: { userMessage: "hello" }, response: { content: "Hello from a fixture." } }], {
+      fallback: "lorem:30",
+    });
     client = clientOf(server);
   });
   afterAll(() => server.close());
@@ -94,7 +116,9 @@ describe("--fallback lorem:30", () => {
     expect(deltas).toHaveLength(30);
     expect(o200kTokens(deltas.join(""))).toBe(30);
     expect(chunks.at(-1)!.usage?.completion_tokens).toBe(30);
-    expect(chunks.flatMap((chunk) => chunk.choices.map((choice) => choice.finish_reason)).filter(Boolean)).toEqual(["stop"]);
+    expect(chunks.flatMap((chunk) => chunk.choices.map((choice) => choice.finish_reason)).filter(Boolean)).toEqual([
+      "stop",
+    ]);
   });
 
   it("cuts at max_tokens: 10 with finish_reason length", async () => {
@@ -135,21 +159,37 @@ describe("--fallback lorem:30", () => {
     expect(response.usage?.output_tokens).toBe(30);
     expect(o200kTokens(response.output_text)).toBe(30);
 
-    const cut = await client.responses.create({ model: "gpt-4o-mini", input: "Write me something", max_output_tokens: 16 });
+    const cut = await client.responses.create({
+      model: "gpt-4o-mini",
+      input: "Write me something",
+      max_output_tokens: 16,
+    });
     expect(cut.status).toBe("incomplete");
     expect(cut.usage?.output_tokens).toBe(16);
   });
 
   it("answers legacy completions, each prompt of a list with 30 tokens", async () => {
-    const completion = await client.completions.create({ model: "gpt-3.5-turbo-instruct", prompt: "Once upon a time", max_tokens: 100 });
+    const completion = await client.completions.create({
+      model: "gpt-3.5-turbo-instruct",
+      prompt: "Once upon a time",
+      max_tokens: 100,
+    });
     expect(completion.usage?.completion_tokens).toBe(30);
     expect(cl100kTokens(completion.choices[0].text)).toBe(30);
     // Legacy completions default to max_tokens 16, as OpenAI's do.
     const byDefault = await client.completions.create({ model: "gpt-3.5-turbo-instruct", prompt: "Once upon a time" });
     expect([byDefault.usage?.completion_tokens, byDefault.choices[0].finish_reason]).toEqual([16, "length"]);
 
-    const both = await client.completions.create({ model: "gpt-3.5-turbo-instruct", prompt: ["First", "Second"], max_tokens: 12, ignore_eos: true } as OpenAI.CompletionCreateParamsNonStreaming);
-    expect(both.choices.map((choice) => [choice.index, cl100kTokens(choice.text), choice.finish_reason])).toEqual([[0, 12, "length"], [1, 12, "length"]]);
+    const both = await client.completions.create({
+      model: "gpt-3.5-turbo-instruct",
+      prompt: ["First", "Second"],
+      max_tokens: 12,
+      ignore_eos: true,
+    } as OpenAI.CompletionCreateParamsNonStreaming);
+    expect(both.choices.map((choice) => [choice.index, cl100kTokens(choice.text), choice.finish_reason])).toEqual([
+      [0, 12, "length"],
+      [1, 12, "length"],
+    ]);
     expect(both.usage?.completion_tokens).toBe(24);
   });
 
@@ -162,7 +202,12 @@ describe("--fallback lorem:30", () => {
     const from = server.journal.all().length;
     await chat(client, {});
     await chat(client, { messages: ask("hello") });
-    expect(server.journal.all().slice(from).map((entry) => [entry.fixture, entry.status])).toEqual([
+    expect(
+      server.journal
+        .all()
+        .slice(from)
+        .map((entry) => [entry.fixture, entry.status]),
+    ).toEqual([
       ["fallback lorem:30", 200],
       ['#0 userMessage="hello"', 200],
     ]);
@@ -192,7 +237,15 @@ describe("--fallback echo", () => {
   });
 
   it("joins the text parts of multi-part content", async () => {
-    const messages = [{ role: "user", content: [{ type: "text", text: "one" }, { type: "text", text: "two" }] }];
+    const messages = [
+      {
+        role: "user",
+        content: [
+          { type: "text", text: "one" },
+          { type: "text", text: "two" },
+        ],
+      },
+    ];
     expect((await chat(client, { messages })).choices[0].message.content).toBe("one\ntwo");
   });
 
@@ -213,7 +266,11 @@ describe("--fallback echo", () => {
   });
 
   it("echoes the input of a Responses API request", async () => {
-    const response = await client.responses.create({ model: "gpt-4o-mini", instructions: "Be brief.", input: "Echo me" });
+    const response = await client.responses.create({
+      model: "gpt-4o-mini",
+      instructions: "Be brief.",
+      input: "Echo me",
+    });
     expect(response.output_text).toBe("Echo me");
   });
 
@@ -233,7 +290,10 @@ describe("the fallback option", () => {
   it("is off by default: an unmatched request still gets 400 no_match", async () => {
     const server = await createServer([]);
     try {
-      const res = await httpPost(`${server.url}/v1/chat/completions`, { model: "gpt-4o-mini", messages: ask("anything") });
+      const res = await httpPost(`${server.url}/v1/chat/completions`, {
+        model: "gpt-4o-mini",
+        messages: ask("anything"),
+      });
       expect(res.status).toBe(400);
       expect(JSON.parse(res.body).error.code).toBe("no_match");
     } finally {
@@ -242,7 +302,9 @@ describe("the fallback option", () => {
   });
 
   it("refuses a bad value with a message saying what is accepted", async () => {
-    await expect(createServer([], { fallback: "lorem" })).rejects.toThrow('fallback must be "echo" or "lorem:<tokens>" with 1 to 128000 tokens, got "lorem"');
+    await expect(createServer([], { fallback: "lorem" })).rejects.toThrow(
+      'fallback must be "echo" or "lorem:<tokens>" with 1 to 128000 tokens, got "lorem"',
+    );
     await expect(createServer([], { fallback: "lorem:0" })).rejects.toThrow(/got "lorem:0"/);
     await expect(createServer([], { fallback: { kind: "lorem", tokens: 2.5 } })).rejects.toThrow(/got "lorem:2.5"/);
   });
@@ -250,9 +312,16 @@ describe("the fallback option", () => {
   it("answers raw HTTP streams with exact token counts", async () => {
     const server = await createServer([], { fallback: "lorem:7" });
     try {
-      const res = await httpPost(`${server.url}/v1/chat/completions`, { model: "gpt-4o-mini", messages: ask("x"), stream: true, stream_options: { include_usage: true } });
+      const res = await httpPost(`${server.url}/v1/chat/completions`, {
+        model: "gpt-4o-mini",
+        messages: ask("x"),
+        stream: true,
+        stream_options: { include_usage: true },
+      });
       const events = sseData(res.body);
-      const content = events.flatMap((event) => event.choices.map((choice: { delta: { content?: string } }) => choice.delta.content ?? "")).join("");
+      const content = events
+        .flatMap((event) => event.choices.map((choice: { delta: { content?: string } }) => choice.delta.content ?? ""))
+        .join("");
       expect(o200kTokens(content)).toBe(7);
       expect(events.at(-1).usage.completion_tokens).toBe(7);
     } finally {
@@ -272,12 +341,16 @@ describe("the understudy command with --fallback (built CLI)", () => {
     const completion = await client.chat.completions.create({ model: "gpt-4o-mini", messages: ask("hello") });
     expect(completion.usage?.completion_tokens).toBe(5);
     expect(o200kTokens(completion.choices[0].message.content!)).toBe(5);
-    expect(await waitForLine(lines, /^POST \/v1\/chat\/completions {2}fallback lorem:5 {2}200 {2}[\d.]+ ms$/)).toBeTruthy();
+    expect(
+      await waitForLine(lines, /^POST \/v1\/chat\/completions {2}fallback lorem:5 {2}200 {2}[\d.]+ ms$/),
+    ).toBeTruthy();
   });
 
   it("exits 2 with the accepted forms on a bad value", () => {
     const result = runCli(["--fallback", "lorem:lots"]);
     expect(result.status).toBe(2);
-    expect(result.stderr).toContain('understudy: --fallback must be "echo" or "lorem:<tokens>" with 1 to 128000 tokens, got "lorem:lots"');
+    expect(result.stderr).toContain(
+      'understudy: --fallback must be "echo" or "lorem:<tokens>" with 1 to 128000 tokens, got "lorem:lots"',
+    );
   });
 });

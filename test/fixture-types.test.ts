@@ -37,7 +37,9 @@ describe("the exported types are what the schemas yield", () => {
     expectTypeOf<FixtureOptions>().toEqualTypeOf<Out<typeof fixtureSchemas.fixtureOptionsSchema>>();
     expectTypeOf<FixtureResponse>().toEqualTypeOf<Out<typeof replySchemas.replySchema>>();
     expectTypeOf<TextMatcher>().toEqualTypeOf<Out<typeof fixtureSchemas.textMatcherSchema>>();
-    expectTypeOf<z.input<typeof fixtureSchemas.textMatcherSchema>>().toEqualTypeOf<string | RegExp | { regex: string; flags?: string }>();
+    expectTypeOf<z.input<typeof fixtureSchemas.textMatcherSchema>>().toEqualTypeOf<
+      string | RegExp | { regex: string; flags?: string }
+    >();
     expectTypeOf<Fixture[]>().toEqualTypeOf<Out<typeof fixtureSchemas.fixtureFileSchema>["fixtures"]>();
   });
 
@@ -74,7 +76,13 @@ describe("the public shapes", () => {
       predicate?: (request: Record<string, unknown>, conversation: Conversation) => boolean;
     }>();
     expectTypeOf<FixtureOptions>().toEqualTypeOf<{ latency?: number; timing?: TimingOptions; chunkSize?: number }>();
-    expectTypeOf<Fixture>().toEqualTypeOf<{ match: FixtureMatch; response: Reply; latency?: number; timing?: TimingOptions; chunkSize?: number }>();
+    expectTypeOf<Fixture>().toEqualTypeOf<{
+      match: FixtureMatch;
+      response: Reply;
+      latency?: number;
+      timing?: TimingOptions;
+      chunkSize?: number;
+    }>();
   });
 
   it("a reply says what", () => {
@@ -82,7 +90,14 @@ describe("the public shapes", () => {
     type Choice = { content?: string; toolCalls?: ToolCall[]; reasoning?: string; finishReason?: FinishReason };
     expectTypeOf<FinishReason>().toEqualTypeOf<"stop" | "length" | "tool_calls" | "content_filter" | "function_call">();
     expectTypeOf<ReplyChoice>().toEqualTypeOf<Choice>();
-    expectTypeOf<ReplyError>().toEqualTypeOf<{ status: number; message: string; type?: string; code?: string | null; param?: string | null; retryAfter?: number }>();
+    expectTypeOf<ReplyError>().toEqualTypeOf<{
+      status: number;
+      message: string;
+      type?: string;
+      code?: string | null;
+      param?: string | null;
+      retryAfter?: number;
+    }>();
     expectTypeOf<Reply>().toEqualTypeOf<{
       content?: string;
       toolCalls?: ToolCall[];
@@ -97,7 +112,11 @@ describe("the public shapes", () => {
   });
 
   it("a flow file holds whole conversations", () => {
-    type ToolCall = { id?: string; type?: "function"; function: { name: string; arguments: string | Record<string, unknown> } };
+    type ToolCall = {
+      id?: string;
+      type?: "function";
+      function: { name: string; arguments: string | Record<string, unknown> };
+    };
     expectTypeOf<FlowMessageSpec>().toEqualTypeOf<{
       role: "system" | "developer" | "user" | "assistant" | "tool";
       content?: string;
@@ -107,13 +126,28 @@ describe("the public shapes", () => {
       tool_call_id?: string;
     }>();
     expectTypeOf<FlowSpec>().toEqualTypeOf<{ id: string; reply?: "last" | "next"; messages: FlowMessageSpec[] }>();
-    expectTypeOf<FlowFileSpec>().toEqualTypeOf<{ responses: FlowSpec[]; apiKey?: string; port?: number; reply?: "last" | "next" }>();
+    expectTypeOf<FlowFileSpec>().toEqualTypeOf<{
+      responses: FlowSpec[];
+      apiKey?: string;
+      port?: number;
+      reply?: "last" | "next";
+    }>();
   });
 
   it("a validated fixture is a Fixture, with its { regex } specs compiled", () => {
-    const [fixture] = validateFixtures([{ match: { userMessage: { regex: "^hi", flags: "i" }, model: "gpt-4o" }, response: { content: "hello" }, chunkSize: 2 }]);
+    const [fixture] = validateFixtures([
+      {
+        match: { userMessage: { regex: "^hi", flags: "i" }, model: "gpt-4o" },
+        response: { content: "hello" },
+        chunkSize: 2,
+      },
+    ]);
     expectTypeOf(fixture).toEqualTypeOf<Fixture>();
-    expect(fixture).toEqual({ match: { userMessage: /^hi/i, model: "gpt-4o" }, response: { content: "hello" }, chunkSize: 2 });
+    expect(fixture).toEqual({
+      match: { userMessage: /^hi/i, model: "gpt-4o" },
+      response: { content: "hello" },
+      chunkSize: 2,
+    });
   });
 });
 
@@ -155,11 +189,24 @@ export { fixture, flows };
   }
 
   it.skipIf(!existsSync(`${root}dist/index.d.ts`))("as the sources say it (run `npm run build` first)", () => {
-    const options = { ...ts.getDefaultCompilerOptions(), module: ts.ModuleKind.NodeNext, moduleResolution: ts.ModuleResolutionKind.NodeNext, target: ts.ScriptTarget.ES2022, strict: true, types: ["node"], noEmit: true };
+    const options = {
+      ...ts.getDefaultCompilerOptions(),
+      module: ts.ModuleKind.NodeNext,
+      moduleResolution: ts.ModuleResolutionKind.NodeNext,
+      target: ts.ScriptTarget.ES2022,
+      strict: true,
+      types: ["node"],
+      noEmit: true,
+    };
     const service = ts.createLanguageService({
       getScriptFileNames: () => Object.keys(files),
       getScriptVersion: () => "1",
-      getScriptSnapshot: (name) => (name in files ? ts.ScriptSnapshot.fromString(files[name]) : existsSync(name) ? ts.ScriptSnapshot.fromString(readFileSync(name, "utf8")) : undefined),
+      getScriptSnapshot: (name) =>
+        name in files
+          ? ts.ScriptSnapshot.fromString(files[name])
+          : existsSync(name)
+            ? ts.ScriptSnapshot.fromString(readFileSync(name, "utf8"))
+            : undefined,
       getCurrentDirectory: () => root,
       getCompilationSettings: () => options,
       getDefaultLibFileName: ts.getDefaultLibFilePath,

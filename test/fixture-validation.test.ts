@@ -36,7 +36,9 @@ const ok = { match: { userMessage: "hi" }, response: { content: "hello" } };
 
 describe("JSON fixture files", () => {
   it("names the file, the fixture index and the field: fixtures[3].response.toolCalls[0].name: expected a string", () => {
-    const path = write("json", { fixtures: [ok, ok, ok, { match: {}, response: { toolCalls: [{ name: 42, arguments: "{}" }] } }] });
+    const path = write("json", {
+      fixtures: [ok, ok, ok, { match: {}, response: { toolCalls: [{ name: 42, arguments: "{}" }] } }],
+    });
     const err = validationError(() => loadFixtureFile(path));
     expect(err.source).toBe(path);
     expect(err.issues).toEqual(["fixtures[3].response.toolCalls[0].name: expected a string"]);
@@ -48,7 +50,10 @@ describe("JSON fixture files", () => {
       fixtures: [
         { match: { userMessage: 1 }, response: { content: 2 } },
         ok,
-        { match: { turnIndex: -1, hasToolResult: "yes" }, response: { toolCalls: [{ name: "f" }], finishReason: "done" } },
+        {
+          match: { turnIndex: -1, hasToolResult: "yes" },
+          response: { toolCalls: [{ name: "f" }], finishReason: "done" },
+        },
         { match: {} },
       ],
     });
@@ -64,7 +69,12 @@ describe("JSON fixture files", () => {
   });
 
   it("rejects a response with nothing to answer and an error status outside 400-599", () => {
-    const path = write("json", { fixtures: [{ match: {}, response: {} }, { match: {}, response: { error: { status: 200, message: "x" } } }] });
+    const path = write("json", {
+      fixtures: [
+        { match: {}, response: {} },
+        { match: {}, response: { error: { status: 200, message: "x" } } },
+      ],
+    });
     expect(validationError(() => loadFixtureFile(path)).issues).toEqual([
       "fixtures[0].response: expected at least one of content, toolCalls, reasoning, error or embedding",
       "fixtures[1].response.error.status: expected a number >= 400",
@@ -107,17 +117,27 @@ describe("JSON fixture files", () => {
     const expected = ['expected a "fixtures" list (native fixtures) or a "responses" list (conversation flows)'];
     expect(validationError(() => loadFixtureFile(write("json", [ok]))).issues).toEqual(expected);
     expect(validationError(() => loadFixtureFile(write("json", { fixture: [ok] }))).issues).toEqual(expected);
-    expect(validationError(() => loadFixtureFile(write("json", { fixtures: {} }))).issues).toEqual(["fixtures: expected an array"]);
+    expect(validationError(() => loadFixtureFile(write("json", { fixtures: {} }))).issues).toEqual([
+      "fixtures: expected an array",
+    ]);
   });
 
   it("reports an invalid regular expression or flags at match.<field>.regex", () => {
     const path = write("json", {
-      fixtures: [ok, { match: { userMessage: { regex: "(unclosed" } }, response: { content: "x" } }, { match: { model: { regex: "a", flags: "q" } }, response: { content: "x" } }],
+      fixtures: [
+        ok,
+        { match: { userMessage: { regex: "(unclosed" } }, response: { content: "x" } },
+        { match: { model: { regex: "a", flags: "q" } }, response: { content: "x" } },
+      ],
     });
     const err = validationError(() => loadFixtureFile(path));
     expect(err.issues).toHaveLength(2);
-    expect(err.issues[0]).toMatch(/^fixtures\[1\]\.match\.userMessage\.regex: invalid regular expression \(.*\/\(unclosed\/: Unterminated group\)$/);
-    expect(err.issues[1]).toMatch(/^fixtures\[2\]\.match\.model\.regex: invalid regular expression \(Invalid flags .*'q'\)$/);
+    expect(err.issues[0]).toMatch(
+      /^fixtures\[1\]\.match\.userMessage\.regex: invalid regular expression \(.*\/\(unclosed\/: Unterminated group\)$/,
+    );
+    expect(err.issues[1]).toMatch(
+      /^fixtures\[2\]\.match\.model\.regex: invalid regular expression \(Invalid flags .*'q'\)$/,
+    );
   });
 
   it("names a file that is not valid JSON, and a path that does not exist", () => {
@@ -135,7 +155,16 @@ describe("YAML fixture files", () => {
   it("validates YAML with the same field paths as JSON", () => {
     const path = write(
       "yaml",
-      ["fixtures:", "  - match: { userMessage: hi }", "    response: { content: hello }", "  - match: { toolName: 7 }", "    response:", "      toolCalls:", "        - arguments: '{}'", "      reasoning: [a]"].join("\n"),
+      [
+        "fixtures:",
+        "  - match: { userMessage: hi }",
+        "    response: { content: hello }",
+        "  - match: { toolName: 7 }",
+        "    response:",
+        "      toolCalls:",
+        "        - arguments: '{}'",
+        "      reasoning: [a]",
+      ].join("\n"),
     );
     const err = validationError(() => loadFixtureFile(path));
     expect(err.message).toBe(
@@ -156,10 +185,20 @@ describe("YAML fixture files", () => {
   it("loads a valid YAML file with a { regex } matcher and object arguments", () => {
     const path = write(
       "yml",
-      ["fixtures:", "  - match: { userMessage: { regex: '^hi\\b', flags: i } }", "    response:", "      toolCalls: [{ name: greet, arguments: { loud: true } }]", "    chunkSize: 4"].join("\n"),
+      [
+        "fixtures:",
+        "  - match: { userMessage: { regex: '^hi\\b', flags: i } }",
+        "    response:",
+        "      toolCalls: [{ name: greet, arguments: { loud: true } }]",
+        "    chunkSize: 4",
+      ].join("\n"),
     );
     expect(loadFixtureFile(path)).toEqual([
-      { match: { userMessage: /^hi\b/i }, response: { toolCalls: [{ name: "greet", arguments: { loud: true } }] }, chunkSize: 4 },
+      {
+        match: { userMessage: /^hi\b/i },
+        response: { toolCalls: [{ name: "greet", arguments: { loud: true } }] },
+        chunkSize: 4,
+      },
     ]);
   });
 });
@@ -168,16 +207,32 @@ describe("folders of fixture files", () => {
   it("loads a folder's .json, .yaml and .yml files in name order and ignores other files", async () => {
     const folder = join(dir, "ordered");
     mkdirSync(folder);
-    writeFileSync(join(folder, "b-second.yaml"), "fixtures:\n  - match: { userMessage: hello }\n    response: { content: from b }\n");
-    writeFileSync(join(folder, "a-first.json"), JSON.stringify({ fixtures: [{ match: { userMessage: "hello" }, response: { content: "from a" } }] }));
-    writeFileSync(join(folder, "c-third.yml"), "fixtures:\n  - match: { userMessage: bye }\n    response: { content: from c }\n");
+    writeFileSync(
+      join(folder, "b-second.yaml"),
+      "fixtures:\n  - match: { userMessage: hello }\n    response: { content: from b }\n",
+    );
+    writeFileSync(
+      join(folder, "a-first.json"),
+      JSON.stringify({ fixtures: [{ match: { userMessage: "hello" }, response: { content: "from a" } }] }),
+    );
+    writeFileSync(
+      join(folder, "c-third.yml"),
+      "fixtures:\n  - match: { userMessage: bye }\n    response: { content: from c }\n",
+    );
     writeFileSync(join(folder, "notes.txt"), "not a fixture file");
-    expect((loadFixturePaths([folder]) as Fixture[]).map((f) => f.response.content)).toEqual(["from a", "from b", "from c"]);
+    expect((loadFixturePaths([folder]) as Fixture[]).map((f) => f.response.content)).toEqual([
+      "from a",
+      "from b",
+      "from c",
+    ]);
 
     const mock = new LLMock().loadFixtures(folder);
     await mock.start();
     try {
-      const res = await httpPost(`${mock.url}/v1/chat/completions`, { model: "gpt-4o", messages: [{ role: "user", content: "hello" }] });
+      const res = await httpPost(`${mock.url}/v1/chat/completions`, {
+        model: "gpt-4o",
+        messages: [{ role: "user", content: "hello" }],
+      });
       expect(JSON.parse(res.body).choices[0].message.content).toBe("from a");
       expect(mock.requests[0].fixture).toBe('#0 userMessage="hello"');
     } finally {
@@ -189,12 +244,17 @@ describe("folders of fixture files", () => {
     const folder = join(dir, "broken");
     mkdirSync(folder);
     writeFileSync(join(folder, "1-good.json"), JSON.stringify({ fixtures: [ok] }));
-    writeFileSync(join(folder, "2-bad.json"), JSON.stringify({ fixtures: [ok, { match: { sequenceIndex: 1.5 }, response: { content: "x" } }] }));
+    writeFileSync(
+      join(folder, "2-bad.json"),
+      JSON.stringify({ fixtures: [ok, { match: { sequenceIndex: 1.5 }, response: { content: "x" } }] }),
+    );
     writeFileSync(join(folder, "3-bad.json"), JSON.stringify({ fixtures: [{}] }));
     const mock = new LLMock();
     const err = validationError(() => mock.loadFixtures(folder));
     expect(err.message).toBe(`${join(folder, "2-bad.json")}:\n  fixtures[1].match.sequenceIndex: expected an integer`);
-    expect(validationError(() => mock.loadFixtures(join(folder, "1-good.json"), join(folder, "3-bad.json"))).issues).toEqual([
+    expect(
+      validationError(() => mock.loadFixtures(join(folder, "1-good.json"), join(folder, "3-bad.json"))).issues,
+    ).toEqual([
       "fixtures[0].match: missing (expected an object)",
       "fixtures[0].response: missing (expected an object)",
     ]);
@@ -207,7 +267,9 @@ describe("code fixtures", () => {
   it("makes createServer reject broken fixtures with their index and field", async () => {
     const err = await createServer([ok, badName]).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(FixtureValidationError);
-    expect((err as Error).message).toBe("createServer fixtures:\n  fixtures[1].response.toolCalls[0].name: expected a string");
+    expect((err as Error).message).toBe(
+      "createServer fixtures:\n  fixtures[1].response.toolCalls[0].name: expected a string",
+    );
   });
 
   it("numbers mock.on fixtures by their place in the mock and keeps a rejected one out", async () => {
@@ -218,7 +280,10 @@ describe("code fixtures", () => {
     mock.on({ userMessage: "d" }, { content: "d" });
     await mock.start();
     try {
-      await httpPost(`${mock.url}/v1/chat/completions`, { model: "gpt-4o", messages: [{ role: "user", content: "d" }] });
+      await httpPost(`${mock.url}/v1/chat/completions`, {
+        model: "gpt-4o",
+        messages: [{ role: "user", content: "d" }],
+      });
       expect(mock.requests[0].fixture).toBe('#2 userMessage="d"');
     } finally {
       await mock.stop();
@@ -227,18 +292,34 @@ describe("code fixtures", () => {
 
   it("rejects a non-function predicate, unknown options and a negative latency given in code", () => {
     const mock = new LLMock();
-    const on = (...args: unknown[]) => () => (mock.on as (...a: unknown[]) => unknown)(...args);
-    expect(validationError(on({ predicate: "yes" }, { content: "x" })).issues).toEqual(["fixtures[0].match.predicate: expected a function"]);
-    expect(validationError(on({}, { content: "x" }, { delay: 10 })).issues).toEqual(['fixtures[0]: unknown field "delay"']);
-    expect(validationError(on({}, { content: "x" }, { latency: -1 })).issues).toEqual(["fixtures[0].latency: expected a number >= 0"]);
-    expect(validationError(() => mock.addFixtures([ok, null as unknown as Fixture])).issues).toEqual(["fixtures[1]: expected an object"]);
+    const on =
+      (...args: unknown[]) =>
+      () =>
+        (mock.on as (...a: unknown[]) => unknown)(...args);
+    expect(validationError(on({ predicate: "yes" }, { content: "x" })).issues).toEqual([
+      "fixtures[0].match.predicate: expected a function",
+    ]);
+    expect(validationError(on({}, { content: "x" }, { delay: 10 })).issues).toEqual([
+      'fixtures[0]: unknown field "delay"',
+    ]);
+    expect(validationError(on({}, { content: "x" }, { latency: -1 })).issues).toEqual([
+      "fixtures[0].latency: expected a number >= 0",
+    ]);
+    expect(validationError(() => mock.addFixtures([ok, null as unknown as Fixture])).issues).toEqual([
+      "fixtures[1]: expected an object",
+    ]);
   });
 
   it("accepts RegExp matchers and { regex } specs in code and compiles the specs", async () => {
-    const server = await createServer([{ match: { userMessage: { regex: "^HI$", flags: "i" } as unknown as RegExp }, response: { content: "compiled" } }]);
+    const server = await createServer([
+      { match: { userMessage: { regex: "^HI$", flags: "i" } as unknown as RegExp }, response: { content: "compiled" } },
+    ]);
     try {
       expect(server.fixtures.all()[0].match.userMessage).toEqual(/^HI$/i);
-      const res = await httpPost(`${server.url}/v1/chat/completions`, { model: "gpt-4o", messages: [{ role: "user", content: "hi" }] });
+      const res = await httpPost(`${server.url}/v1/chat/completions`, {
+        model: "gpt-4o",
+        messages: [{ role: "user", content: "hi" }],
+      });
       expect(JSON.parse(res.body).choices[0].message.content).toBe("compiled");
     } finally {
       await server.close();

@@ -34,8 +34,10 @@ afterAll(async () => {
   await server?.close();
 });
 
-const create = (extra: Record<string, unknown> = {}) => JSON.stringify({ type: "response.create", model: "gpt-4o-mini", input: "hi", ...extra });
-const text = (m: WsMessage | undefined) => (m?.response as { output?: { content?: { text?: string }[] }[] } | undefined)?.output?.[0]?.content?.[0]?.text;
+const create = (extra: Record<string, unknown> = {}) =>
+  JSON.stringify({ type: "response.create", model: "gpt-4o-mini", input: "hi", ...extra });
+const text = (m: WsMessage | undefined) =>
+  (m?.response as { output?: { content?: { text?: string }[] }[] } | undefined)?.output?.[0]?.content?.[0]?.text;
 
 /** A fresh connection still answers a plain request, and so does HTTP. */
 async function stillServing(): Promise<void> {
@@ -54,7 +56,10 @@ describe(`fuzz: ${CASES} seeded hostile WebSocket frames (seed ${SEED})`, () => 
     const rng = prng(SEED);
     const cases = Array.from({ length: CASES }, (_, i) => makeFrameCase(rng, i));
     const tally = await runFrames(server.url, cases, { batch: 20, timeoutMs: 5000, maxFailures: 3 });
-    expect(tally.failures, `${tally.failures.length} bad batches (answers ${JSON.stringify(tally.answers)}):\n${tally.failures.slice(0, 5).join("\n")}`).toEqual([]);
+    expect(
+      tally.failures,
+      `${tally.failures.length} bad batches (answers ${JSON.stringify(tally.answers)}):\n${tally.failures.slice(0, 5).join("\n")}`,
+    ).toEqual([]);
     expect(tally.ran).toBe(CASES);
     // Both refusals and generated responses are exercised.
     expect(tally.answers["error 400 invalid_json"]).toBeGreaterThan(50);
@@ -68,20 +73,28 @@ describe("WebSocket floods and oversized frames", () => {
   it("answers 300 frames sent at once, the default lane's responses in order, and refuses lanes beyond 32", async () => {
     const session = await openSession(server.url);
     const frames: string[] = [];
-    for (let i = 0; i < 100; i++) frames.push(create({ metadata: { n: String(i) } }), "not json", JSON.stringify({ type: "response.cancel" }));
+    for (let i = 0; i < 100; i++)
+      frames.push(create({ metadata: { n: String(i) } }), "not json", JSON.stringify({ type: "response.cancel" }));
     for (let i = 0; i < 40; i++) frames.push(create({ stream_id: `lane-${i}`, input: LANE }));
     for (const frame of frames) session.ws.send(frame);
     expect(await session.until(() => session.messages.filter(isTerminal).length >= frames.length, 15_000)).toBe(true);
     session.ws.close();
     const terminal = session.messages.filter(isTerminal);
     const onDefault = terminal.filter((m) => m.stream_id === undefined && m.type === "response.completed");
-    expect(onDefault.map((m) => (m.response as { metadata: { n: string } }).metadata.n)).toEqual(Array.from({ length: 100 }, (_, i) => String(i)));
+    expect(onDefault.map((m) => (m.response as { metadata: { n: string } }).metadata.n)).toEqual(
+      Array.from({ length: 100 }, (_, i) => String(i)),
+    );
     expect(terminal.filter((m) => m.error?.code === "invalid_json")).toHaveLength(100);
     expect(terminal.filter((m) => m.error?.code === "invalid_value")).toHaveLength(100);
     const refusedLanes = terminal.filter((m) => m.error?.code === "websocket_stream_limit_reached");
     expect(refusedLanes.length).toBeGreaterThan(0);
-    expect(refusedLanes[0]).toMatchObject({ status: 400, error: { message: "At most 32 lanes may be active on one connection.", param: "stream_id" } });
-    expect(terminal.filter((m) => typeof m.stream_id === "string" && m.type === "response.completed")).toHaveLength(40 - refusedLanes.length);
+    expect(refusedLanes[0]).toMatchObject({
+      status: 400,
+      error: { message: "At most 32 lanes may be active on one connection.", param: "stream_id" },
+    });
+    expect(terminal.filter((m) => typeof m.stream_id === "string" && m.type === "response.completed")).toHaveLength(
+      40 - refusedLanes.length,
+    );
     await stillServing();
   }, 30_000);
 
@@ -111,9 +124,17 @@ describe("closing a WebSocket mid-response", () => {
       const session = await openSession(server.url);
       for (let i = 0; i < 5; i++) session.ws.send(create({ stream_id: `s${i}`, input: SLOW, metadata: { end } }));
       session.ws.send(create({ input: SLOW, metadata: { end } }));
-      expect(await session.until(() => session.messages.filter((m) => m.type === "response.output_text.delta").length >= 20, 5000)).toBe(true);
+      expect(
+        await session.until(
+          () => session.messages.filter((m) => m.type === "response.output_text.delta").length >= 20,
+          5000,
+        ),
+      ).toBe(true);
       session.ws[end]();
-      const mine = () => server.journal.all().filter((e) => (e.body as { metadata?: { end?: string } } | undefined)?.metadata?.end === end);
+      const mine = () =>
+        server.journal
+          .all()
+          .filter((e) => (e.body as { metadata?: { end?: string } } | undefined)?.metadata?.end === end);
       await expect.poll(() => mine().length, { timeout: 5000, interval: 20 }).toBe(6);
       expect(mine().every((e) => e.interrupted && e.status === 200)).toBe(true);
     }
@@ -126,7 +147,8 @@ describe("closing a WebSocket mid-response", () => {
   }, 30_000);
 
   it("refuses hostile upgrade requests over HTTP, and accepts one whose query has bad escapes", async () => {
-    const upgrade = (target: string, headers: Record<string, string>) => rawRequest("GET", target, undefined, { connection: "Upgrade", upgrade: "websocket", ...headers });
+    const upgrade = (target: string, headers: Record<string, string>) =>
+      rawRequest("GET", target, undefined, { connection: "Upgrade", upgrade: "websocket", ...headers });
     const ok = { "sec-websocket-version": "13", "sec-websocket-key": "dGhlIHNhbXBsZSBub25jZQ==" };
     const answers: [number | undefined, string][] = [];
     // ws answers a bad handshake with a bare 400; our own refusals carry an OpenAI error body.
@@ -143,7 +165,9 @@ describe("closing a WebSocket mid-response", () => {
       answers.push([x.responses[0]?.status, x.responses[0]?.body.toString("utf8") ?? ""]);
     }
     expect(answers.map(([status]) => status)).toEqual([404, 404, 400, 400, 101]);
-    expect(JSON.parse(answers[0][1])).toEqual({ error: { message: "Invalid URL (GET /v1/responses%ZZ)", type: "invalid_request_error", param: null, code: null } });
+    expect(JSON.parse(answers[0][1])).toEqual({
+      error: { message: "Invalid URL (GET /v1/responses%ZZ)", type: "invalid_request_error", param: null, code: null },
+    });
     await stillServing();
   });
 });

@@ -56,11 +56,20 @@ describe(`fuzz under --workers 2: ${URLS} hostile URLs and ${BODIES} hostile bod
 
     const rng = prng(SEED);
     // Interleaved, so each connection (and so each worker) gets both kinds throughout.
-    const probes = Array.from({ length: URLS + BODIES }, (_, i) => (i % 2 === 0 ? urlProbe(makeUrlCase(rng, i)) : bodyProbe(makeBodyCase(rng, i))));
+    const probes = Array.from({ length: URLS + BODIES }, (_, i) =>
+      i % 2 === 0 ? urlProbe(makeUrlCase(rng, i)) : bodyProbe(makeBodyCase(rng, i)),
+    );
     const tally = await runProbes(port, probes, { concurrency: 6, timeoutMs: 3000 });
-    expect(tally.failures, `${tally.failures.length} bad answers (statuses ${JSON.stringify(tally.statuses)}):\n${tally.failures.slice(0, 10).join("\n")}`).toEqual([]);
+    expect(
+      tally.failures,
+      `${tally.failures.length} bad answers (statuses ${JSON.stringify(tally.statuses)}):\n${tally.failures.slice(0, 10).join("\n")}`,
+    ).toEqual([]);
     expect(tally.ran).toBe(URLS + BODIES);
-    expect(Object.keys(tally.statuses).map(Number).filter((s) => s >= 500)).toEqual([]);
+    expect(
+      Object.keys(tally.statuses)
+        .map(Number)
+        .filter((s) => s >= 500),
+    ).toEqual([]);
     // Both workers answered a share of the hostile requests (named by the health check behind each).
     expect(Object.keys(tally.workers).sort()).toEqual(Object.keys(before).sort());
     expect(Math.min(...Object.values(tally.workers))).toBeGreaterThan(100);
@@ -69,8 +78,14 @@ describe(`fuzz under --workers 2: ${URLS} hostile URLs and ${BODIES} hostile bod
     expect(await workers(cli.url)).toEqual(before);
     expect([cli.child.exitCode, cli.child.signalCode]).toEqual([null, null]);
     expect(stderr).toBe("");
-    const chat = await fetch(`${cli.url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: '{"model":"gpt-4","messages":[{"role":"user","content":"hello"}]}' });
-    expect(((await chat.json()) as { choices: { message: { content: string } }[] }).choices[0].message.content).toBe("Hello! How can I help?");
+    const chat = await fetch(`${cli.url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: '{"model":"gpt-4","messages":[{"role":"user","content":"hello"}]}',
+    });
+    expect(((await chat.json()) as { choices: { message: { content: string } }[] }).choices[0].message.content).toBe(
+      "Hello! How can I help?",
+    );
     await cli.stop();
   }, 40_000);
 });

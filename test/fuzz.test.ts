@@ -16,7 +16,11 @@ const SENTINEL = "the-one-request-a-fixture-answers";
 let server: ServerInstance;
 const chat = (content: string) => ({ model: "gpt-4o-mini", messages: [{ role: "user", content }] });
 const postJson = (path: string, body: unknown) =>
-  fetch(`${server.url}${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  fetch(`${server.url}${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
 /** The fixture's answer without its per-request id and timestamp. */
 const stable = async (res: Response) => {
   const { id: _id, created: _created, ...rest } = (await res.json()) as Record<string, unknown>;
@@ -24,7 +28,10 @@ const stable = async (res: Response) => {
 };
 
 beforeAll(async () => {
-  server = await createServer([{ match: { userMessage: SENTINEL }, response: { content: "Still here, unchanged." } }], { seed: 3, journalSize: 100 });
+  server = await createServer([{ match: { userMessage: SENTINEL }, response: { content: "Still here, unchanged." } }], {
+    seed: 3,
+    journalSize: 100,
+  });
 });
 afterAll(() => server?.close());
 
@@ -35,11 +42,20 @@ describe(`fuzz: ${CASES} seeded hostile bodies (seed ${SEED})`, () => {
     const schema = (body: unknown) => validateAgainst("ErrorResponse", body);
     const probes = Array.from({ length: CASES }, (_, i) => bodyProbe(makeBodyCase(rng, i), schema));
     const watch = watchProcessErrors();
-    const tally = await runProbes(server.port, probes, { concurrency: CONCURRENCY, timeoutMs: 5000 }).finally(() => watch.stop());
-    expect(tally.failures, `${tally.failures.length} bad answers (statuses ${JSON.stringify(tally.statuses)}):\n${tally.failures.slice(0, 15).join("\n")}`).toEqual([]);
+    const tally = await runProbes(server.port, probes, { concurrency: CONCURRENCY, timeoutMs: 5000 }).finally(() =>
+      watch.stop(),
+    );
+    expect(
+      tally.failures,
+      `${tally.failures.length} bad answers (statuses ${JSON.stringify(tally.statuses)}):\n${tally.failures.slice(0, 15).join("\n")}`,
+    ).toEqual([]);
     expect(watch.errors).toEqual([]);
     expect(tally.answered).toBe(CASES);
-    expect(Object.keys(tally.statuses).map(Number).every((s) => s >= 400 && s < 500)).toBe(true);
+    expect(
+      Object.keys(tally.statuses)
+        .map(Number)
+        .every((s) => s >= 400 && s < 500),
+    ).toBe(true);
 
     // Nothing leaked into prototypes, no fixture was added or changed, and the server answers as before.
     expect(({} as Record<string, unknown>).polluted).toBeUndefined();

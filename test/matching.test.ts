@@ -31,7 +31,9 @@ describe("text match fields", () => {
   it("matches userMessage as a substring of the last user message only", async () => {
     mock.on({ userMessage: "weather" }, { content: "sunny" });
     expect(await reply([user("what is the weather?")])).toBe("sunny");
-    expect(await reply([user("weather?"), { role: "assistant", content: "sunny" }, user("and tomorrow?")])).toMatch(/^400: /);
+    expect(await reply([user("weather?"), { role: "assistant", content: "sunny" }, user("and tomorrow?")])).toMatch(
+      /^400: /,
+    );
     expect(await reply([user("Weather?")])).toMatch(/^400: /); // case-sensitive
   });
 
@@ -47,7 +49,9 @@ describe("text match fields", () => {
     mock.on({ systemMessage: /concise\nbe polite/ }, { content: "Certainly." });
     expect(await reply([{ role: "system", content: "Talk like a pirate." }, user("hi")])).toBe("Arr");
     expect(await reply([{ role: "developer", content: "You are a pirate." }, user("hi")])).toBe("Arr");
-    expect(await reply([{ role: "system", content: "be concise" }, { role: "developer", content: "be polite" }, user("hi")])).toBe("Certainly.");
+    expect(
+      await reply([{ role: "system", content: "be concise" }, { role: "developer", content: "be polite" }, user("hi")]),
+    ).toBe("Certainly.");
     expect(await reply([user("hi")])).toContain("the request has no system message");
   });
 
@@ -64,14 +68,20 @@ describe("tool match fields", () => {
   const tool = (name: string) => ({ type: "function", function: { name, parameters: { type: "object" } } });
   const callTurn = [
     user("weather in SF?"),
-    { role: "assistant", content: null, tool_calls: [{ id: "call_abc", type: "function", function: { name: "get_weather", arguments: '{"city":"SF"}' } }] },
+    {
+      role: "assistant",
+      content: null,
+      tool_calls: [{ id: "call_abc", type: "function", function: { name: "get_weather", arguments: '{"city":"SF"}' } }],
+    },
     { role: "tool", tool_call_id: "call_abc", content: '{"temp":18}' },
   ];
 
   it("matches toolName when a tool of that name is offered", async () => {
     mock.on({ toolName: "get_weather" }, { content: "tool offered" });
     expect(await reply([user("hi")], { tools: [tool("search"), tool("get_weather")] })).toBe("tool offered");
-    expect(await reply([user("hi")], { tools: [tool("search")] })).toContain('no tool "get_weather" offered (offered: search)');
+    expect(await reply([user("hi")], { tools: [tool("search")] })).toContain(
+      'no tool "get_weather" offered (offered: search)',
+    );
     expect(await reply([user("hi")])).toContain("(no tools offered)");
   });
 
@@ -109,8 +119,12 @@ describe("sequenceIndex and predicate", () => {
     expect(await reply([user("other")])).toBe("other"); // does not advance the retry sequence
     expect(await reply([user("retry me")])).toBe("second attempt");
     const third = await reply([user("retry me")]);
-    expect(third).toContain('#0 userMessage="retry" sequenceIndex=0: sequenceIndex is 0, but this request was number 2 for this match');
-    expect(third).toContain('#1 userMessage="retry" sequenceIndex=1: sequenceIndex is 1, but this request was number 2 for this match');
+    expect(third).toContain(
+      '#0 userMessage="retry" sequenceIndex=0: sequenceIndex is 0, but this request was number 2 for this match',
+    );
+    expect(third).toContain(
+      '#1 userMessage="retry" sequenceIndex=1: sequenceIndex is 1, but this request was number 2 for this match',
+    );
   });
 
   it("shares one sequence counter between matches whose fields are written in a different order", async () => {
@@ -181,7 +195,9 @@ describe("order and lifetime", () => {
     rmSync(dir, { recursive: true });
     expect(await reply([user("ORDER #123")])).toBe("order found");
     expect(await reply([user("order #12a")], { model: "o3" })).toBe("reasoning model");
-    expect(await reply([user("order 12")])).toContain('#0 userMessage=/^order #\\d+$/i: last user message "order 12" does not contain /^order #\\d+$/i');
+    expect(await reply([user("order 12")])).toContain(
+      '#0 userMessage=/^order #\\d+$/i: last user message "order 12" does not contain /^order #\\d+$/i',
+    );
   });
 });
 

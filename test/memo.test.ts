@@ -48,7 +48,11 @@ describe("identical requests", () => {
     expect((await chat()).json.object).toBe("chat.completion");
     const streamed = await chat(REQUEST, { accept: "text/event-stream" });
     expect(streamed.headers["content-type"]).toContain("text/event-stream");
-    expect(sseData(streamed.body).map((c) => c.choices[0]?.delta?.content ?? "").join("")).toBe("Hi there, friend.");
+    expect(
+      sseData(streamed.body)
+        .map((c) => c.choices[0]?.delta?.content ?? "")
+        .join(""),
+    ).toBe("Hi there, friend.");
     const started = performance.now();
     const slow = await chat(REQUEST, { "x-understudy-ttft": "150" });
     expect(performance.now() - started).toBeGreaterThanOrEqual(140);
@@ -109,7 +113,9 @@ describe("server state still decides", () => {
   });
 
   it("rate limits count every identical request", async () => {
-    server = await createServer([{ match: { userMessage: "hello" }, response: { content: "fine" } }], { rateLimit: { rpm: 2 } });
+    server = await createServer([{ match: { userMessage: "hello" }, response: { content: "fine" } }], {
+      rateLimit: { rpm: 2 },
+    });
     const statuses = [];
     for (let i = 0; i < 3; i++) statuses.push((await chat(REQUEST, {}, server.url)).status);
     expect(statuses).toEqual([200, 200, 429]);
@@ -128,7 +134,12 @@ describe("identical Responses requests", () => {
 
   it("get fresh response, output and input item ids each, and each is stored with its own", async () => {
     mock.on({ userMessage: "hello" }, { content: "Hi there, friend." });
-    const request = { input: [{ type: "message", role: "user", id: "msg_mine", content: [{ type: "input_text", text: "earlier" }] }, { role: "user", content: "hello" }] };
+    const request = {
+      input: [
+        { type: "message", role: "user", id: "msg_mine", content: [{ type: "input_text", text: "earlier" }] },
+        { role: "user", content: "hello" },
+      ],
+    };
     const answers = [await respond(request), await respond(request), await respond(request)];
     for (const answer of answers) {
       expect(answer.status).toBe(200);
@@ -144,7 +155,9 @@ describe("identical Responses requests", () => {
 
   it("give an input item sent with a null id a generated one, the first time as on every repeat", async () => {
     mock.on({ userMessage: "hello" }, { content: "Hi there, friend." });
-    const request = { input: [{ type: "message", role: "user", id: null, content: [{ type: "input_text", text: "hello" }] }] };
+    const request = {
+      input: [{ type: "message", role: "user", id: null, content: [{ type: "input_text", text: "hello" }] }],
+    };
     const answers = [await respond(request), await respond(request)];
     const ids = (await Promise.all(answers.map((a) => inputItems(a.json.id)))).map((items) => items[0].id);
     for (const id of ids) expect(id).toMatch(/^msg_[0-9a-f]{48}$/);

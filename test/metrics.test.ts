@@ -25,7 +25,8 @@ async function serve(options: ServerOptions = {}): Promise<ServerInstance> {
   return server;
 }
 
-const sdk = (server: { url: string }, apiKey = KEY) => new OpenAI({ baseURL: `${server.url}/v1`, apiKey, maxRetries: 0 });
+const sdk = (server: { url: string }, apiKey = KEY) =>
+  new OpenAI({ baseURL: `${server.url}/v1`, apiKey, maxRetries: 0 });
 
 // --- A small parser for the text exposition format 0.0.4, strict enough to catch malformed output. ---
 
@@ -129,7 +130,8 @@ function checkHistograms(families: Map<string, Family>): void {
       return series.get(key)!;
     };
     for (const sample of family.samples) {
-      if (sample.name === `${name}_bucket`) of(sample.labels).buckets.push([parseValue(sample.labels.le), sample.value]);
+      if (sample.name === `${name}_bucket`)
+        of(sample.labels).buckets.push([parseValue(sample.labels.le), sample.value]);
       else if (sample.name === `${name}_sum`) of(sample.labels).sum = sample.value;
       else if (sample.name === `${name}_count`) of(sample.labels).count = sample.value;
       else throw new Error(`unexpected sample ${sample.name} in histogram ${name}`);
@@ -160,14 +162,18 @@ async function scrape(server: { url: string }): Promise<{ families: Map<string, 
 /** The value of the one sample named `name` whose labels include `labels` (undefined when absent). */
 function valueOf(families: Map<string, Family>, name: string, labels: Record<string, string> = {}): number | undefined {
   const family = familyOf(name, families);
-  const matches = (family?.samples ?? []).filter((s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v));
+  const matches = (family?.samples ?? []).filter(
+    (s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v),
+  );
   expect(matches.length, `${name}${JSON.stringify(labels)} matches more than one sample`).toBeLessThanOrEqual(1);
   return matches[0]?.value;
 }
 
 function wsResponse(server: { url: string }): Promise<void> {
   return new Promise((resolve, reject) => {
-    const ws = new WebSocket(`${server.url.replace("http", "ws")}/v1/responses`, { headers: { authorization: `Bearer ${KEY}` } });
+    const ws = new WebSocket(`${server.url.replace("http", "ws")}/v1/responses`, {
+      headers: { authorization: `Bearer ${KEY}` },
+    });
     ws.on("open", () => ws.send(JSON.stringify({ type: "response.create", model: MODEL, input: "hi" })));
     ws.on("message", (data) => {
       if ((JSON.parse(String(data)) as { type: string }).type === "response.completed") {
@@ -183,19 +189,27 @@ describe("GET /metrics", () => {
   it("counts requests exactly by route, transport and status, including 401s and 404s, and serves without a key", async () => {
     const server = await serve({ apiKeys: [KEY] });
     const client = sdk(server);
-    for (let i = 0; i < 3; i++) await client.chat.completions.create({ model: MODEL, messages: [{ role: "user", content: "hi" }] });
+    for (let i = 0; i < 3; i++)
+      await client.chat.completions.create({ model: MODEL, messages: [{ role: "user", content: "hi" }] });
     await client.responses.create({ model: MODEL, input: "hi" });
     for await (const _ of await client.responses.create({ model: MODEL, input: "hi", stream: true }));
     await client.models.list();
     await wsResponse(server);
-    expect((await fetch(`${server.url}/v1/no/such/thing/123`, { headers: { authorization: `Bearer ${KEY}` } })).status).toBe(404);
-    const unauthorised = await fetch(`${server.url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: "{}" });
+    expect(
+      (await fetch(`${server.url}/v1/no/such/thing/123`, { headers: { authorization: `Bearer ${KEY}` } })).status,
+    ).toBe(404);
+    const unauthorised = await fetch(`${server.url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: "{}",
+    });
     expect(unauthorised.status).toBe(401);
     expect((await fetch(`${server.url}/health`)).status).toBe(200);
 
     // No Authorization header: scrapers send none.
     const { families, text } = await scrape(server);
-    const requests = (route: string, status: string, transport = "http") => valueOf(families, "understudy_requests_total", { route, status, transport });
+    const requests = (route: string, status: string, transport = "http") =>
+      valueOf(families, "understudy_requests_total", { route, status, transport });
     expect(requests("chat.completions", "200")).toBe(3);
     expect(requests("chat.completions", "401")).toBe(1);
     expect(requests("responses", "200")).toBe(2);
@@ -209,15 +223,27 @@ describe("GET /metrics", () => {
     expect(text).not.toMatch(/route="metrics"/);
     expect(server.journal.all().some((e) => e.path.includes("metrics"))).toBe(false);
 
-    expect(valueOf(families, "understudy_request_duration_seconds_count", { route: "chat.completions", transport: "http" })).toBe(4);
-    expect(valueOf(families, "understudy_request_duration_seconds_bucket", { route: "chat.completions", transport: "http", le: "+Inf" })).toBe(4);
+    expect(
+      valueOf(families, "understudy_request_duration_seconds_count", { route: "chat.completions", transport: "http" }),
+    ).toBe(4);
+    expect(
+      valueOf(families, "understudy_request_duration_seconds_bucket", {
+        route: "chat.completions",
+        transport: "http",
+        le: "+Inf",
+      }),
+    ).toBe(4);
     expect(familyOf("understudy_requests_total", families)!.type).toBe("counter");
     expect(familyOf("understudy_streams_in_flight", families)!.type).toBe("gauge");
     expect(valueOf(families, "understudy_streams_in_flight")).toBe(0);
     expect(valueOf(families, "understudy_queue_depth")).toBe(0);
     expect(valueOf(families, "process_resident_memory_bytes")).toBeGreaterThan(1_000_000);
     expect(valueOf(families, "understudy_uptime_seconds")).toBeGreaterThan(0);
-    for (const name of ["understudy_time_to_first_token_seconds", "understudy_inter_token_latency_seconds", "understudy_request_duration_seconds"]) {
+    for (const name of [
+      "understudy_time_to_first_token_seconds",
+      "understudy_inter_token_latency_seconds",
+      "understudy_request_duration_seconds",
+    ]) {
       expect(familyOf(name, families)!.type).toBe("histogram");
     }
   });
@@ -234,7 +260,8 @@ describe("GET /metrics", () => {
 
   it("keeps each server's counts to itself", async () => {
     const [a, b] = await Promise.all([serve(), serve()]);
-    for (let i = 0; i < 2; i++) await sdk(a).chat.completions.create({ model: MODEL, messages: [{ role: "user", content: "hi" }] });
+    for (let i = 0; i < 2; i++)
+      await sdk(a).chat.completions.create({ model: MODEL, messages: [{ role: "user", content: "hi" }] });
     await sdk(b).chat.completions.create({ model: MODEL, messages: [{ role: "user", content: "hi" }] });
     const labels = { route: "chat.completions", status: "200", transport: "http" };
     expect(valueOf((await scrape(a)).families, "understudy_requests_total", labels)).toBe(2);
@@ -294,7 +321,9 @@ describe("ServerMetrics", () => {
     const chat = { route: "chat.completions", transport: "http" };
     expect(valueOf(families, "understudy_requests_total", { ...chat, status: "200" })).toBe(2);
     expect(valueOf(families, "understudy_requests_total", { ...chat, status: "404" })).toBe(1);
-    expect(valueOf(families, "understudy_requests_total", { route: "responses", transport: "websocket", status: "200" })).toBe(1);
+    expect(
+      valueOf(families, "understudy_requests_total", { route: "responses", transport: "websocket", status: "200" }),
+    ).toBe(1);
     expect(valueOf(families, "understudy_request_duration_seconds_bucket", { ...chat, le: "0.001" })).toBe(2);
     expect(valueOf(families, "understudy_request_duration_seconds_count", chat)).toBe(3);
     expect(valueOf(families, "understudy_request_duration_seconds_sum", chat)).toBeCloseTo(0.032, 9);
@@ -303,7 +332,10 @@ describe("ServerMetrics", () => {
     expect(valueOf(families, "understudy_streams_in_flight")).toBe(2);
     expect(valueOf(families, "understudy_queue_depth")).toBe(3);
     // The snapshots merged are left as they were.
-    expect(first.routes[0].byStatus).toEqual([[200, 1], [404, 1]]);
+    expect(first.routes[0].byStatus).toEqual([
+      [200, 1],
+      [404, 1],
+    ]);
     expect(first.routes[0].duration.count).toBe(2);
   });
 });
@@ -313,12 +345,17 @@ describe("ServerMetrics", () => {
 describe("latency as measured at the socket (needs the stream writer's hooks)", () => {
   it("observes a time to first token of ~50 ms and inter-token gaps of ~10 ms for a paced stream", async () => {
     const server = await serve({ timing: { ttft: 50, itl: 10 } });
-    const stream = await sdk(server).chat.completions.create({ model: MODEL, messages: [{ role: "user", content: "count" }], stream: true });
+    const stream = await sdk(server).chat.completions.create({
+      model: MODEL,
+      messages: [{ role: "user", content: "count" }],
+      stream: true,
+    });
     let contentChunks = 0;
     let inFlightMidStream: number | undefined;
     for await (const chunk of stream) {
       if (!chunk.choices[0]?.delta.content) continue;
-      if (contentChunks++ === 0) inFlightMidStream = valueOf((await scrape(server)).families, "understudy_streams_in_flight");
+      if (contentChunks++ === 0)
+        inFlightMidStream = valueOf((await scrape(server)).families, "understudy_streams_in_flight");
     }
     expect(contentChunks).toBeGreaterThan(3);
     expect(inFlightMidStream).toBe(1);
@@ -340,12 +377,19 @@ describe("latency as measured at the socket (needs the stream writer's hooks)", 
 
   it("shows a request waiting for a slot under maxConcurrency in the queue depth, and 0 once all are done", async () => {
     const server = await serve({ maxConcurrency: 1, timing: { ttft: 300 } });
-    const ask = () => sdk(server).chat.completions.create({ model: MODEL, messages: [{ role: "user", content: "hi" }], stream: true }).then(async (stream) => {
-      for await (const _ of stream);
-    });
+    const ask = () =>
+      sdk(server)
+        .chat.completions.create({ model: MODEL, messages: [{ role: "user", content: "hi" }], stream: true })
+        .then(async (stream) => {
+          for await (const _ of stream);
+        });
     const answers = [ask(), ask()];
     let depth: number | undefined;
-    for (const until = Date.now() + 250; Date.now() < until && depth !== 1; await new Promise((r) => setTimeout(r, 10))) {
+    for (
+      const until = Date.now() + 250;
+      Date.now() < until && depth !== 1;
+      await new Promise((r) => setTimeout(r, 10))
+    ) {
       depth = valueOf((await scrape(server)).families, "understudy_queue_depth");
     }
     expect(depth).toBe(1);

@@ -14,7 +14,10 @@ afterEach(async () => {
   await Promise.all([...open.splice(0).map((s) => s.close()), ...mocks.splice(0).map((m) => m.stop())]);
 });
 
-async function serve(fixtures: Parameters<typeof createServer>[0], options: ServerOptions = {}): Promise<ServerInstance> {
+async function serve(
+  fixtures: Parameters<typeof createServer>[0],
+  options: ServerOptions = {},
+): Promise<ServerInstance> {
   const server = await createServer(fixtures, options);
   open.push(server);
   return server;
@@ -52,13 +55,44 @@ describe("a server without a models list", () => {
     const server = await serve([]);
     const list = await json(await get(server.url, "/models"));
     const byId = new Map(list.data.map((model: { id: string }) => [model.id, model]));
-    const wanted = ["gpt-5", "gpt-5-mini", "gpt-5-nano", "gpt-4.1", "gpt-4.1-mini", "gpt-4.1-nano", "gpt-4o", "gpt-4o-mini", "o3", "o4-mini", "o1", "gpt-3.5-turbo"];
-    for (const id of [...wanted, "text-embedding-3-small", "text-embedding-3-large", "text-embedding-ada-002"]) expect(byId.has(id), id).toBe(true);
-    expect(byId.get("gpt-4o-mini")).toEqual({ id: "gpt-4o-mini", object: "model", created: 1721172741, owned_by: "system" });
-    expect(byId.get("gpt-3.5-turbo")).toEqual({ id: "gpt-3.5-turbo", object: "model", created: 1677610602, owned_by: "openai" });
-    expect(byId.get("text-embedding-ada-002")).toEqual({ id: "text-embedding-ada-002", object: "model", created: 1671217299, owned_by: "openai-internal" });
+    const wanted = [
+      "gpt-5",
+      "gpt-5-mini",
+      "gpt-5-nano",
+      "gpt-4.1",
+      "gpt-4.1-mini",
+      "gpt-4.1-nano",
+      "gpt-4o",
+      "gpt-4o-mini",
+      "o3",
+      "o4-mini",
+      "o1",
+      "gpt-3.5-turbo",
+    ];
+    for (const id of [...wanted, "text-embedding-3-small", "text-embedding-3-large", "text-embedding-ada-002"])
+      expect(byId.has(id), id).toBe(true);
+    expect(byId.get("gpt-4o-mini")).toEqual({
+      id: "gpt-4o-mini",
+      object: "model",
+      created: 1721172741,
+      owned_by: "system",
+    });
+    expect(byId.get("gpt-3.5-turbo")).toEqual({
+      id: "gpt-3.5-turbo",
+      object: "model",
+      created: 1677610602,
+      owned_by: "openai",
+    });
+    expect(byId.get("text-embedding-ada-002")).toEqual({
+      id: "text-embedding-ada-002",
+      object: "model",
+      created: 1671217299,
+      owned_by: "openai-internal",
+    });
     // Nothing a surface here cannot answer for.
-    expect(ids(list).filter((id) => /dall-e|whisper|tts|transcribe|moderation|realtime|audio|image|sora|search/.test(id))).toEqual([]);
+    expect(
+      ids(list).filter((id) => /dall-e|whisper|tts|transcribe|moderation|realtime|audio|image|sora|search/.test(id)),
+    ).toEqual([]);
   });
 
   it("answers models.list() and models.retrieve() in the SDK with the catalogue", async () => {
@@ -91,7 +125,12 @@ describe("a server without a models list", () => {
     expectConforms("ListModelsResponse", list);
     expect(ids(list)).toEqual([...CATALOGUE_IDS, "house-model", "ft:gpt-4o-mini:acme::abc123"]);
     expect(ids(list).filter((id) => id === "gpt-4o-mini")).toHaveLength(1);
-    expect(list.data.at(-2)).toEqual({ id: "house-model", object: "model", created: 1715558400, owned_by: "understudy" });
+    expect(list.data.at(-2)).toEqual({
+      id: "house-model",
+      object: "model",
+      created: 1715558400,
+      owned_by: "understudy",
+    });
     expect(await sdkIds(server.url)).toEqual(ids(list));
     const house = await sdk(server.url).models.retrieve("house-model");
     expectConforms("Model", house);
@@ -110,11 +149,19 @@ describe("a server without a models list", () => {
 
   it("still accepts and echoes any model, and retrieves one it has never heard of as its own", async () => {
     const server = await serve([{ match: { userMessage: "hi" }, response: { content: "hello" } }]);
-    const answer = await sdk(server.url).chat.completions.create({ model: "made-up-model", messages: [{ role: "user", content: "hi" }] });
+    const answer = await sdk(server.url).chat.completions.create({
+      model: "made-up-model",
+      messages: [{ role: "user", content: "hi" }],
+    });
     expect(answer.model).toBe("made-up-model");
     const res = await get(server.url, "/models/made-up-model");
     expect(res.status).toBe(200);
-    expect(await json(res)).toEqual({ id: "made-up-model", object: "model", created: 1715558400, owned_by: "understudy" });
+    expect(await json(res)).toEqual({
+      id: "made-up-model",
+      object: "model",
+      created: 1715558400,
+      owned_by: "understudy",
+    });
   });
 
   it("answers the same bytes on every server and every call", async () => {
@@ -152,9 +199,13 @@ describe("a server with a models list", () => {
     const body = await json(res);
     expectConforms("ErrorResponse", body);
     expect(body.error).toMatchObject({ code: "model_not_found", param: "model" });
-    const err = await sdk(server.url).models.retrieve("o3").catch((e: unknown) => e);
+    const err = await sdk(server.url)
+      .models.retrieve("o3")
+      .catch((e: unknown) => e);
     expect(err).toBeInstanceOf(NotFoundError);
-    const chat = await sdk(server.url).chat.completions.create({ model: "gpt-4o", messages: [{ role: "user", content: "nano" }] }).catch((e: unknown) => e);
+    const chat = await sdk(server.url)
+      .chat.completions.create({ model: "gpt-4o", messages: [{ role: "user", content: "nano" }] })
+      .catch((e: unknown) => e);
     expect(chat).toBeInstanceOf(NotFoundError);
   });
 });
@@ -169,7 +220,20 @@ describe("the catalogue", () => {
 
   it("knows the published output limit of the models chat is most often asked of", () => {
     // The limits table (models.ts) and the catalogue are kept apart; this catches the two drifting on the models that matter most.
-    for (const id of ["gpt-5", "gpt-5-mini", "gpt-5-nano", "gpt-4.1", "gpt-4.1-mini", "gpt-4.1-nano", "gpt-4o", "gpt-4o-mini", "o3", "o4-mini", "o1", "gpt-3.5-turbo"]) {
+    for (const id of [
+      "gpt-5",
+      "gpt-5-mini",
+      "gpt-5-nano",
+      "gpt-4.1",
+      "gpt-4.1-mini",
+      "gpt-4.1-nano",
+      "gpt-4o",
+      "gpt-4o-mini",
+      "o3",
+      "o4-mini",
+      "o1",
+      "gpt-3.5-turbo",
+    ]) {
       expect(OPENAI_MODELS.has(id), id).toBe(true);
       expect(outputLimitOf(id), id).toBeDefined();
     }

@@ -21,7 +21,10 @@ let client: OpenAI;
 beforeAll(async () => {
   mock = new LLMock({ seed: 11 });
   mock.on({ userMessage: "[repeat]" }, { content: PARIS });
-  mock.on({ userMessage: "[variants]" }, { content: "unused", choices: [{ content: "Red." }, { content: "Green, like grass." }] });
+  mock.on(
+    { userMessage: "[variants]" },
+    { content: "unused", choices: [{ content: "Red." }, { content: "Green, like grass." }] },
+  );
   mock.on({ userMessage: "[steps]" }, { content: STEPS });
   mock.on({ userMessage: "[mito]" }, { content: MITO });
   mock.on({ userMessage: "[short]" }, { content: SHORT });
@@ -54,7 +57,10 @@ async function stream(tag: string, extra: Record<string, unknown> = {}): Promise
 
 /** Per choice index: its role chunks, content, finish reasons (in order) and logprob entries. */
 function reassemble(chunks: ChatCompletionChunk[]) {
-  const byIndex = new Map<number, { roles: number; content: string; finishes: string[]; logprobs: OpenAI.ChatCompletionTokenLogprob[] }>();
+  const byIndex = new Map<
+    number,
+    { roles: number; content: string; finishes: string[]; logprobs: OpenAI.ChatCompletionTokenLogprob[] }
+  >();
   for (const chunk of chunks) {
     expect(chunk.choices.length, "a chunk carries at most one choice").toBeLessThanOrEqual(1);
     for (const choice of chunk.choices) {
@@ -78,7 +84,11 @@ describe("n", () => {
       [2, PARIS, "stop"],
     ]);
     expect(encode(PARIS)).toHaveLength(7);
-    expect(completion.usage).toMatchObject({ prompt_tokens: promptOf("[repeat]"), completion_tokens: 21, total_tokens: promptOf("[repeat]") + 21 });
+    expect(completion.usage).toMatchObject({
+      prompt_tokens: promptOf("[repeat]"),
+      completion_tokens: 21,
+      total_tokens: promptOf("[repeat]") + 21,
+    });
   });
 
   it("n=3 cycles the fixture's choices (Red., Green, Red.) and sums their completion tokens", async () => {
@@ -98,7 +108,10 @@ describe("n", () => {
     expect(byIndex.get(1)).toMatchObject({ roles: 1, content: "Green, like grass.", finishes: ["stop"] });
     const usage = chunks.at(-1)!;
     expect(usage.choices).toEqual([]);
-    expect(usage.usage).toMatchObject({ prompt_tokens: promptOf("[variants]"), completion_tokens: encode("Red.").length + encode("Green, like grass.").length });
+    expect(usage.usage).toMatchObject({
+      prompt_tokens: promptOf("[variants]"),
+      completion_tokens: encode("Red.").length + encode("Green, like grass.").length,
+    });
     expect(usage.usage?.completion_tokens).toBe(2 + 5);
   });
 });
@@ -137,16 +150,21 @@ describe("max_tokens and max_completion_tokens", () => {
   it.each([
     ["max_tokens", 5],
     ["max_completion_tokens", 9],
-  ])("%s=%i cuts on a token boundary with finish_reason length and exactly that many completion tokens", async (param, k) => {
-    const completion = await create("[mito]", { [param]: k });
-    expect(completion.choices[0].message.content).toBe(cut(k));
-    expect(completion.choices[0].finish_reason).toBe("length");
-    expect(completion.usage?.completion_tokens).toBe(k);
-  });
+  ])(
+    "%s=%i cuts on a token boundary with finish_reason length and exactly that many completion tokens",
+    async (param, k) => {
+      const completion = await create("[mito]", { [param]: k });
+      expect(completion.choices[0].message.content).toBe(cut(k));
+      expect(completion.choices[0].finish_reason).toBe("length");
+      expect(completion.usage?.completion_tokens).toBe(k);
+    },
+  );
 
   it("gives the exact cuts 'The mitochondria is the' (5 tokens) and '…powerhouse of the cell,' (10)", async () => {
     expect((await create("[mito]", { max_tokens: 5 })).choices[0].message.content).toBe("The mitochondria is the");
-    expect((await create("[mito]", { max_completion_tokens: 10 })).choices[0].message.content).toBe("The mitochondria is the powerhouse of the cell,");
+    expect((await create("[mito]", { max_completion_tokens: 10 })).choices[0].message.content).toBe(
+      "The mitochondria is the powerhouse of the cell,",
+    );
   });
 
   it("answers the whole reply with finish_reason stop when the limit is not reached", async () => {
@@ -159,7 +177,11 @@ describe("max_tokens and max_completion_tokens", () => {
   it("streams the first k tokens as k content chunks, then finish_reason length, with usage completion_tokens k", async () => {
     const chunks = await stream("[mito]", { max_completion_tokens: 7 });
     const contentChunks = chunks.filter((c) => c.choices[0]?.delta.content);
-    expect(contentChunks.map((c) => c.choices[0].delta.content)).toEqual(encode(MITO).slice(0, 7).map((t) => decode([t])));
+    expect(contentChunks.map((c) => c.choices[0].delta.content)).toEqual(
+      encode(MITO)
+        .slice(0, 7)
+        .map((t) => decode([t])),
+    );
     expect(reassemble(chunks).get(0)).toMatchObject({ content: cut(7), finishes: ["length"] });
     expect(chunks.at(-1)!.usage?.completion_tokens).toBe(7);
   });
@@ -193,7 +215,9 @@ describe("ignore_eos", () => {
 describe("a raw prompt instead of messages (seed 004)", () => {
   it("matches a userMessage fixture and counts the prompt as one user message", async () => {
     const body = { model: MODEL, prompt: "Once upon a time", max_tokens: 100, temperature: 0.8 };
-    const completion = await client.chat.completions.create(body as unknown as OpenAI.ChatCompletionCreateParamsNonStreaming);
+    const completion = await client.chat.completions.create(
+      body as unknown as OpenAI.ChatCompletionCreateParamsNonStreaming,
+    );
     expectConforms("CreateChatCompletionResponse", completion);
     expect(completion.choices[0].message.content).toBe(STORY);
     expect(completion.usage?.prompt_tokens).toBe(promptTokens(MODEL, [{ role: "user", content: "Once upon a time" }]));
@@ -202,7 +226,8 @@ describe("a raw prompt instead of messages (seed 004)", () => {
 });
 
 describe("logprobs", () => {
-  const utf8 = (entries: { bytes: number[] | null }[]) => Buffer.from(entries.flatMap((e) => e.bytes ?? [])).toString("utf8");
+  const utf8 = (entries: { bytes: number[] | null }[]) =>
+    Buffer.from(entries.flatMap((e) => e.bytes ?? [])).toString("utf8");
 
   it("gives one entry per token with real token text and bytes, three top_logprobs led by the chosen token, all <= 0", async () => {
     const completion = await create("[german]", { logprobs: true, top_logprobs: 3 });
@@ -211,14 +236,24 @@ describe("logprobs", () => {
     expect(content).toHaveLength(encode(GERMAN).length);
     expect(content).toHaveLength(14);
     expect(utf8(content)).toBe(GERMAN);
-    expect(content.slice(0, 9).map((e) => e.token).join("")).toBe("Grüße aus Zürich, café au lait");
+    expect(
+      content
+        .slice(0, 9)
+        .map((e) => e.token)
+        .join(""),
+    ).toBe("Grüße aus Zürich, café au lait");
     expect(content[1]).toMatchObject({ token: "ü", bytes: [0xc3, 0xbc] });
     // " ☕" is two tokens that split the character's bytes; OpenAI writes such tokens as their bytes.
     expect(content.slice(9, 11).map((e) => [e.token, e.bytes])).toEqual([
       ["bytes:\\x20\\xe2\\x98", [0x20, 0xe2, 0x98]],
       ["bytes:\\x95", [0x95]],
     ]);
-    expect(content.slice(11).map((e) => e.token).join("")).toBe(" und 你好");
+    expect(
+      content
+        .slice(11)
+        .map((e) => e.token)
+        .join(""),
+    ).toBe(" und 你好");
     for (const entry of content) {
       if (!entry.token.startsWith("bytes:")) expect(entry.bytes).toEqual([...Buffer.from(entry.token, "utf8")]);
       expect(entry.logprob).toBeLessThanOrEqual(0);

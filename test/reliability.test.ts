@@ -80,14 +80,18 @@ describe("CONNECT, which asks for a tunnel", () => {
     const server = await serve([]);
     const { port } = new URL(server.url);
     const answer = await new Promise<string>((resolve, reject) => {
-      const socket = connect(Number(port), "127.0.0.1", () => socket.write("CONNECT /health HTTP/1.1\r\nHost: x\r\n\r\n"));
+      const socket = connect(Number(port), "127.0.0.1", () =>
+        socket.write("CONNECT /health HTTP/1.1\r\nHost: x\r\n\r\n"),
+      );
       let text = "";
       socket.on("data", (chunk) => (text += chunk.toString()));
       socket.on("end", () => resolve(text));
       socket.on("error", reject);
     });
     expect(answer.split("\r\n")[0]).toBe("HTTP/1.1 404 Not Found");
-    expect(JSON.parse(answer.slice(answer.indexOf("\r\n\r\n") + 4)).error.message).toBe("Invalid URL (CONNECT /health)");
+    expect(JSON.parse(answer.slice(answer.indexOf("\r\n\r\n") + 4)).error.message).toBe(
+      "Invalid URL (CONNECT /health)",
+    );
     await healthy(server);
   });
 });
@@ -96,7 +100,10 @@ describe("long unbroken text is counted exactly, in time proportional to its len
   it("counts 12,000 letters without a space exactly as gpt-tokenizer does", async () => {
     const server = await serve([{ match: { userMessage: "a" }, response: { content: "ok" } }]);
     const text = "a".repeat(8_000) + "漢字".repeat(2_000);
-    const completion = await sdk(server).chat.completions.create({ model: MODEL, messages: [{ role: "user", content: text }] });
+    const completion = await sdk(server).chat.completions.create({
+      model: MODEL,
+      messages: [{ role: "user", content: text }],
+    });
     expect(completion.usage?.prompt_tokens).toBe(promptTokens(MODEL, [{ role: "user", content: text }]));
     expect(encode(text).length).toBeGreaterThan(3_000);
   });
@@ -104,7 +111,10 @@ describe("long unbroken text is counted exactly, in time proportional to its len
   it("answers 400,000 letters without a space in well under a second, with the count the merge order gives", async () => {
     const server = await serve([{ match: { userMessage: "a" }, response: { content: "ok" } }]);
     const started = performance.now();
-    const completion = await sdk(server).chat.completions.create({ model: MODEL, messages: [{ role: "user", content: "a".repeat(400_000) }] });
+    const completion = await sdk(server).chat.completions.create({
+      model: MODEL,
+      messages: [{ role: "user", content: "a".repeat(400_000) }],
+    });
     // o200k_base merges a run of "a" into tokens of eight: 50,000 of them, plus the message framing.
     expect(completion.usage?.prompt_tokens).toBe(50_000 + 3 + 3 + 1);
     expect(performance.now() - started).toBeLessThan(3_000);
@@ -148,7 +158,12 @@ describe("a large or pathological request does not starve other clients", () => 
     const server = await serve([{ match: { userMessage: "x" }, response: { content: "done" } }]);
     const controller = new AbortController();
     const body = JSON.stringify({ model: MODEL, messages: [{ role: "user", content: "x".repeat(8_000_000) }] });
-    const sent = fetch(`${server.url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body, signal: controller.signal });
+    const sent = fetch(`${server.url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body,
+      signal: controller.signal,
+    });
     await new Promise((resolve) => setTimeout(resolve, 400));
     controller.abort();
     await expect(sent).rejects.toThrow();
@@ -161,7 +176,9 @@ describe("an exception inside the pipeline on the WebSocket", () => {
   const wsUrl = (server: ServerInstance) => `${server.url.replace(/^http/, "ws")}/v1/responses`;
 
   async function exchange(ws: WebSocket, frame: object): Promise<Record<string, unknown>> {
-    const reply = new Promise<Record<string, unknown>>((resolve) => ws.once("message", (data) => resolve(JSON.parse(String(data)))));
+    const reply = new Promise<Record<string, unknown>>((resolve) =>
+      ws.once("message", (data) => resolve(JSON.parse(String(data)))),
+    );
     ws.send(JSON.stringify(frame));
     return reply;
   }
@@ -169,13 +186,25 @@ describe("an exception inside the pipeline on the WebSocket", () => {
   it("answers a 500 error frame, reports it once on stderr, and the connection and server keep serving", async () => {
     const stderr = vi.spyOn(console, "error").mockImplementation(() => undefined);
     const server = await serve([
-      { match: { userMessage: "explode", predicate: () => { throw new Error("predicate exploded"); } }, response: { content: "never" } },
+      {
+        match: {
+          userMessage: "explode",
+          predicate: () => {
+            throw new Error("predicate exploded");
+          },
+        },
+        response: { content: "never" },
+      },
       { match: { userMessage: "hello" }, response: { content: "still here" } },
     ]);
     const ws = new WebSocket(wsUrl(server));
     await new Promise((resolve) => ws.once("open", resolve));
     const failed = await exchange(ws, { type: "response.create", model: MODEL, input: "explode" });
-    expect(failed).toMatchObject({ type: "error", status: 500, error: { type: "server_error", message: "Internal error in Understudy: predicate exploded" } });
+    expect(failed).toMatchObject({
+      type: "error",
+      status: 500,
+      error: { type: "server_error", message: "Internal error in Understudy: predicate exploded" },
+    });
     expect(stderr.mock.calls.filter(([line]) => String(line).includes("predicate exploded"))).toHaveLength(1);
     const events: string[] = [];
     const done = new Promise<void>((resolve) =>
@@ -202,17 +231,23 @@ describe("an exception inside the pipeline on the WebSocket", () => {
     });
     const ws = new WebSocket(wsUrl(server));
     await new Promise((resolve) => ws.once("open", resolve));
-    const completed = new Promise<void>((resolve) => ws.on("message", (data) => JSON.parse(String(data)).type === "response.completed" && resolve()));
+    const completed = new Promise<void>((resolve) =>
+      ws.on("message", (data) => JSON.parse(String(data)).type === "response.completed" && resolve()),
+    );
     ws.send(JSON.stringify({ type: "response.create", model: MODEL, input: "hello" }));
     await completed;
-    await vi.waitFor(() => expect(stderr.mock.calls.some(([line]) => String(line).includes("listener broke"))).toBe(true));
+    await vi.waitFor(() =>
+      expect(stderr.mock.calls.some(([line]) => String(line).includes("listener broke"))).toBe(true),
+    );
     expect(server.journal.all()).toHaveLength(1);
     ws.close();
     await healthy(server);
   });
 
   it("refuses a 33rd named lane on one connection: at most 32", async () => {
-    const server = await serve([{ match: { userMessage: "hello" }, response: { content: "hi" } }], { timing: { ttft: 2_000 } });
+    const server = await serve([{ match: { userMessage: "hello" }, response: { content: "hi" } }], {
+      timing: { ttft: 2_000 },
+    });
     const ws = new WebSocket(wsUrl(server));
     await new Promise((resolve) => ws.once("open", resolve));
     const errors: Record<string, unknown>[] = [];
@@ -220,9 +255,13 @@ describe("an exception inside the pipeline on the WebSocket", () => {
       const event = JSON.parse(String(data)) as Record<string, unknown>;
       if (event.type === "error") errors.push(event);
     });
-    for (let lane = 0; lane < 33; lane++) ws.send(JSON.stringify({ type: "response.create", model: MODEL, input: "hello", stream_id: `lane-${lane}` }));
+    for (let lane = 0; lane < 33; lane++)
+      ws.send(JSON.stringify({ type: "response.create", model: MODEL, input: "hello", stream_id: `lane-${lane}` }));
     await vi.waitFor(() => expect(errors).toHaveLength(1));
-    expect(errors[0]).toMatchObject({ stream_id: "lane-32", error: { code: "websocket_stream_limit_reached", message: "At most 32 lanes may be active on one connection." } });
+    expect(errors[0]).toMatchObject({
+      stream_id: "lane-32",
+      error: { code: "websocket_stream_limit_reached", message: "At most 32 lanes may be active on one connection." },
+    });
     ws.terminate();
   });
 });

@@ -48,7 +48,10 @@ describe("ResponseStore", () => {
         if (i % 7 === 0) remove(`r${i - 1}`);
         if (i % 11 === 0) save(`r${Math.max(0, i - capacity + 1)}`);
         if (i % 13 === 0) save(`r${Math.max(0, i - 2 * capacity)}`);
-        if (i % 97 === 0) expect(held(store, [...new Set([...model, `r${i - capacity}`, `r${i - 1}`, `r${i - 50}`])]).sort()).toEqual([...model].sort());
+        if (i % 97 === 0)
+          expect(held(store, [...new Set([...model, `r${i - capacity}`, `r${i - 1}`, `r${i - 50}`])]).sort()).toEqual(
+            [...model].sort(),
+          );
       }
       expect(store.size).toBe(model.length);
     }
@@ -63,14 +66,22 @@ describe("ResponseStore", () => {
 
 describe("responseStoreSize", () => {
   it("bounds what GET /v1/responses/{id} can find: the oldest response is gone", async () => {
-    const server = await createServer([{ match: { userMessage: "hi" }, response: { content: "hello" } }], { responseStoreSize: 2 });
+    const server = await createServer([{ match: { userMessage: "hi" }, response: { content: "hello" } }], {
+      responseStoreSize: 2,
+    });
     try {
       const ids: string[] = [];
       for (let i = 0; i < 3; i++) {
-        const res = await fetch(`${server.url}/v1/responses`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model: "gpt-4o-mini", input: "hi" }) });
+        const res = await fetch(`${server.url}/v1/responses`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ model: "gpt-4o-mini", input: "hi" }),
+        });
         ids.push(((await res.json()) as { id: string }).id);
       }
-      const statuses = await Promise.all(ids.map(async (id) => (await fetch(`${server.url}/v1/responses/${id}`)).status));
+      const statuses = await Promise.all(
+        ids.map(async (id) => (await fetch(`${server.url}/v1/responses/${id}`)).status),
+      );
       expect(statuses).toEqual([404, 200, 200]);
     } finally {
       await server.close();

@@ -6,18 +6,25 @@ import { httpPost, parseTypedSSE, type TypedSseEvent } from "./support/http.js";
 
 const NOW_MS = 1_741_476_542_000;
 const TEXT = "The quick brown fox jumps over the lazy dog, twice.";
-const LONG = "One two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty.";
+const LONG =
+  "One two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty.";
 const REASONING = "The user greets me, so I greet back.";
 const tokens = (text: string) => encode(text).length;
 type Msg = { role: string; content: string };
 /** The cookbook formula: 3 + Σ(3 + tokens(role) + tokens(content)). */
-const promptTokens = (messages: Msg[]) => 3 + messages.reduce((sum, m) => sum + 3 + tokens(m.role) + tokens(m.content), 0);
+const promptTokens = (messages: Msg[]) =>
+  3 + messages.reduce((sum, m) => sum + 3 + tokens(m.role) + tokens(m.content), 0);
 
 let instance: ServerInstance;
 const url = (path: string) => `${instance.url}/v1${path}`;
 const create = async (body: Record<string, unknown>) => {
   const res = await httpPost(url("/responses"), { model: "gpt-4o", ...body });
-  return { status: res.status, headers: res.headers, json: () => JSON.parse(res.body), events: () => parseTypedSSE(res.body) };
+  return {
+    status: res.status,
+    headers: res.headers,
+    json: () => JSON.parse(res.body),
+    events: () => parseTypedSSE(res.body),
+  };
 };
 const getJson = async (path: string, method = "GET") => {
   const res = await fetch(url(path), { method });
@@ -32,7 +39,12 @@ beforeAll(async () => {
       { match: { userMessage: "fox" }, response: { content: TEXT } },
       { match: { userMessage: "think" }, response: { reasoning: REASONING, content: "Hello!" } },
       { match: { userMessage: "count" }, response: { content: LONG } },
-      { match: { userMessage: "explode" }, response: { error: { status: 500, message: "The model exploded.", type: "server_error", code: "server_error" } } },
+      {
+        match: { userMessage: "explode" },
+        response: {
+          error: { status: 500, message: "The model exploded.", type: "server_error", code: "server_error" },
+        },
+      },
       { match: { userMessage: "hello" }, response: { content: "Hi there!" } },
     ],
     { now: () => NOW_MS },
@@ -65,24 +77,48 @@ describe("POST /v1/responses with stream: true", () => {
     for (const e of events) expect(e.data.type).toBe(e.type);
 
     const [created, inProgress, added] = events;
-    expect(created.data.response).toMatchObject({ object: "response", status: "in_progress", output: [], usage: null, model: "gpt-4o", created_at: NOW_MS / 1000 });
+    expect(created.data.response).toMatchObject({
+      object: "response",
+      status: "in_progress",
+      output: [],
+      usage: null,
+      model: "gpt-4o",
+      created_at: NOW_MS / 1000,
+    });
     expect(created.data.response.id).toMatch(/^resp_[0-9a-f]{48}$/);
     expect(inProgress.data.response).toEqual(created.data.response);
     const itemId: string = added.data.item.id;
     expect(itemId).toMatch(/^msg_[0-9a-f]{48}$/);
-    expect(added.data).toMatchObject({ output_index: 0, item: { type: "message", status: "in_progress", role: "assistant", content: [] } });
-    expect(events[3].data).toMatchObject({ item_id: itemId, output_index: 0, content_index: 0, part: { type: "output_text", text: "", annotations: [], logprobs: [] } });
+    expect(added.data).toMatchObject({
+      output_index: 0,
+      item: { type: "message", status: "in_progress", role: "assistant", content: [] },
+    });
+    expect(events[3].data).toMatchObject({
+      item_id: itemId,
+      output_index: 0,
+      content_index: 0,
+      part: { type: "output_text", text: "", annotations: [], logprobs: [] },
+    });
 
     const deltas = ofType(events, "response.output_text.delta");
     expect(deltas.map((e) => e.data.delta)).toEqual(encode(TEXT).map((t) => decode([t])));
-    for (const d of deltas) expect(d.data).toMatchObject({ item_id: itemId, output_index: 0, content_index: 0, logprobs: [] });
+    for (const d of deltas)
+      expect(d.data).toMatchObject({ item_id: itemId, output_index: 0, content_index: 0, logprobs: [] });
     for (const type of ["response.output_text.done", "response.content_part.done"]) {
       expect(ofType(events, type)[0].data).toMatchObject({ item_id: itemId, output_index: 0, content_index: 0 });
     }
     expect(ofType(events, "response.output_text.done")[0].data.text).toBe(TEXT);
-    expect(ofType(events, "response.content_part.done")[0].data.part).toEqual({ type: "output_text", text: TEXT, annotations: [], logprobs: [] });
+    expect(ofType(events, "response.content_part.done")[0].data.part).toEqual({
+      type: "output_text",
+      text: TEXT,
+      annotations: [],
+      logprobs: [],
+    });
     const doneItem = ofType(events, "response.output_item.done")[0].data;
-    expect(doneItem).toMatchObject({ output_index: 0, item: { id: itemId, type: "message", status: "completed", role: "assistant" } });
+    expect(doneItem).toMatchObject({
+      output_index: 0,
+      item: { id: itemId, type: "message", status: "completed", role: "assistant" },
+    });
 
     const final = events.at(-1)!.data.response;
     expect(final.id).toBe(created.data.response.id);
@@ -118,12 +154,18 @@ describe("POST /v1/responses with stream: true", () => {
     expect(events[2].data).toMatchObject({ output_index: 0, item: { type: "reasoning", summary: [] } });
     const summaryDeltas = ofType(events, "response.reasoning_summary_text.delta");
     expect(summaryDeltas.map((e) => e.data.delta).join("")).toBe(REASONING);
-    for (const d of summaryDeltas) expect(d.data).toMatchObject({ item_id: reasoningId, output_index: 0, summary_index: 0 });
+    for (const d of summaryDeltas)
+      expect(d.data).toMatchObject({ item_id: reasoningId, output_index: 0, summary_index: 0 });
     const messageAdded = ofType(events, "response.output_item.added")[1].data;
     expect(messageAdded.output_index).toBe(1);
-    for (const d of ofType(events, "response.output_text.delta")) expect(d.data).toMatchObject({ item_id: messageAdded.item.id, output_index: 1 });
+    for (const d of ofType(events, "response.output_text.delta"))
+      expect(d.data).toMatchObject({ item_id: messageAdded.item.id, output_index: 1 });
     const final = events.at(-1)!.data.response;
-    expect(final.output[0]).toEqual({ id: reasoningId, type: "reasoning", summary: [{ type: "summary_text", text: REASONING }] });
+    expect(final.output[0]).toEqual({
+      id: reasoningId,
+      type: "reasoning",
+      summary: [{ type: "summary_text", text: REASONING }],
+    });
     expect(final.output[1].content[0].text).toBe("Hello!");
     expect(final.usage.output_tokens).toBe(r + tokens("Hello!"));
     expect(final.usage.output_tokens_details.reasoning_tokens).toBe(r);
@@ -136,9 +178,19 @@ describe("POST /v1/responses with stream: true", () => {
     expect(events.map((e) => e.type)).toEqual(["response.created", "response.in_progress", "error", "response.failed"]);
     expect(events.map((e) => e.data.sequence_number)).toEqual([0, 1, 2, 3]);
     expect(events[2].data).toMatchObject({ code: "server_error", message: "The model exploded.", param: null });
-    expect(events[2].data.error).toEqual({ type: "server_error", code: "server_error", message: "The model exploded.", param: null });
+    expect(events[2].data.error).toEqual({
+      type: "server_error",
+      code: "server_error",
+      message: "The model exploded.",
+      param: null,
+    });
     const failed = events[3].data.response;
-    expect(failed).toMatchObject({ id: events[0].data.response.id, status: "failed", output: [], error: { code: "server_error", message: "The model exploded." } });
+    expect(failed).toMatchObject({
+      id: events[0].data.response.id,
+      status: "failed",
+      output: [],
+      error: { code: "server_error", message: "The model exploded." },
+    });
   });
 });
 
@@ -173,7 +225,11 @@ describe("POST /v1/responses without streaming", () => {
     // 3 + (3 + 1 + 3) + (3 + 1 + 1) + (3 + 1 + 3) + (3 + 1 + 3): system, user, assistant, user.
     expect(inputTokens).toBe(29);
     expect(tokens("Hi there!")).toBe(3);
-    expect(body.usage).toMatchObject({ input_tokens: inputTokens, output_tokens: tokens("Hi there!"), total_tokens: inputTokens + tokens("Hi there!") });
+    expect(body.usage).toMatchObject({
+      input_tokens: inputTokens,
+      output_tokens: tokens("Hi there!"),
+      total_tokens: inputTokens + tokens("Hi there!"),
+    });
   });
 
   it("stops at max_output_tokens with status incomplete, reason max_output_tokens and exactly that many output tokens", async () => {
@@ -204,7 +260,14 @@ describe("POST /v1/responses without streaming", () => {
 
 describe("stored responses", () => {
   it("GET returns the stored response, input_items lists the input newest first, and DELETE removes it", async () => {
-    const body = (await create({ input: [{ role: "user", content: "hello" }, { role: "user", content: "hello twice" }] })).json();
+    const body = (
+      await create({
+        input: [
+          { role: "user", content: "hello" },
+          { role: "user", content: "hello twice" },
+        ],
+      })
+    ).json();
     const got = await getJson(`/responses/${body.id}`);
     expect(got.status).toBe(200);
     expect(got.body).toEqual(body);
@@ -213,13 +276,17 @@ describe("stored responses", () => {
     expect(items.body.object).toBe("list");
     expect(items.body.has_more).toBe(false);
     expect(items.body.data.map((i: any) => i.content[0].text)).toEqual(["hello twice", "hello"]);
-    for (const item of items.body.data) expect(item).toMatchObject({ type: "message", role: "user", content: [{ type: "input_text" }] });
+    for (const item of items.body.data)
+      expect(item).toMatchObject({ type: "message", role: "user", content: [{ type: "input_text" }] });
     expect(items.body.first_id).toBe(items.body.data[0].id);
     expect(items.body.last_id).toBe(items.body.data[1].id);
     const asc = await getJson(`/responses/${body.id}/input_items?order=asc`);
     expect(asc.body.data.map((i: any) => i.id)).toEqual(items.body.data.map((i: any) => i.id).reverse());
 
-    expect(await getJson(`/responses/${body.id}`, "DELETE")).toEqual({ status: 200, body: { id: body.id, object: "response", deleted: true } });
+    expect(await getJson(`/responses/${body.id}`, "DELETE")).toEqual({
+      status: 200,
+      body: { id: body.id, object: "response", deleted: true },
+    });
     const gone = await getJson(`/responses/${body.id}`);
     expect(gone.status).toBe(404);
     expect(gone.body.error.message).toBe(`Response with id '${body.id}' not found.`);

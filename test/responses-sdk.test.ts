@@ -12,7 +12,12 @@ const WEATHER_TOOL = {
   type: "function" as const,
   name: "get_weather",
   description: "Current weather for a city",
-  parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"], additionalProperties: false },
+  parameters: {
+    type: "object",
+    properties: { city: { type: "string" } },
+    required: ["city"],
+    additionalProperties: false,
+  },
   strict: true,
 };
 const tokens = (text: string) => encode(text).length;
@@ -25,7 +30,10 @@ beforeAll(async () => {
   instance = await createServer([
     // Tool loop: the tool-result fixture comes before the one that makes the call (first match wins).
     { match: { hasToolResult: true }, response: { content: "It is sunny in NYC." } },
-    { match: { userMessage: "weather" }, response: { toolCalls: [{ name: "get_weather", arguments: '{"city":"NYC"}' }] } },
+    {
+      match: { userMessage: "weather" },
+      response: { toolCalls: [{ name: "get_weather", arguments: '{"city":"NYC"}' }] },
+    },
     { match: { turnIndex: 1, userMessage: "again" }, response: { content: "I remember the first turn." } },
     { match: { userMessage: "slow" }, response: { content: "one two three four five six" }, latency: 20 },
     { match: { userMessage: "long story" }, response: { content: LONG_STORY }, latency: 50 },
@@ -75,14 +83,24 @@ describe("openai SDK over HTTP", () => {
     expect(first.status).toBe("completed");
     expect(first.output).toHaveLength(1);
     const call = first.output[0] as ResponseFunctionToolCall;
-    expect(call).toMatchObject({ type: "function_call", name: "get_weather", arguments: '{"city":"NYC"}', status: "completed" });
+    expect(call).toMatchObject({
+      type: "function_call",
+      name: "get_weather",
+      arguments: '{"city":"NYC"}',
+      status: "completed",
+    });
     expect(call.id).toMatch(/^fc_[0-9a-f]{48}$/);
     expect(call.call_id).toMatch(/^call_[A-Za-z0-9]{24}$/);
     expect(argDeltas.join("")).toBe('{"city":"NYC"}');
     expect(first.usage?.output_tokens).toBe(tokens('{"city":"NYC"}'));
 
     const toolOutput: ResponseInputItem = { type: "function_call_output", call_id: call.call_id, output: "Sunny, 22C" };
-    const chained = await client.responses.create({ model: "gpt-4o", previous_response_id: first.id, input: [toolOutput], tools: [WEATHER_TOOL] });
+    const chained = await client.responses.create({
+      model: "gpt-4o",
+      previous_response_id: first.id,
+      input: [toolOutput],
+      tools: [WEATHER_TOOL],
+    });
     expect(chained.output_text).toBe("It is sunny in NYC.");
     expect(chained.previous_response_id).toBe(first.id);
 
@@ -95,7 +113,8 @@ describe("openai SDK over HTTP", () => {
     expect(replayed.previous_response_id).toBeNull();
     // The same conversation either way: user, assistant call, tool result, plus the tool definition (WIRE.md §6).
     const expected =
-      3 + (3 + tokens("user") + tokens(question)) +
+      3 +
+      (3 + tokens("user") + tokens(question)) +
       (3 + tokens("assistant") + 3 + tokens("get_weather") + tokens('{"city":"NYC"}')) +
       (3 + tokens("tool") + tokens("Sunny, 22C")) +
       (9 + tokens("get_weather") + tokens(WEATHER_TOOL.description) + tokens(JSON.stringify(WEATHER_TOOL.parameters)));
@@ -104,9 +123,15 @@ describe("openai SDK over HTTP", () => {
   });
 
   it("rejects a function_call_output whose call_id was never issued with a 400 BadRequestError", async () => {
-    const attempt = client.responses.create({ model: "gpt-4o", input: [{ type: "function_call_output", call_id: "call_nope", output: "x" }] });
+    const attempt = client.responses.create({
+      model: "gpt-4o",
+      input: [{ type: "function_call_output", call_id: "call_nope", output: "x" }],
+    });
     await expect(attempt).rejects.toBeInstanceOf(BadRequestError);
-    await expect(attempt).rejects.toMatchObject({ status: 400, message: expect.stringContaining("No tool call found for function call output with call_id call_nope") });
+    await expect(attempt).rejects.toMatchObject({
+      status: 400,
+      message: expect.stringContaining("No tool call found for function call output with call_id call_nope"),
+    });
   });
 });
 
@@ -123,7 +148,13 @@ describe("openai SDK ResponsesWS", () => {
       expect(events.map((e) => e.sequence_number)).toEqual(events.map((_, i) => i));
 
       const secondStart = events.length;
-      ws.send({ type: "response.create", model: "gpt-4o", input: "again", previous_response_id: first.id, store: false });
+      ws.send({
+        type: "response.create",
+        model: "gpt-4o",
+        input: "again",
+        previous_response_id: first.id,
+        store: false,
+      });
       await until(() => completedCount(events) === 2);
       const second = events.slice(secondStart);
       expect(second[0].type).toBe("response.created");
@@ -152,7 +183,12 @@ describe("raw WebSocket frames", () => {
     for (const lane of ["lane-a", "lane.b"]) {
       const own = frames.filter((f) => f.stream_id === lane);
       expect(own.map((f) => f.sequence_number)).toEqual(own.map((_, i) => i));
-      expect(own.filter((f) => f.type === "response.output_text.delta").map((f) => f.delta).join("")).toBe("one two three four five six");
+      expect(
+        own
+          .filter((f) => f.type === "response.output_text.delta")
+          .map((f) => f.delta)
+          .join(""),
+      ).toBe("one two three four five six");
     }
     const firstB = frames.findIndex((f) => f.stream_id === "lane.b");
     const lastA = frames.findLastIndex((f) => f.stream_id === "lane-a");
@@ -186,12 +222,30 @@ describe("raw WebSocket frames", () => {
     expect(frames[0]).toEqual({
       type: "error",
       status: 400,
-      error: { type: "invalid_request_error", code: "invalid_json", message: "The message is not valid JSON.", param: null },
+      error: {
+        type: "invalid_request_error",
+        code: "invalid_json",
+        message: "The message is not valid JSON.",
+        param: null,
+      },
     });
-    expect(frames[1]).toMatchObject({ type: "error", status: 400, error: { type: "invalid_request_error", code: "invalid_value", param: "type" } });
+    expect(frames[1]).toMatchObject({
+      type: "error",
+      status: 400,
+      error: { type: "invalid_request_error", code: "invalid_value", param: "type" },
+    });
     expect(frames[1].error.message).toContain("'response.cancel'");
-    expect(frames[2]).toMatchObject({ type: "error", status: 400, stream_id: "bad id!", error: { code: "invalid_stream_id", param: "stream_id" } });
-    expect(frames[3]).toMatchObject({ type: "error", status: 400, error: { type: "invalid_request_error", code: "no_match" } });
+    expect(frames[2]).toMatchObject({
+      type: "error",
+      status: 400,
+      stream_id: "bad id!",
+      error: { code: "invalid_stream_id", param: "stream_id" },
+    });
+    expect(frames[3]).toMatchObject({
+      type: "error",
+      status: 400,
+      error: { type: "invalid_request_error", code: "no_match" },
+    });
     expect(ws.readyState).toBe(WebSocket.OPEN);
 
     ws.send(JSON.stringify({ type: "response.create", model: "gpt-4o", input: "hello" }));
@@ -205,14 +259,24 @@ describe("raw WebSocket frames", () => {
   // WIRE.md §4: it is a warm-up that returns a response id to chain from, with no output. Flip to `it` once fixed.
   it("treats generate:false as a warm-up: a completed response with no output that a later turn can chain from", async () => {
     const { ws, frames } = await openSocket();
-    ws.send(JSON.stringify({ type: "response.create", model: "gpt-4o", input: "hello", generate: false, store: false }));
+    ws.send(
+      JSON.stringify({ type: "response.create", model: "gpt-4o", input: "hello", generate: false, store: false }),
+    );
     await until(() => completedCount(frames) === 1);
     expect(frames.some((f) => f.type === "response.output_text.delta")).toBe(false);
     const warm = frames.at(-1).response;
     expect(warm.output).toEqual([]);
     expect(warm.usage.output_tokens).toBe(0);
     // The warm-up matched no fixture, and a follow-up continues from its input.
-    ws.send(JSON.stringify({ type: "response.create", model: "gpt-4o", input: "hello again", previous_response_id: warm.id, store: false }));
+    ws.send(
+      JSON.stringify({
+        type: "response.create",
+        model: "gpt-4o",
+        input: "hello again",
+        previous_response_id: warm.id,
+        store: false,
+      }),
+    );
     await until(() => completedCount(frames) === 2);
     ws.close();
     const followUp = frames.at(-1).response;
@@ -226,7 +290,10 @@ describe("raw WebSocket frames", () => {
     ws.send(JSON.stringify({ type: "response.create", model: "gpt-4o", input: "hello", background: true }));
     await until(() => frames.some((f) => f.type === "error"));
     ws.close();
-    expect(frames.find((f) => f.type === "error")).toMatchObject({ status: 400, error: { code: "unsupported_parameter", param: "background" } });
+    expect(frames.find((f) => f.type === "error")).toMatchObject({
+      status: 400,
+      error: { code: "unsupported_parameter", param: "background" },
+    });
   });
 
   it("stops a paced response when the client disconnects, and journals it as interrupted", async () => {
@@ -236,8 +303,17 @@ describe("raw WebSocket frames", () => {
     ws.send(JSON.stringify({ type: "response.create", model: "gpt-4o", input }));
     await until(() => frames.some((f) => f.type === "response.output_text.delta"));
     ws.terminate();
-    const entry = await until(() => instance.journal.all().find((e) => (e.body as { input?: string } | undefined)?.input === input));
-    expect(entry).toMatchObject({ method: "WS", api: "responses", stream: true, status: 200, interrupted: true, model: "gpt-4o" });
+    const entry = await until(() =>
+      instance.journal.all().find((e) => (e.body as { input?: string } | undefined)?.input === input),
+    );
+    expect(entry).toMatchObject({
+      method: "WS",
+      api: "responses",
+      stream: true,
+      status: 200,
+      interrupted: true,
+      model: "gpt-4o",
+    });
     expect(entry.fixture).not.toBeNull();
     // The full reply would take (totalDeltas + 8) × 50 ms; the server gave up long before that.
     expect(totalDeltas).toBeGreaterThan(60);

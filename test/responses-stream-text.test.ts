@@ -11,7 +11,7 @@ import { httpPost, parseTypedSSE } from "./support/http.js";
 
 const NOW_MS = 1_741_476_542_000;
 const FIXTURES = [
-  { match: { userMessage: "plain" }, response: { content: "Plain text, with \"quotes\" and a \\u0000-looking escape." } },
+  { match: { userMessage: "plain" }, response: { content: 'Plain text, with "quotes" and a \\u0000-looking escape.' } },
   { match: { userMessage: "think" }, response: { reasoning: "First I think.", content: "Then I answer." } },
   { match: { userMessage: "tool" }, response: { toolCalls: [{ name: "lookup", arguments: { city: "Paris" } }] } },
   { match: { userMessage: "fixed" }, response: { content: "A fixed id.", responseId: "fixed123" } },
@@ -41,7 +41,16 @@ describe("Responses stream in one write", () => {
     ["a reasoning reply", { input: "think" }],
     ["a tool call (ids made per request: rendered event by event)", { input: "tool" }],
     ["a fixture's fixed response id", { input: "fixed" }],
-    ["echoed settings", { input: "plain", instructions: "Be brief.", temperature: 0.3, metadata: { run: "7" }, tools: [{ type: "function", name: "f", parameters: { type: "object" } }] }],
+    [
+      "echoed settings",
+      {
+        input: "plain",
+        instructions: "Be brief.",
+        temperature: 0.3,
+        metadata: { run: "7" },
+        tools: [{ type: "function", name: "f", parameters: { type: "object" } }],
+      },
+    ],
     ["a reply cut by max_output_tokens", { input: "plain", max_output_tokens: 16 }],
   ];
   for (const [name, body] of cases) {
@@ -84,16 +93,38 @@ describe("the template key", () => {
   // Every request field with a value that differs from the default: if the rendered response changes
   // with it, the key must change too, or two requests would share a template that echoes the wrong one.
   const SAMPLES: Record<string, unknown> = {
-    instructions: "Be brief.", max_output_tokens: 64, max_tool_calls: 3, parallel_tool_calls: false, reasoning: { effort: "low" },
-    store: false, temperature: 0.2, text: { format: { type: "json_object" }, verbosity: "low" }, tool_choice: "none",
-    tools: [{ type: "function", name: "f", parameters: { type: "object" } }], top_p: 0.5, truncation: "auto", user: "u-1",
-    metadata: { k: "v" }, top_logprobs: 2, stream: true, background: false, stream_options: { include_obfuscation: false },
-    service_tier: "flex", prompt_cache_key: "c", safety_identifier: "s", include: ["reasoning.encrypted_content"],
+    instructions: "Be brief.",
+    max_output_tokens: 64,
+    max_tool_calls: 3,
+    parallel_tool_calls: false,
+    reasoning: { effort: "low" },
+    store: false,
+    temperature: 0.2,
+    text: { format: { type: "json_object" }, verbosity: "low" },
+    tool_choice: "none",
+    tools: [{ type: "function", name: "f", parameters: { type: "object" } }],
+    top_p: 0.5,
+    truncation: "auto",
+    user: "u-1",
+    metadata: { k: "v" },
+    top_logprobs: 2,
+    stream: true,
+    background: false,
+    stream_options: { include_obfuscation: false },
+    service_tier: "flex",
+    prompt_cache_key: "c",
+    safety_identifier: "s",
+    include: ["reasoning.encrypted_content"],
   };
   const conversationOf = (extra: Record<string, unknown>) =>
-    parseResponsesRequest({ model: "gpt-4o", input: "json please", ...extra }, new ResponseStore(10), createIdSource(1)) as ResponsesConversation;
+    parseResponsesRequest(
+      { model: "gpt-4o", input: "json please", ...extra },
+      new ResponseStore(10),
+      createIdSource(1),
+    ) as ResponsesConversation;
   const frame = { id: "resp_x", createdAt: 1 };
-  const rendered = (c: ResponsesConversation) => JSON.stringify(renderResponseObject(c, frame, { status: "in_progress", output: [], plan: null }));
+  const rendered = (c: ResponsesConversation) =>
+    JSON.stringify(renderResponseObject(c, frame, { status: "in_progress", output: [], plan: null }));
 
   for (const [field, value] of Object.entries(SAMPLES)) {
     it(`changes with ${field} whenever the response does`, () => {

@@ -46,7 +46,11 @@ describe("PacingScheduler", () => {
     vi.advanceTimersByTime(4_999);
     expect(ran.map((r) => r.label)).toEqual(["soon"]);
     vi.advanceTimersByTime(60_000);
-    expect(ran.map((r) => [r.label, r.at - t0])).toEqual([["soon", 5], ["in 5 s", 5_000], ["in 60 s", 60_000]]);
+    expect(ran.map((r) => [r.label, r.at - t0])).toEqual([
+      ["soon", 5],
+      ["in 5 s", 5_000],
+      ["in 60 s", 60_000],
+    ]);
   });
 
   it("does not run a cancelled task, and counts it until its time comes", () => {

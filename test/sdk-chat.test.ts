@@ -12,7 +12,11 @@ const promptTokens = (messages: Msg[], encode: (text: string) => number[]) =>
 
 const WEATHER_TOOL = {
   type: "function" as const,
-  function: { name: "get_weather", description: "Current weather", parameters: { type: "object", properties: { city: { type: "string" } } } },
+  function: {
+    name: "get_weather",
+    description: "Current weather",
+    parameters: { type: "object", properties: { city: { type: "string" } } },
+  },
 };
 
 let mock: LLMock;
@@ -59,11 +63,19 @@ describe("chat.completions.create without streaming", () => {
     const messages: Msg[] = [{ role: "user", content: russian }];
 
     const gpt4 = await client.chat.completions.create({ model: "gpt-4", messages });
-    expect(gpt4.usage).toMatchObject({ prompt_tokens: promptTokens(messages, cl100k), completion_tokens: 8, total_tokens: 15 + 8 });
+    expect(gpt4.usage).toMatchObject({
+      prompt_tokens: promptTokens(messages, cl100k),
+      completion_tokens: 8,
+      total_tokens: 15 + 8,
+    });
     expect(gpt4.usage?.prompt_tokens).toBe(15);
 
     const gpt4o = await client.chat.completions.create({ model: "gpt-4o", messages });
-    expect(gpt4o.usage).toMatchObject({ prompt_tokens: promptTokens(messages, o200k), completion_tokens: 6, total_tokens: 13 + 6 });
+    expect(gpt4o.usage).toMatchObject({
+      prompt_tokens: promptTokens(messages, o200k),
+      completion_tokens: 6,
+      total_tokens: 13 + 6,
+    });
     expect(gpt4o.usage?.prompt_tokens).toBe(13);
   });
 
@@ -90,13 +102,28 @@ describe("chat.completions.create with stream: true", () => {
   it("streams one token per content chunk by default, so the content chunks number the completion tokens", async () => {
     const reply = "The quick brown fox jumps over the lazy dog.";
     mock.on({ userMessage: "fox" }, { content: reply });
-    const stream = await client.chat.completions.create({ model: "gpt-4o", messages: [{ role: "user", content: "fox please" }], stream: true });
+    const stream = await client.chat.completions.create({
+      model: "gpt-4o",
+      messages: [{ role: "user", content: "fox please" }],
+      stream: true,
+    });
     const chunks: OpenAI.Chat.Completions.ChatCompletionChunk[] = [];
     for await (const chunk of stream) chunks.push(chunk);
 
     expect(chunks[0].choices[0].delta).toEqual({ role: "assistant", content: "", refusal: null });
     const contentChunks = chunks.slice(1).filter((c) => c.choices[0]?.delta.content);
-    expect(contentChunks.map((c) => c.choices[0].delta.content)).toEqual(["The", " quick", " brown", " fox", " jumps", " over", " the", " lazy", " dog", "."]);
+    expect(contentChunks.map((c) => c.choices[0].delta.content)).toEqual([
+      "The",
+      " quick",
+      " brown",
+      " fox",
+      " jumps",
+      " over",
+      " the",
+      " lazy",
+      " dog",
+      ".",
+    ]);
     expect(contentChunks).toHaveLength(o200k(reply).length);
     expect(chunks.map((c) => c.choices[0].delta.content ?? "").join("")).toBe(reply);
     expect(chunks.at(-1)?.choices[0].finish_reason).toBe("stop");
@@ -122,7 +149,11 @@ describe("chat.completions.create with stream: true", () => {
     const last = chunks.at(-1)!;
     expect(last.choices).toEqual([]);
     // 3 + (3 + 1 + 1) = 8 prompt tokens; the reply is 7 cl100k tokens.
-    expect(last.usage).toMatchObject({ prompt_tokens: promptTokens(messages, cl100k), completion_tokens: 7, total_tokens: 15 });
+    expect(last.usage).toMatchObject({
+      prompt_tokens: promptTokens(messages, cl100k),
+      completion_tokens: 7,
+      total_tokens: 15,
+    });
     expect(last.usage?.prompt_tokens).toBe(8);
     expect(chunks.slice(0, -1).every((c) => c.usage === null)).toBe(true);
     expect(chunks.at(-2)?.choices[0].finish_reason).toBe("stop");
@@ -132,7 +163,10 @@ describe("chat.completions.create with stream: true", () => {
 
 describe("chat.completions.stream(...).finalChatCompletion()", () => {
   it("assembles a streamed tool call into tool_calls[0] with its name, arguments and finish_reason tool_calls", async () => {
-    mock.on({ userMessage: "weather" }, { toolCalls: [{ name: "get_weather", arguments: '{"city":"SF"}', id: "call_fixed_1" }] });
+    mock.on(
+      { userMessage: "weather" },
+      { toolCalls: [{ name: "get_weather", arguments: '{"city":"SF"}', id: "call_fixed_1" }] },
+    );
     const final = await client.chat.completions
       .stream({ model: "gpt-4o", messages: [{ role: "user", content: "what is the weather?" }], tools: [WEATHER_TOOL] })
       .finalChatCompletion();
@@ -176,14 +210,17 @@ describe("chat.completions.stream(...).finalChatCompletion()", () => {
 
   it("assembles streamed text into the final message content", async () => {
     mock.on({ userMessage: "hello" }, { content: "Hello! How can I help?" });
-    const final = await client.chat.completions.stream({ model: "gpt-4o", messages: [{ role: "user", content: "hello" }] }).finalChatCompletion();
+    const final = await client.chat.completions
+      .stream({ model: "gpt-4o", messages: [{ role: "user", content: "hello" }] })
+      .finalChatCompletion();
     expect(final.choices[0].message.content).toBe("Hello! How can I help?");
     expect(final.choices[0].finish_reason).toBe("stop");
   });
 });
 
 describe("errors through the SDK", () => {
-  const ask = (c: OpenAI, content: string) => c.chat.completions.create({ model: "gpt-4o", messages: [{ role: "user", content }] });
+  const ask = (c: OpenAI, content: string) =>
+    c.chat.completions.create({ model: "gpt-4o", messages: [{ role: "user", content }] });
 
   it("throws RateLimitError with status 429, the fixture message and a retry-after header", async () => {
     mock.on({ userMessage: "busy" }, { error: { status: 429, message: "Slow down", retryAfter: 0 } });
@@ -198,7 +235,10 @@ describe("errors through the SDK", () => {
   });
 
   it("is retried by the SDK with maxRetries 1: the journal shows a 429 then a 200", async () => {
-    mock.on({ userMessage: "flaky", sequenceIndex: 0 }, { error: { status: 429, message: "Slow down", retryAfter: 0 } });
+    mock.on(
+      { userMessage: "flaky", sequenceIndex: 0 },
+      { error: { status: 429, message: "Slow down", retryAfter: 0 } },
+    );
     mock.on({ userMessage: "flaky", sequenceIndex: 1 }, { content: "made it" });
     const before = mock.requests.length;
     const completion = await ask(sdk(1), "flaky call");

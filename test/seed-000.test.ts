@@ -38,10 +38,7 @@ describe("seed 000: unit tests against LLMock", () => {
 
   // --- tool-calls.test.ts, verbatim ---
   it("returns tool call in streaming mode", async () => {
-    mock.on(
-      { userMessage: "weather" },
-      { toolCalls: [{ name: "get_weather", arguments: '{"city":"SF"}' }] }
-    );
+    mock.on({ userMessage: "weather" }, { toolCalls: [{ name: "get_weather", arguments: '{"city":"SF"}' }] });
     const res = await fetch(`${mock.url}/v1/chat/completions`, {
       method: "POST",
       headers: { "Content-Type": "application/json" },
@@ -57,13 +54,20 @@ describe("seed 000: unit tests against LLMock", () => {
   });
 
   it("answers the seed's non-streaming response with the documented fields (model echoed, refusal null, stop)", async () => {
-    const res = await httpPost(`${mock.url}/v1/chat/completions`, { model: "gpt-4", messages: [{ role: "user", content: "hello" }] });
+    const res = await httpPost(`${mock.url}/v1/chat/completions`, {
+      model: "gpt-4",
+      messages: [{ role: "user", content: "hello" }],
+    });
     expect(res.status).toBe(200);
     expect(res.headers["content-type"]).toBe("application/json");
     const body = JSON.parse(res.body);
     expect(body.model).toBe("gpt-4");
     expect(Number.isInteger(body.created)).toBe(true);
-    expect(body.choices[0].message).toMatchObject({ role: "assistant", content: "Hello! How can I help?", refusal: null });
+    expect(body.choices[0].message).toMatchObject({
+      role: "assistant",
+      content: "Hello! How can I help?",
+      refusal: null,
+    });
     expect(body.choices[0].finish_reason).toBe("stop");
   });
 
@@ -96,7 +100,7 @@ describe("seed 000: streaming integration with createServer", () => {
   it("streams the reply in 10-character chunks after a role chunk and ends with finish_reason stop", async () => {
     const instance = await createServer(
       [{ match: { userMessage: "hello" }, response: { content: "Hello! How can I help?" } }],
-      { port: 0, chunkSize: 10 }
+      { port: 0, chunkSize: 10 },
     );
     onTestFinished(() => instance.close());
     const res = await httpPost(`${instance.url}/v1/chat/completions`, {
@@ -107,12 +111,12 @@ describe("seed 000: streaming integration with createServer", () => {
     // Parse SSE chunks
     const chunks = res.body
       .split("\n\n")
-      .filter(b => b.startsWith("data: ") && !b.includes("[DONE]"))
-      .map(b => JSON.parse(b.slice(6)));
+      .filter((b) => b.startsWith("data: ") && !b.includes("[DONE]"))
+      .map((b) => JSON.parse(b.slice(6)));
     // First chunk has the role
     expect(chunks[0].choices[0].delta.role).toBe("assistant");
     // Reassemble content
-    const content = chunks.map(c => c.choices[0].delta.content ?? "").join("");
+    const content = chunks.map((c) => c.choices[0].delta.content ?? "").join("");
     expect(content).toBe("Hello! How can I help?");
     // Last chunk has finish_reason
     expect(chunks.at(-1).choices[0].finish_reason).toBe("stop");
@@ -138,7 +142,11 @@ describe("seed 000: the JSON fixture file fixtures/chat.json", () => {
       const tool = JSON.parse((await ask(mock.url, "what is the weather?")).body);
       expect(tool.choices[0].message.content).toBeNull();
       expect(tool.choices[0].message.tool_calls).toEqual([
-        { id: expect.stringMatching(/^call_/), type: "function", function: { name: "get_weather", arguments: '{"city":"SF"}' } },
+        {
+          id: expect.stringMatching(/^call_/),
+          type: "function",
+          function: { name: "get_weather", arguments: '{"city":"SF"}' },
+        },
       ]);
       expect(tool.choices[0].finish_reason).toBe("tool_calls");
       expect(mock.requests.map((r) => r.fixture)).toEqual(['#0 userMessage="hello"', '#1 userMessage="weather"']);
@@ -151,7 +159,10 @@ describe("seed 000: the JSON fixture file fixtures/chat.json", () => {
     const fixtures = loadFixtureFile(CHAT_JSON);
     expect(fixtures).toEqual([
       { match: { userMessage: "hello" }, response: { content: "Hello! How can I help?" } },
-      { match: { userMessage: "weather" }, response: { toolCalls: [{ name: "get_weather", arguments: '{"city":"SF"}' }] } },
+      {
+        match: { userMessage: "weather" },
+        response: { toolCalls: [{ name: "get_weather", arguments: '{"city":"SF"}' }] },
+      },
     ]);
     const server = await createServer(fixtures);
     try {

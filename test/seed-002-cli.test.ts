@@ -35,7 +35,12 @@ describe("tool-loop.yaml (weather-tool with reply: next) run by an agent loop", 
   it("over Chat Completions: tool_calls, the tool runs once, the tool result is sent back, the final answer", async () => {
     const client = clientOf(cli);
     const tool = weatherTool();
-    const tools: ChatCompletionTool[] = [{ type: "function", function: { name: "get_weather", description: "Current weather for a city", parameters: WEATHER_PARAMETERS } }];
+    const tools: ChatCompletionTool[] = [
+      {
+        type: "function",
+        function: { name: "get_weather", description: "Current weather for a city", parameters: WEATHER_PARAMETERS },
+      },
+    ];
     const messages: ChatCompletionMessageParam[] = [{ role: "user", content: QUESTION }];
     const completions: ChatCompletion[] = [];
     for (let step = 0; step < 5; step++) {
@@ -44,7 +49,9 @@ describe("tool-loop.yaml (weather-tool with reply: next) run by an agent loop", 
       completions.push(completion);
       const { message, finish_reason } = completion.choices[0];
       expect(completion.id).toBe("chatcmpl-weather-tool");
-      const reply = message.tool_calls?.length ? message.tool_calls.map((c) => (c.type === "function" ? c.function.arguments : "")).join("") : message.content;
+      const reply = message.tool_calls?.length
+        ? message.tool_calls.map((c) => (c.type === "function" ? c.function.arguments : "")).join("")
+        : message.content;
       expect(completion.usage).toMatchObject(chatUsage("gpt-4o", sent, reply, tools));
       if (!message.tool_calls?.length) {
         expect(finish_reason).toBe("stop");
@@ -54,13 +61,21 @@ describe("tool-loop.yaml (weather-tool with reply: next) run by an agent loop", 
       messages.push(message);
       for (const call of message.tool_calls) {
         if (call.type !== "function") throw new Error(`unexpected ${call.type} tool call`);
-        messages.push({ role: "tool", tool_call_id: call.id, content: tool.run(call.function.name, call.function.arguments) });
+        messages.push({
+          role: "tool",
+          tool_call_id: call.id,
+          content: tool.run(call.function.name, call.function.arguments),
+        });
       }
     }
     expect(completions).toHaveLength(2);
     expect(completions[0].choices[0].message.content).toBeNull();
     expect(completions[0].choices[0].message.tool_calls).toEqual([
-      { id: "call_abc123", type: "function", function: { name: "get_weather", arguments: '{"location": "San Francisco"}' } },
+      {
+        id: "call_abc123",
+        type: "function",
+        function: { name: "get_weather", arguments: '{"location": "San Francisco"}' },
+      },
     ]);
     expect(tool.calls).toEqual([{ location: "San Francisco" }]);
     expect(completions[1].choices[0].message.content).toBe(ANSWER);
@@ -69,7 +84,15 @@ describe("tool-loop.yaml (weather-tool with reply: next) run by an agent loop", 
   it("over the Responses API: function_call, then function_call_output with previous_response_id, the final answer", async () => {
     const client = clientOf(cli);
     const tool = weatherTool();
-    const tools: FunctionTool[] = [{ type: "function", name: "get_weather", description: "Current weather for a city", parameters: WEATHER_PARAMETERS, strict: false }];
+    const tools: FunctionTool[] = [
+      {
+        type: "function",
+        name: "get_weather",
+        description: "Current weather for a city",
+        parameters: WEATHER_PARAMETERS,
+        strict: false,
+      },
+    ];
     const responses: Response[] = [];
     let response = await client.responses.create({ model: "gpt-4o", input: QUESTION, tools });
     for (let step = 0; step < 5; step++) {
@@ -78,28 +101,69 @@ describe("tool-loop.yaml (weather-tool with reply: next) run by an agent loop", 
       expect(response.status).toBe("completed");
       const calls = response.output.filter((item) => item.type === "function_call");
       if (calls.length === 0) break;
-      const outputs: ResponseInputItem[] = calls.map((call) => ({ type: "function_call_output", call_id: call.call_id, output: tool.run(call.name, call.arguments) }));
-      response = await client.responses.create({ model: "gpt-4o", previous_response_id: response.id, input: outputs, tools });
+      const outputs: ResponseInputItem[] = calls.map((call) => ({
+        type: "function_call_output",
+        call_id: call.call_id,
+        output: tool.run(call.name, call.arguments),
+      }));
+      response = await client.responses.create({
+        model: "gpt-4o",
+        previous_response_id: response.id,
+        input: outputs,
+        tools,
+      });
     }
     expect(responses).toHaveLength(2);
     expect(responses[0].output).toEqual([
-      expect.objectContaining({ type: "function_call", call_id: "call_abc123", name: "get_weather", arguments: '{"location": "San Francisco"}', status: "completed" }),
+      expect.objectContaining({
+        type: "function_call",
+        call_id: "call_abc123",
+        name: "get_weather",
+        arguments: '{"location": "San Francisco"}',
+        status: "completed",
+      }),
     ]);
     expect(tool.calls).toEqual([{ location: "San Francisco" }]);
     expect(responses[1].previous_response_id).toBe("resp_weather-tool");
     expect(responses[1].output_text).toBe(ANSWER);
     // Usage as on Chat Completions: the chain so far (question, call, result) and the tool definition.
-    const counted = [{ type: "function", function: { name: "get_weather", description: tools[0].description!, parameters: WEATHER_PARAMETERS } }];
+    const counted = [
+      {
+        type: "function",
+        function: { name: "get_weather", description: tools[0].description!, parameters: WEATHER_PARAMETERS },
+      },
+    ];
     const question = { role: "user", content: QUESTION };
-    const call = { role: "assistant", content: "", tool_calls: [{ type: "function", function: { name: "get_weather", arguments: '{"location": "San Francisco"}' } }] };
+    const call = {
+      role: "assistant",
+      content: "",
+      tool_calls: [{ type: "function", function: { name: "get_weather", arguments: '{"location": "San Francisco"}' } }],
+    };
     const first = chatUsage("gpt-4o", [question], '{"location": "San Francisco"}', counted);
-    const second = chatUsage("gpt-4o", [question, call, { role: "tool", content: '{"temperature": 72, "condition": "sunny"}' }], ANSWER, counted);
-    expect(responses[0].usage).toMatchObject({ input_tokens: first.prompt_tokens, output_tokens: first.completion_tokens, total_tokens: first.total_tokens });
-    expect(responses[1].usage).toMatchObject({ input_tokens: second.prompt_tokens, output_tokens: second.completion_tokens, total_tokens: second.total_tokens });
+    const second = chatUsage(
+      "gpt-4o",
+      [question, call, { role: "tool", content: '{"temperature": 72, "condition": "sunny"}' }],
+      ANSWER,
+      counted,
+    );
+    expect(responses[0].usage).toMatchObject({
+      input_tokens: first.prompt_tokens,
+      output_tokens: first.completion_tokens,
+      total_tokens: first.total_tokens,
+    });
+    expect(responses[1].usage).toMatchObject({
+      input_tokens: second.prompt_tokens,
+      output_tokens: second.completion_tokens,
+      total_tokens: second.total_tokens,
+    });
   });
 
   it("streams the first step's tool call", async () => {
-    const stream = await clientOf(cli).chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: QUESTION }], stream: true });
+    const stream = await clientOf(cli).chat.completions.create({
+      model: "gpt-4o-mini",
+      messages: [{ role: "user", content: QUESTION }],
+      stream: true,
+    });
     let args = "";
     const names: string[] = [];
     let finish: string | null = null;
@@ -125,7 +189,8 @@ describe("a flow file's apiKey and port", () => {
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   afterEach(stopAllClis);
-  const ask = (client: OpenAI) => client.chat.completions.create({ model: "gpt-4o", messages: [{ role: "user", content: "Hello, how are you?" }] });
+  const ask = (client: OpenAI) =>
+    client.chat.completions.create({ model: "gpt-4o", messages: [{ role: "user", content: "Hello, how are you?" }] });
 
   it("apiKey: 401 invalid_api_key without a key or with a wrong one, 200 with it; /health stays open", async () => {
     const file = join(dir, "keyed.yaml");
@@ -133,10 +198,12 @@ describe("a flow file's apiKey and port", () => {
     const cli = await startCli(["-f", file]);
     expect(cli.lines).toContain("  requests need Authorization: Bearer <key>");
 
-    const noKey = await clientOf(cli).chat.completions.create(
-      { model: "gpt-4o", messages: [{ role: "user", content: "Hello, how are you?" }] },
-      { headers: { Authorization: null } },
-    ).catch((e: unknown) => e);
+    const noKey = await clientOf(cli)
+      .chat.completions.create(
+        { model: "gpt-4o", messages: [{ role: "user", content: "Hello, how are you?" }] },
+        { headers: { Authorization: null } },
+      )
+      .catch((e: unknown) => e);
     expect(noKey).toBeInstanceOf(OpenAI.AuthenticationError);
     expect(noKey).toMatchObject({ status: 401, code: "invalid_api_key", type: "invalid_request_error" });
     expect((noKey as Error).message).toContain("You didn't provide an API key.");
@@ -179,7 +246,9 @@ describe("flow file validation through the CLI", () => {
 
   it("exits 1 naming the file, each flow's index and id, and the message index", () => {
     const broken = join(dir, "flows.yaml");
-    writeFileSync(broken, `responses:
+    writeFileSync(
+      broken,
+      `responses:
   - id: 'greeting'
     messages:
       - { role: 'user', content: 'Hello', matcher: 'similar' }
@@ -200,7 +269,8 @@ describe("flow file validation through the CLI", () => {
     messages:
       - { role: 'user', content: 'help' }
       - { role: 'assistant', content: 'Again' }
-`);
+`,
+    );
     const run = runCli(["-p", "0", "-f", broken]);
     expect(run.status).toBe(1);
     expect(run.stdout).toBe("");

@@ -19,16 +19,23 @@ afterEach(async () => {
 });
 
 /** Four replies to "step", in order, then a plain fixture for anything else. */
-const STEPS = [0, 1, 2, 3].map((i) => ({ match: { userMessage: "step", sequenceIndex: i }, response: { content: `seq-${i}` } }));
+const STEPS = [0, 1, 2, 3].map((i) => ({
+  match: { userMessage: "step", sequenceIndex: i },
+  response: { content: `seq-${i}` },
+}));
 
-async function serve(options: ServerOptions = {}, fixtures: Parameters<typeof createServer>[0] = STEPS): Promise<ServerInstance> {
+async function serve(
+  options: ServerOptions = {},
+  fixtures: Parameters<typeof createServer>[0] = STEPS,
+): Promise<ServerInstance> {
   const server = await createServer(fixtures, options);
   open.push(server);
   return server;
 }
 
 const sdk = (server: ServerInstance) => new OpenAI({ baseURL: `${server.url}/v1`, apiKey: "sk-test", maxRetries: 0 });
-const chatBody = (content: string, extra: Record<string, unknown> = {}) => JSON.stringify({ model: MODEL, messages: [{ role: "user", content }], ...extra });
+const chatBody = (content: string, extra: Record<string, unknown> = {}) =>
+  JSON.stringify({ model: MODEL, messages: [{ role: "user", content }], ...extra });
 const post = (server: ServerInstance, body: string) =>
   fetch(`${server.url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body });
 // Wire bodies, checked by toEqual rather than by type.
@@ -38,7 +45,9 @@ const json = (res: Response): Promise<any> => res.json();
 async function step(server: ServerInstance, content = "step"): Promise<string> {
   const res = await post(server, chatBody(content));
   const body = await json(res);
-  return res.status === 200 ? body.choices[0].message.content : `${res.status} ${body.error.code}: ${body.error.message}`;
+  return res.status === 200
+    ? body.choices[0].message.content
+    : `${res.status} ${body.error.code}: ${body.error.message}`;
 }
 
 async function stillServes(server: ServerInstance): Promise<void> {
@@ -50,7 +59,9 @@ describe("a rate-limit 429 does not use up a sequence reply", () => {
     let now = 1_750_000_000_000;
     const server = await serve({ rateLimit: { rpm: 2 }, now: () => now });
     const client = sdk(server);
-    const ask = async () => (await client.chat.completions.create({ model: MODEL, messages: [{ role: "user", content: "step" }] })).choices[0].message.content;
+    const ask = async () =>
+      (await client.chat.completions.create({ model: MODEL, messages: [{ role: "user", content: "step" }] })).choices[0]
+        .message.content;
     expect(await ask()).toBe("seq-0");
     expect(await ask()).toBe("seq-1");
     for (let i = 0; i < 2; i++) {
@@ -70,9 +81,16 @@ describe("a rate-limit 429 does not use up a sequence reply", () => {
   it("a tokens-per-minute refusal of a legacy Completions request with two prompts advances neither choice's counter", async () => {
     let now = 1_750_000_000_000;
     // A pair costs 8 tokens (1 prompt and 3 completion tokens each): the second pair is over the 7 left of 15.
-    const server = await serve({ rateLimit: { tpm: 15 }, now: () => now }, [0, 1, 2, 3].map((i) => ({ match: { userMessage: "go", sequenceIndex: i }, response: { content: `seq-${i}` } })));
+    const server = await serve(
+      { rateLimit: { tpm: 15 }, now: () => now },
+      [0, 1, 2, 3].map((i) => ({ match: { userMessage: "go", sequenceIndex: i }, response: { content: `seq-${i}` } })),
+    );
     const complete = () =>
-      fetch(`${server.url}/v1/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ model: "gpt-3.5-turbo-instruct", prompt: ["go", "go"] }) });
+      fetch(`${server.url}/v1/completions`, {
+        method: "POST",
+        headers: { "content-type": "application/json" },
+        body: JSON.stringify({ model: "gpt-3.5-turbo-instruct", prompt: ["go", "go"] }),
+      });
     const first = await complete();
     expect(first.status).toBe(200);
     const firstBody = await json(first);
@@ -93,16 +111,29 @@ describe("a flow file after a sequence", () => {
     const dir = mkdtempSync(join(tmpdir(), "understudy-seq-"));
     try {
       const file = join(dir, "flows.yaml");
-      writeFileSync(file, "responses:\n  - id: after\n    messages:\n      - { role: user, content: step }\n      - { role: assistant, content: the flow answers }\n");
+      writeFileSync(
+        file,
+        "responses:\n  - id: after\n    messages:\n      - { role: user, content: step }\n      - { role: assistant, content: the flow answers }\n",
+      );
       let now = 1_750_000_000_000;
-      const server = await serve({ rateLimit: { rpm: 1 }, now: () => now }, [...STEPS.slice(0, 2), ...loadFixtureFile(file)]);
+      const server = await serve({ rateLimit: { rpm: 1 }, now: () => now }, [
+        ...STEPS.slice(0, 2),
+        ...loadFixtureFile(file),
+      ]);
       expect(await step(server)).toBe("seq-0");
-      expect(await step(server)).toMatch(/^429 rate_limit_exceeded: Rate limit reached for gpt-4o-mini .* on requests per min \(RPM\): Limit 1, Used 1, Requested 1\./);
+      expect(await step(server)).toMatch(
+        /^429 rate_limit_exceeded: Rate limit reached for gpt-4o-mini .* on requests per min \(RPM\): Limit 1, Used 1, Requested 1\./,
+      );
       now += 60_000;
       expect(await step(server)).toBe("seq-1");
       now += 60_000;
       expect(await step(server)).toBe("the flow answers");
-      expect(server.journal.all().map((e) => e.fixture)).toEqual(['#0 userMessage="step" sequenceIndex=0', '#1 userMessage="step" sequenceIndex=1', '#1 userMessage="step" sequenceIndex=1', 'flow "after"']);
+      expect(server.journal.all().map((e) => e.fixture)).toEqual([
+        '#0 userMessage="step" sequenceIndex=0',
+        '#1 userMessage="step" sequenceIndex=1',
+        '#1 userMessage="step" sequenceIndex=1',
+        'flow "after"',
+      ]);
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -128,7 +159,10 @@ describe("a queued nextError does not use up a sequence reply", () => {
 
   it("a fixture whose reply is an error is the answer, and counts", async () => {
     const server = await serve({}, [
-      { match: { userMessage: "step", sequenceIndex: 0 }, response: { error: { status: 500, message: "The server had an error." } } },
+      {
+        match: { userMessage: "step", sequenceIndex: 0 },
+        response: { error: { status: 500, message: "The server had an error." } },
+      },
       { match: { userMessage: "step", sequenceIndex: 1 }, response: { content: "seq-1" } },
     ]);
     expect(await step(server)).toBe("500 null: The server had an error.");
@@ -139,7 +173,11 @@ describe("a queued nextError does not use up a sequence reply", () => {
 /** Sends "step" over raw HTTP and destroys the connection after `ms`, before any answer. */
 function abandon(server: ServerInstance, ms: number): Promise<void> {
   return new Promise((resolve) => {
-    const req = request(`${server.url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json" } }, () => undefined);
+    const req = request(
+      `${server.url}/v1/chat/completions`,
+      { method: "POST", headers: { "content-type": "application/json" } },
+      () => undefined,
+    );
     req.on("error", () => resolve());
     req.on("close", () => resolve());
     req.end(chatBody("step"));
@@ -149,7 +187,10 @@ function abandon(server: ServerInstance, ms: number): Promise<void> {
 
 describe("a request that waits for a maxConcurrency slot and loses its client is refused by admission", () => {
   it("leaves the counter where it was: the next request still gets seq-0", async () => {
-    const server = await serve({ maxConcurrency: 1 }, [{ match: { userMessage: "slow" }, response: { content: "done" }, timing: { ttft: 400 } }, ...STEPS]);
+    const server = await serve({ maxConcurrency: 1 }, [
+      { match: { userMessage: "slow" }, response: { content: "done" }, timing: { ttft: 400 } },
+      ...STEPS,
+    ]);
     const slow = step(server, "slow");
     // Queued behind "slow" (planned as seq-0), then gone well before the slot frees.
     await new Promise((r) => setTimeout(r, 50));
@@ -168,7 +209,10 @@ describe("a request that waits for a maxConcurrency slot and loses its client is
     await stillServes(server);
   });
   it("on the Responses WebSocket too: a connection that closes while its reply waits gives the number back", async () => {
-    const server = await serve({ maxConcurrency: 1 }, [{ match: { userMessage: "slow" }, response: { content: "done" }, timing: { ttft: 400 } }, ...STEPS]);
+    const server = await serve({ maxConcurrency: 1 }, [
+      { match: { userMessage: "slow" }, response: { content: "done" }, timing: { ttft: 400 } },
+      ...STEPS,
+    ]);
     const slow = step(server, "slow");
     await new Promise((r) => setTimeout(r, 50));
     const ws = new WebSocket(`${server.url.replace(/^http/, "ws")}/v1/responses`);
@@ -186,7 +230,13 @@ describe("a request that waits for a maxConcurrency slot and loses its client is
 });
 
 const conversation = (content: string): Conversation => ({
-  api: "chat", model: MODEL, messages: [{ role: "user", content }], tools: [], stream: false, params: { ...DEFAULT_PARAMS }, body: {},
+  api: "chat",
+  model: MODEL,
+  messages: [{ role: "user", content }],
+  tools: [],
+  stream: false,
+  params: { ...DEFAULT_PARAMS },
+  body: {},
 });
 
 describe("FixtureSet.match is a function of the conversation; commit advances the counters", () => {
@@ -261,6 +311,8 @@ describe("FixtureSet.match is a function of the conversation; commit advances th
     fixtures.commit(fixtures.match(conversation("step")).claim);
     const miss = fixtures.match(conversation("step"));
     expect(miss.hit).toBeNull();
-    expect(miss.hit === null && miss.nearest[0].failures).toEqual(["sequenceIndex is 0, but this request was number 1 for this match"]);
+    expect(miss.hit === null && miss.nearest[0].failures).toEqual([
+      "sequenceIndex is 0, but this request was number 1 for this match",
+    ]);
   });
 });

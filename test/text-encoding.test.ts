@@ -19,13 +19,29 @@ beforeAll(async () => {
 afterAll(() => server.close());
 
 /** POSTs JSON and decodes the body strictly: bytes that are not valid UTF-8 (latin1 where UTF-8 belonged) throw. */
-async function post(path: string, body: unknown): Promise<{ status: number; text: string; bytes: number; contentLength: string | null }> {
-  const res = await fetch(`${server.url}${path}`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+async function post(
+  path: string,
+  body: unknown,
+): Promise<{ status: number; text: string; bytes: number; contentLength: string | null }> {
+  const res = await fetch(`${server.url}${path}`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
   const raw = new Uint8Array(await res.arrayBuffer());
-  return { status: res.status, text: new TextDecoder("utf-8", { fatal: true }).decode(raw), bytes: raw.length, contentLength: res.headers.get("content-length") };
+  return {
+    status: res.status,
+    text: new TextDecoder("utf-8", { fatal: true }).decode(raw),
+    bytes: raw.length,
+    contentLength: res.headers.get("content-length"),
+  };
 }
 
-const chatRequest = (content: string, extra: Record<string, unknown> = {}) => ({ model: "gpt-4o-mini", messages: [{ role: "user", content }], ...extra });
+const chatRequest = (content: string, extra: Record<string, unknown> = {}) => ({
+  model: "gpt-4o-mini",
+  messages: [{ role: "user", content }],
+  ...extra,
+});
 
 /** The streamed text of chat or completions chunks. */
 const streamedText = (sse: string, read: (chunk: any) => string | undefined) =>
@@ -52,7 +68,10 @@ describe("non-ASCII text on every write path", () => {
     const body = await post("/v1/chat/completions", chatRequest("plain", { model: MODEL_WITH_ACCENT }));
     expect(JSON.parse(body.text).model).toBe(MODEL_WITH_ACCENT);
     const stream = await post("/v1/chat/completions", chatRequest("plain", { model: MODEL_WITH_ACCENT, stream: true }));
-    const chunks = stream.text.split("\n\n").filter((block) => block.startsWith("data: {")).map((block) => JSON.parse(block.slice(6)));
+    const chunks = stream.text
+      .split("\n\n")
+      .filter((block) => block.startsWith("data: {"))
+      .map((block) => JSON.parse(block.slice(6)));
     expect(chunks.length).toBeGreaterThan(2);
     expect(chunks.every((chunk) => chunk.model === MODEL_WITH_ACCENT)).toBe(true);
   });

@@ -29,14 +29,22 @@ async function serve(options: ServerOptions = {}): Promise<ServerInstance> {
   return server;
 }
 
-const chatBody = (content: string, extra: Record<string, unknown> = {}) => JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content }], ...extra });
-const postHead = (url: string, length: number) => `POST /v1/chat/completions HTTP/1.1\r\nHost: ${new URL(url).host}\r\nContent-Type: application/json\r\nContent-Length: ${length}\r\n\r\n`;
+const chatBody = (content: string, extra: Record<string, unknown> = {}) =>
+  JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content }], ...extra });
+const postHead = (url: string, length: number) =>
+  `POST /v1/chat/completions HTTP/1.1\r\nHost: ${new URL(url).host}\r\nContent-Type: application/json\r\nContent-Length: ${length}\r\n\r\n`;
 
 /** The server still answers a whole request. */
 async function expectServing(server: ServerInstance): Promise<void> {
-  const res = await fetch(`${server.url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: chatBody("hi") });
+  const res = await fetch(`${server.url}/v1/chat/completions`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: chatBody("hi"),
+  });
   expect(res.status).toBe(200);
-  expect(((await res.json()) as { choices: { message: { content: string } }[] }).choices[0].message.content).toBe("hello");
+  expect(((await res.json()) as { choices: { message: { content: string } }[] }).choices[0].message.content).toBe(
+    "hello",
+  );
 }
 
 describe("a client that is too slow", () => {
@@ -49,7 +57,9 @@ describe("a client that is too slow", () => {
     expect(data).toBe(TIMED_OUT);
     expect(afterMs).toBeGreaterThanOrEqual(290);
     expect(afterMs).toBeLessThan(300 + SLACK_MS);
-    expect(server.journal.all().map((e) => [e.status, e.error])).toEqual([[408, "Request timed out: the request body did not arrive within the server's requestTimeout."]]);
+    expect(server.journal.all().map((e) => [e.status, e.error])).toEqual([
+      [408, "Request timed out: the request body did not arrive within the server's requestTimeout."],
+    ]);
     await expectServing(server);
   });
 
@@ -121,7 +131,11 @@ describe("answers that take longer than every timeout", () => {
     const server = await serve(SHORT);
     const client = new OpenAI({ baseURL: `${server.url}/v1`, apiKey: "sk-test", maxRetries: 0 });
     const started = performance.now();
-    const stream = await client.chat.completions.create({ model: "gpt-4o-mini", messages: [{ role: "user", content: "long" }], stream: true });
+    const stream = await client.chat.completions.create({
+      model: "gpt-4o-mini",
+      messages: [{ role: "user", content: "long" }],
+      stream: true,
+    });
     let text = "";
     for await (const chunk of stream) text += chunk.choices[0]?.delta.content ?? "";
     expect(text).toBe(LONG);
@@ -131,7 +145,11 @@ describe("answers that take longer than every timeout", () => {
 
   it("a non-streamed answer held back 1.2 s by its timing arrives whole", async () => {
     const server = await serve(SHORT);
-    const raw = await sendRaw(server.url, postHead(server.url, chatBody("long").length).replace("\r\n\r\n", "\r\nConnection: close\r\n\r\n") + chatBody("long"));
+    const raw = await sendRaw(
+      server.url,
+      postHead(server.url, chatBody("long").length).replace("\r\n\r\n", "\r\nConnection: close\r\n\r\n") +
+        chatBody("long"),
+    );
     const { status, body } = parseRaw(raw);
     expect(status).toBe(200);
     expect(JSON.parse(body).choices[0].message.content).toBe(LONG);
@@ -143,10 +161,12 @@ describe("answers that take longer than every timeout", () => {
     await new Promise((resolve, reject) => ws.once("open", resolve).once("error", reject));
     // Past the keep-alive timer and its grace (1.3 s), which an upgraded socket no longer has.
     await sleep(1500);
-    const completed = new Promise<any>((resolve) => ws.on("message", (data) => {
-      const frame = JSON.parse(String(data));
-      if (frame.type === "response.completed") resolve(frame);
-    }));
+    const completed = new Promise<any>((resolve) =>
+      ws.on("message", (data) => {
+        const frame = JSON.parse(String(data));
+        if (frame.type === "response.completed") resolve(frame);
+      }),
+    );
     ws.send(JSON.stringify({ type: "response.create", model: "gpt-4o-mini", input: "hi" }));
     expect((await completed).response.output[0].content[0].text).toBe("hello");
     ws.close();
@@ -171,11 +191,26 @@ describe("timeout options", () => {
   });
 
   it.each([
-    [{ requestTimeout: -1 }, "createServer options.requestTimeout must be an integer number of milliseconds from 0 (no limit) to 86400000, got -1"],
-    [{ headersTimeout: 1.5 }, "createServer options.headersTimeout must be an integer number of milliseconds from 0 (no limit) to 86400000, got 1.5"],
-    [{ keepAliveTimeout: "5000" as unknown as number }, "createServer options.keepAliveTimeout must be an integer number of milliseconds from 0 (no limit) to 86400000, got 5000"],
-    [{ keepAliveTimeout: 2 ** 31 }, "createServer options.keepAliveTimeout must be an integer number of milliseconds from 0 (no limit) to 86400000, got 2147483648"],
-    [{ headersTimeout: 5000, requestTimeout: 1000 }, "createServer options.headersTimeout (5000) must not exceed createServer options.requestTimeout (1000): a request's time includes its headers'"],
+    [
+      { requestTimeout: -1 },
+      "createServer options.requestTimeout must be an integer number of milliseconds from 0 (no limit) to 86400000, got -1",
+    ],
+    [
+      { headersTimeout: 1.5 },
+      "createServer options.headersTimeout must be an integer number of milliseconds from 0 (no limit) to 86400000, got 1.5",
+    ],
+    [
+      { keepAliveTimeout: "5000" as unknown as number },
+      "createServer options.keepAliveTimeout must be an integer number of milliseconds from 0 (no limit) to 86400000, got 5000",
+    ],
+    [
+      { keepAliveTimeout: 2 ** 31 },
+      "createServer options.keepAliveTimeout must be an integer number of milliseconds from 0 (no limit) to 86400000, got 2147483648",
+    ],
+    [
+      { headersTimeout: 5000, requestTimeout: 1000 },
+      "createServer options.headersTimeout (5000) must not exceed createServer options.requestTimeout (1000): a request's time includes its headers'",
+    ],
   ])("refuses %j with a message naming the option", async (options, message) => {
     await expect(createServer([], options)).rejects.toThrow(message);
     const mock = new LLMock(options);

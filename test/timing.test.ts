@@ -14,7 +14,10 @@ afterEach(async () => {
   await Promise.all(open.splice(0).map((s) => s.close()));
 });
 
-async function serve(options: ServerOptions = {}, fixtures: Parameters<typeof createServer>[0] = []): Promise<ServerInstance> {
+async function serve(
+  options: ServerOptions = {},
+  fixtures: Parameters<typeof createServer>[0] = [],
+): Promise<ServerInstance> {
   const server = await createServer(
     [
       ...fixtures,
@@ -27,7 +30,11 @@ async function serve(options: ServerOptions = {}, fixtures: Parameters<typeof cr
   return server;
 }
 
-const chat = (content: string, extra: Record<string, unknown> = {}) => ({ model: MODEL, messages: [{ role: "user", content }], ...extra });
+const chat = (content: string, extra: Record<string, unknown> = {}) => ({
+  model: MODEL,
+  messages: [{ role: "user", content }],
+  ...extra,
+});
 
 interface TimedStream {
   status: number;
@@ -38,31 +45,39 @@ interface TimedStream {
 }
 
 /** Streams a chat completion over raw HTTP and timestamps every content delta as it arrives. */
-function timedStream(server: ServerInstance, body: unknown, headers: Record<string, string> = {}): Promise<TimedStream> {
+function timedStream(
+  server: ServerInstance,
+  body: unknown,
+  headers: Record<string, string> = {},
+): Promise<TimedStream> {
   return new Promise((resolve, reject) => {
     const sent = performance.now();
-    const req = request(`${server.url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json", ...headers } }, (res) => {
-      const times: number[] = [];
-      let buffered = "";
-      let text = "";
-      res.setEncoding("utf8");
-      res.on("data", (chunk: string) => {
-        const now = performance.now() - sent;
-        buffered += chunk;
-        let end: number;
-        while ((end = buffered.indexOf("\n\n")) >= 0) {
-          const block = buffered.slice(0, end);
-          buffered = buffered.slice(end + 2);
-          if (!block.startsWith("data: {")) continue;
-          const piece = JSON.parse(block.slice(6)).choices[0]?.delta?.content;
-          if (piece) {
-            times.push(now);
-            text += piece;
+    const req = request(
+      `${server.url}/v1/chat/completions`,
+      { method: "POST", headers: { "content-type": "application/json", ...headers } },
+      (res) => {
+        const times: number[] = [];
+        let buffered = "";
+        let text = "";
+        res.setEncoding("utf8");
+        res.on("data", (chunk: string) => {
+          const now = performance.now() - sent;
+          buffered += chunk;
+          let end: number;
+          while ((end = buffered.indexOf("\n\n")) >= 0) {
+            const block = buffered.slice(0, end);
+            buffered = buffered.slice(end + 2);
+            if (!block.startsWith("data: {")) continue;
+            const piece = JSON.parse(block.slice(6)).choices[0]?.delta?.content;
+            if (piece) {
+              times.push(now);
+              text += piece;
+            }
           }
-        }
-      });
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, tokenTimes: times, text }));
-    });
+        });
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, headers: res.headers, tokenTimes: times, text }));
+      },
+    );
     req.on("error", reject);
     req.end(JSON.stringify({ ...(body as object), stream: true }));
   });
@@ -73,7 +88,11 @@ const median = (values: number[]): number => [...values].sort((a, b) => a - b)[M
 
 async function timedJson(server: ServerInstance, body: unknown, headers: Record<string, string> = {}) {
   const sent = performance.now();
-  const res = await fetch(`${server.url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json", ...headers }, body: JSON.stringify(body) });
+  const res = await fetch(`${server.url}/v1/chat/completions`, {
+    method: "POST",
+    headers: { "content-type": "application/json", ...headers },
+    body: JSON.stringify(body),
+  });
   const json = (await res.json()) as any;
   return { res, json, ms: performance.now() - sent };
 }
@@ -83,12 +102,19 @@ describe("streamed timing", () => {
     const server = await serve({ timing: { ttft: 5, itl: 2 } });
     const bodies = await Promise.all(
       Array.from({ length: 60 }, () =>
-        fetch(`${server.url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(chat("count", { stream: true })) }).then((r) => r.text()),
+        fetch(`${server.url}/v1/chat/completions`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify(chat("count", { stream: true })),
+        }).then((r) => r.text()),
       ),
     );
     const ids = new Set<string>();
     for (const body of bodies) {
-      const chunks = body.split("\n\n").filter((block) => block.startsWith("data: {")).map((block) => JSON.parse(block.slice(6)));
+      const chunks = body
+        .split("\n\n")
+        .filter((block) => block.startsWith("data: {"))
+        .map((block) => JSON.parse(block.slice(6)));
       expect(chunks.map((c) => c.choices[0]?.delta?.content ?? "").join("")).toBe(TWELVE);
       expect(new Set(chunks.map((c) => c.id)).size).toBe(1);
       ids.add(chunks[0].id);
@@ -139,18 +165,26 @@ describe("streamed timing", () => {
     const server = await serve({ timing: { ttft: 300 } });
     const sent = performance.now();
     const firstBytes = await new Promise<{ ms: number; chunk: string }>((resolve, reject) => {
-      const req = request(`${server.url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json" } }, (res) => {
-        res.setEncoding("utf8");
-        res.once("data", (chunk: string) => {
-          resolve({ ms: performance.now() - sent, chunk });
-          res.destroy();
-        });
-      });
+      const req = request(
+        `${server.url}/v1/chat/completions`,
+        { method: "POST", headers: { "content-type": "application/json" } },
+        (res) => {
+          res.setEncoding("utf8");
+          res.once("data", (chunk: string) => {
+            resolve({ ms: performance.now() - sent, chunk });
+            res.destroy();
+          });
+        },
+      );
       req.on("error", reject);
       req.end(JSON.stringify(chat("count", { stream: true })));
     });
     expect(firstBytes.ms).toBeLessThan(150);
-    expect(JSON.parse(firstBytes.chunk.slice(6, firstBytes.chunk.indexOf("\n\n"))).choices[0].delta).toEqual({ role: "assistant", content: "", refusal: null });
+    expect(JSON.parse(firstBytes.chunk.slice(6, firstBytes.chunk.indexOf("\n\n"))).choices[0].delta).toEqual({
+      role: "assistant",
+      content: "",
+      refusal: null,
+    });
   });
 
   it("adds prefill per prompt token to the time to first token", async () => {
@@ -163,7 +197,9 @@ describe("streamed timing", () => {
   });
 
   it("lets a fixture's timing win over the server's, and a request's headers over both", async () => {
-    const server = await serve({ timing: { ttft: 400 } }, [{ match: { userMessage: "quick" }, response: { content: "fast answer" }, timing: { ttft: 10 } }]);
+    const server = await serve({ timing: { ttft: 400 } }, [
+      { match: { userMessage: "quick" }, response: { content: "fast answer" }, timing: { ttft: 10 } },
+    ]);
     const fixtureFast = await timedStream(server, chat("quick"));
     expect(fixtureFast.tokenTimes[0]).toBeLessThan(150);
     const headerFast = await timedStream(server, chat("count"), { "x-understudy-ttft": "0", "x-understudy-itl": "0" });
@@ -175,7 +211,11 @@ describe("streamed timing", () => {
   it("sends a reply without content tokens (empty content) at the time to first token", async () => {
     const server = await serve({ timing: { ttft: 120 } });
     const sent = performance.now();
-    const res = await fetch(`${server.url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(chat("empty", { stream: true })) });
+    const res = await fetch(`${server.url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify(chat("empty", { stream: true })),
+    });
     const body = await res.text();
     expect(performance.now() - sent).toBeGreaterThanOrEqual(115);
     expect(body.endsWith("data: [DONE]\n\n")).toBe(true);
@@ -244,7 +284,10 @@ describe("maxConcurrency", () => {
     expect(waits[1]).toBeLessThan(50);
     expect(waits[2]).toBeGreaterThanOrEqual(140);
     expect(waits[3]).toBeGreaterThanOrEqual(140);
-    const journalWaits = server.journal.all().map((entry) => entry.queuedMs ?? -1).sort((a, b) => a - b);
+    const journalWaits = server.journal
+      .all()
+      .map((entry) => entry.queuedMs ?? -1)
+      .sort((a, b) => a - b);
     expect(journalWaits.filter((ms) => ms >= 140)).toHaveLength(2);
     expect(Math.max(...answers.map((a) => a.ms))).toBeGreaterThanOrEqual(295);
   });
@@ -259,8 +302,12 @@ describe("maxConcurrency", () => {
   });
 
   it("rejects a limit that is not a positive integer", async () => {
-    await expect(createServer([], { maxConcurrency: 0 })).rejects.toThrow("createServer options.maxConcurrency must be an integer >= 1, got 0");
-    await expect(createServer([], { timing: { ttft: -5 } })).rejects.toThrow("createServer options.timing.ttft: expected a number >= 0, got -5");
+    await expect(createServer([], { maxConcurrency: 0 })).rejects.toThrow(
+      "createServer options.maxConcurrency must be an integer >= 1, got 0",
+    );
+    await expect(createServer([], { timing: { ttft: -5 } })).rejects.toThrow(
+      "createServer options.timing.ttft: expected a number >= 0, got -5",
+    );
   });
 });
 
@@ -268,15 +315,19 @@ describe("disconnects and backpressure", () => {
   it("stops a paced stream when the client goes away and records it as interrupted", async () => {
     const server = await serve({ timing: { ttft: 20, itl: 30 } });
     await new Promise<void>((resolve, reject) => {
-      const req = request(`${server.url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json" } }, (res) => {
-        let tokens = 0;
-        res.on("data", (chunk: Buffer) => {
-          if (chunk.includes('"content":"') && ++tokens === 3) {
-            req.destroy();
-            resolve();
-          }
-        });
-      });
+      const req = request(
+        `${server.url}/v1/chat/completions`,
+        { method: "POST", headers: { "content-type": "application/json" } },
+        (res) => {
+          let tokens = 0;
+          res.on("data", (chunk: Buffer) => {
+            if (chunk.includes('"content":"') && ++tokens === 3) {
+              req.destroy();
+              resolve();
+            }
+          });
+        },
+      );
       req.on("error", () => undefined);
       req.end(JSON.stringify(chat("count", { stream: true })));
       setTimeout(() => reject(new Error("no tokens")), 2000);
@@ -294,14 +345,18 @@ describe("disconnects and backpressure", () => {
     let received = 0;
     let res!: IncomingMessage;
     await new Promise<void>((resolve, reject) => {
-      const req = request(`${server.url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json" } }, (answer) => {
-        res = answer;
-        answer.once("data", (chunk: Buffer) => {
-          received += chunk.length;
-          answer.pause();
-          resolve();
-        });
-      });
+      const req = request(
+        `${server.url}/v1/chat/completions`,
+        { method: "POST", headers: { "content-type": "application/json" } },
+        (answer) => {
+          res = answer;
+          answer.once("data", (chunk: Buffer) => {
+            received += chunk.length;
+            answer.pause();
+            resolve();
+          });
+        },
+      );
       req.on("error", reject);
       req.end(body);
     });
@@ -319,7 +374,12 @@ describe("disconnects and backpressure", () => {
 
 describe("the timing model", () => {
   it("resolves each field from the most specific level, itl over tps at one level", () => {
-    expect(resolveTiming([{ ttft: 100, tps: 50 }, { itl: 5 }, undefined, { jitter: 2 }])).toEqual({ ttftMs: 100, itlMs: 5, jitterMs: 2, prefillMsPerToken: 0 });
+    expect(resolveTiming([{ ttft: 100, tps: 50 }, { itl: 5 }, undefined, { jitter: 2 }])).toEqual({
+      ttftMs: 100,
+      itlMs: 5,
+      jitterMs: 2,
+      prefillMsPerToken: 0,
+    });
     expect(resolveTiming([{ itl: 7, tps: 50 }])).toMatchObject({ itlMs: 7 });
     expect(resolveTiming([{ ttft: 0 }, undefined])).toEqual({ ttftMs: 0, itlMs: 0, jitterMs: 0, prefillMsPerToken: 0 });
   });

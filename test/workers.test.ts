@@ -27,7 +27,9 @@ function health(url: string): Promise<Health> {
     const req = get(`${url}/health`, { agent: false, timeout: 3000 }, (res) => {
       let body = "";
       res.on("data", (chunk: Buffer) => (body += chunk.toString()));
-      res.on("end", () => resolve({ ...(JSON.parse(body) as Omit<Health, "requestId">), requestId: String(res.headers["x-request-id"]) }));
+      res.on("end", () =>
+        resolve({ ...(JSON.parse(body) as Omit<Health, "requestId">), requestId: String(res.headers["x-request-id"]) }),
+      );
     });
     req.on("timeout", () => req.destroy(new Error("no answer in 3 s")));
     req.on("error", reject);
@@ -79,22 +81,35 @@ function collectStderr(cli: RunningCli): { text: string } {
 function fresh(url: string, path: string, body?: unknown): Promise<{ status: number; text: string }> {
   return new Promise((resolve, reject) => {
     const payload = body === undefined ? undefined : JSON.stringify(body);
-    const req = request(`${url}${path}`, { method: payload ? "POST" : "GET", agent: false, timeout: 3000, headers: payload ? { "content-type": "application/json" } : {} }, (res) => {
-      let text = "";
-      res.on("data", (chunk: Buffer) => (text += chunk.toString()));
-      res.on("end", () => resolve({ status: res.statusCode ?? 0, text }));
-    });
+    const req = request(
+      `${url}${path}`,
+      {
+        method: payload ? "POST" : "GET",
+        agent: false,
+        timeout: 3000,
+        headers: payload ? { "content-type": "application/json" } : {},
+      },
+      (res) => {
+        let text = "";
+        res.on("data", (chunk: Buffer) => (text += chunk.toString()));
+        res.on("end", () => resolve({ status: res.statusCode ?? 0, text }));
+      },
+    );
     req.on("timeout", () => req.destroy(new Error("no answer in 3 s")));
     req.on("error", reject);
     req.end(payload);
   });
 }
-const freshPost = async (url: string, path: string, body: unknown): Promise<number> => (await fresh(url, path, body)).status;
+const freshPost = async (url: string, path: string, body: unknown): Promise<number> =>
+  (await fresh(url, path, body)).status;
 const freshGet = async (url: string, path: string): Promise<string> => (await fresh(url, path)).text;
 
 async function chatReply(url: string): Promise<string | null> {
   const client = new OpenAI({ baseURL: `${url}/v1`, apiKey: "test", maxRetries: 0 });
-  const reply = await client.chat.completions.create({ model: "gpt-4", messages: [{ role: "user", content: "hello" }] });
+  const reply = await client.chat.completions.create({
+    model: "gpt-4",
+    messages: [{ role: "user", content: "hello" }],
+  });
   return reply.choices[0].message.content;
 }
 
@@ -125,7 +140,9 @@ describe("understudy --workers", () => {
     await waitForLine(cli.lines, /^GET \/health {2}- {2}200 /);
     expect(cli.lines.filter((line) => line.startsWith("Understudy listening on "))).toHaveLength(1);
     expect(cli.lines).toContain(`  2 fixtures from ${seedFixtures}`);
-    expect(cli.lines).toContain("  2 workers share the port (node:cluster); sequences and stored responses are per worker");
+    expect(cli.lines).toContain(
+      "  2 workers share the port (node:cluster); sequences and stored responses are per worker",
+    );
 
     await cli.stop();
     expect(cli.child.exitCode).toBe(0);
@@ -135,13 +152,21 @@ describe("understudy --workers", () => {
   it("answers GET /metrics with every worker's counts summed, whichever worker takes the scrape", async () => {
     const cli = await startCli(["--workers", "2", "-q", "-f", seedFixtures]);
     expect((await answeringPids(cli.url, 10)).size).toBe(2); // 10 health checks, spread over both workers
-    for (let i = 0; i < 6; i++) expect(await freshPost(cli.url, "/v1/chat/completions", { model: "gpt-4", messages: [{ role: "user", content: "hello" }] })).toBe(200);
+    for (let i = 0; i < 6; i++)
+      expect(
+        await freshPost(cli.url, "/v1/chat/completions", {
+          model: "gpt-4",
+          messages: [{ role: "user", content: "hello" }],
+        }),
+      ).toBe(200);
     // Fresh connections go to the workers in turn, so these scrapes are answered by both.
     const scrapes = await Promise.all([0, 1, 2, 3].map(() => freshGet(cli.url, "/metrics")));
     for (const text of scrapes) {
       expect(text).toContain('understudy_requests_total{route="chat.completions",transport="http",status="200"} 6\n');
       expect(text).toContain('understudy_requests_total{route="health",transport="http",status="200"} 10\n');
-      expect(text).toContain('understudy_request_duration_seconds_count{route="chat.completions",transport="http"} 6\n');
+      expect(text).toContain(
+        'understudy_request_duration_seconds_count{route="chat.completions",transport="http"} 6\n',
+      );
     }
   });
 
@@ -153,7 +178,10 @@ describe("understudy --workers", () => {
     const [victim, survivor] = [...before];
 
     process.kill(victim, "SIGKILL");
-    await waitUntil(() => stderr.text.includes(`understudy: worker ${victim} died (signal SIGKILL); starting a new one`), "the death report");
+    await waitUntil(
+      () => stderr.text.includes(`understudy: worker ${victim} died (signal SIGKILL); starting a new one`),
+      "the death report",
+    );
     const after = await waitUntil(async () => {
       const pids = await answeringPids(cli.url);
       return pids.size === 2 && !pids.has(victim) ? pids : null;
@@ -172,12 +200,20 @@ describe("understudy --workers", () => {
     const stderr = collectStderr(cli);
     const before = await answeringPids(cli.url);
     for (const pid of before) process.kill(pid, "SIGKILL");
-    for (const pid of before) await waitUntil(() => stderr.text.includes(`understudy: worker ${pid} died (signal SIGKILL); starting a new one`), "the death reports");
+    for (const pid of before)
+      await waitUntil(
+        () => stderr.text.includes(`understudy: worker ${pid} died (signal SIGKILL); starting a new one`),
+        "the death reports",
+      );
     // node:cluster keeps a port 0 only while a worker holds it; replacements must still come back on the URL announced.
-    const after = await waitUntil(async () => {
-      const pids = await answeringPids(cli.url).catch(() => new Set<number>());
-      return pids.size === 2 && [...pids].every((pid) => !before.has(pid)) ? pids : null;
-    }, "two replacement workers on the announced port", 45_000);
+    const after = await waitUntil(
+      async () => {
+        const pids = await answeringPids(cli.url).catch(() => new Set<number>());
+        return pids.size === 2 && [...pids].every((pid) => !before.has(pid)) ? pids : null;
+      },
+      "two replacement workers on the announced port",
+      45_000,
+    );
     expect(await chatReply(cli.url)).toBe("Hello! How can I help?");
     await cli.stop();
     for (const pid of after) expect(isAlive(pid)).toBe(false);
@@ -200,7 +236,10 @@ describe("understudy --workers", () => {
     // Kill the first worker, then each replacement as soon as it is forked.
     for (let round = 0; round < 6 && cli.child.exitCode === null; round++) {
       process.kill(victim, "SIGKILL");
-      const next = await waitUntil(() => childPids(primary).find((pid) => !seen.has(pid)) ?? (cli.child.exitCode !== null ? -1 : undefined), "a replacement");
+      const next = await waitUntil(
+        () => childPids(primary).find((pid) => !seen.has(pid)) ?? (cli.child.exitCode !== null ? -1 : undefined),
+        "a replacement",
+      );
       if (next === -1) break;
       seen.add(next);
       victim = next;
@@ -210,7 +249,9 @@ describe("understudy --workers", () => {
     for (const pid of seen) expect(isAlive(pid)).toBe(false);
   });
 
-  it("never gives up on workers that died after they served, however quickly they die", { timeout: 60_000 }, async () => {
+  it("never gives up on workers that died after they served, however quickly they die", {
+    timeout: 60_000,
+  }, async () => {
     const cli = await startCli(["--workers", "2", "-q", "-f", seedFixtures]);
     const stderr = collectStderr(cli);
     // Each round the newest worker answers a request, then dies at once (well within a second of its
@@ -228,21 +269,31 @@ describe("understudy --workers", () => {
       }
       const pid = victim;
       process.kill(pid, "SIGKILL");
-      await waitUntil(() => stderr.text.includes(`understudy: worker ${pid} died (signal SIGKILL); starting a new one`), "the death report");
+      await waitUntil(
+        () => stderr.text.includes(`understudy: worker ${pid} died (signal SIGKILL); starting a new one`),
+        "the death report",
+      );
     }
     expect(stderr.text).not.toContain("giving up");
     expect(cli.child.exitCode).toBe(null);
-    const pids = await waitUntil(async () => {
-      const answering = await answeringPids(cli.url).catch(() => new Set<number>());
-      return answering.size === 2 ? answering : null;
-    }, "two workers answering", 30_000);
+    const pids = await waitUntil(
+      async () => {
+        const answering = await answeringPids(cli.url).catch(() => new Set<number>());
+        return answering.size === 2 ? answering : null;
+      },
+      "two workers answering",
+      30_000,
+    );
     expect(pids.size).toBe(2);
     expect(await chatReply(cli.url)).toBe("Hello! How can I help?");
   });
 
   it("checks fixture files in the primary: a broken file exits 1 with its message, before any worker starts", () => {
     const broken = join(dir, "broken.json");
-    writeFileSync(broken, JSON.stringify({ fixtures: [{ match: {}, response: { toolCalls: [{ name: 5, arguments: "{}" }] } }] }));
+    writeFileSync(
+      broken,
+      JSON.stringify({ fixtures: [{ match: {}, response: { toolCalls: [{ name: 5, arguments: "{}" }] } }] }),
+    );
     const run = runCli(["--workers", "2", "-p", "0", "-f", broken]);
     expect(run.status).toBe(1);
     expect(run.stdout).toBe("");

@@ -15,5 +15,6 @@ export function ensureBuild(root) {
   }
   const src = fileURLToPath(new URL("src", root));
   const newest = readdirSync(src, { recursive: true }).reduce((m, f) => Math.max(m, statSync(join(src, f)).mtimeMs), 0);
-  if (newest > statSync(server).mtimeMs) process.stderr.write("warning: src/ is newer than dist/; run `npm run build` to bench the current code\n");
+  if (newest > statSync(server).mtimeMs)
+    process.stderr.write("warning: src/ is newer than dist/; run `npm run build` to bench the current code\n");
 }

@@ -29,7 +29,11 @@ export function startChild(script, args, pinning, label, nodeArgs = [], stopSign
   const child = spawn(command, argv, { stdio: ["pipe", "pipe", "inherit"] });
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => fail(new Error(`${label}: no URL within 15 s`)), 15_000);
-    const fail = (err) => { clearTimeout(timer); child.kill("SIGKILL"); reject(err); };
+    const fail = (err) => {
+      clearTimeout(timer);
+      child.kill("SIGKILL");
+      reject(err);
+    };
     child.once("error", fail);
     child.once("exit", (code) => fail(new Error(`${label}: exited with code ${code} before printing its URL`)));
     const lines = createInterface({ input: child.stdout });
@@ -48,7 +52,10 @@ function stopChild(child, signal) {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
     const timer = setTimeout(() => child.kill("SIGKILL"), 8000);
-    child.once("exit", () => { clearTimeout(timer); resolve(); });
+    child.once("exit", () => {
+      clearTimeout(timer);
+      resolve();
+    });
     if (signal) child.kill(signal);
     else child.stdin.end();
   });
@@ -65,7 +72,13 @@ export function childGroup(root, pinning) {
     async start(script, args, label, { pinning: where = pinning, stopSignal = null, nodeArgs = [] } = {}) {
       const child = await startChild(fileURLToPath(new URL(script, root)), args, where, label, nodeArgs, stopSignal);
       live.add(child);
-      return { ...child, stop: () => { live.delete(child); return child.stop(); } };
+      return {
+        ...child,
+        stop: () => {
+          live.delete(child);
+          return child.stop();
+        },
+      };
     },
     stopAll: () => Promise.all([...live].map((child) => child.stop())),
   };

@@ -3,7 +3,13 @@ import { readFileSync } from "node:fs";
 import { cpus } from "node:os";
 
 const CORES = cpus().length;
-const read = (path) => { try { return readFileSync(path, "utf8"); } catch { return null; } };
+const read = (path) => {
+  try {
+    return readFileSync(path, "utf8");
+  } catch {
+    return null;
+  }
+};
 
 function system() {
   const line = read("/proc/stat")?.split("\n", 1)[0];
@@ -45,8 +51,17 @@ export function usage(before, after) {
   // steal: time the hypervisor gave our virtual cores to others; it slows a run without showing as "others".
   const steal = round(after.system.steal - before.system.steal);
   // With several servers measured at once, each one's share: eachSeconds[i] for serverPids[i].
-  const eachSeconds = after.each.map((ticks, i) => ((ticks - before.each[i]) / perCore) * ((after.at - before.at) / 1000));
-  return { server: round(server), loadGenerator: round(self), others: round(Math.max(0, busy - server - self)), steal, serverSeconds, eachSeconds };
+  const eachSeconds = after.each.map(
+    (ticks, i) => ((ticks - before.each[i]) / perCore) * ((after.at - before.at) / 1000),
+  );
+  return {
+    server: round(server),
+    loadGenerator: round(self),
+    others: round(Math.max(0, busy - server - self)),
+    steal,
+    serverSeconds,
+    eachSeconds,
+  };
 }
 
 /** Waits (up to maxMs) until the machine has been nearly idle for 1 s, so other work does not skew a run. */
@@ -58,7 +73,7 @@ export async function waitForQuiet(maxMs, threshold = 0.15) {
     await new Promise((r) => setTimeout(r, 500));
     const b = system();
     if (!a || !b) return true;
-    const busyCores = ((b.total - b.idle) - (a.total - a.idle)) / ((b.total - a.total) / CORES);
+    const busyCores = (b.total - b.idle - (a.total - a.idle)) / ((b.total - a.total) / CORES);
     quietSamples = busyCores < threshold ? quietSamples + 1 : 0;
     if (quietSamples >= 2) return true;
     if (Date.now() - started > maxMs) return false;

@@ -7,12 +7,23 @@ export const closeAgent = () => agent.destroy();
 
 export function send(url, path, body) {
   return new Promise((resolve, reject) => {
-    const req = httpRequest(new URL(path, url), { method: "POST", agent, headers: { "content-type": "application/json" } }, (res) => {
-      const chunks = [];
-      res.on("data", (chunk) => chunks.push(chunk));
-      res.on("end", () => resolve({ status: res.statusCode, headers: res.headers, rawHeaders: res.rawHeaders, body: Buffer.concat(chunks) }));
-      res.on("error", reject);
-    });
+    const req = httpRequest(
+      new URL(path, url),
+      { method: "POST", agent, headers: { "content-type": "application/json" } },
+      (res) => {
+        const chunks = [];
+        res.on("data", (chunk) => chunks.push(chunk));
+        res.on("end", () =>
+          resolve({
+            status: res.statusCode,
+            headers: res.headers,
+            rawHeaders: res.rawHeaders,
+            body: Buffer.concat(chunks),
+          }),
+        );
+        res.on("error", reject);
+      },
+    );
     req.setTimeout(10_000, () => req.destroy(new Error(`timeout on POST ${path}`)));
     req.on("error", reject);
     req.end(body);
@@ -33,4 +44,10 @@ export function toReplay(response) {
 }
 
 /** The response's header lines minus the two that differ per response anyway. */
-export const headerBlock = (res) => res.rawHeaders.map((v, i) => (i % 2 ? `${v}\n` : `${v}: `)).join("").split("\n").filter((l) => !/^(date|x-request-id):/i.test(l)).join("|");
+export const headerBlock = (res) =>
+  res.rawHeaders
+    .map((v, i) => (i % 2 ? `${v}\n` : `${v}: `))
+    .join("")
+    .split("\n")
+    .filter((l) => !/^(date|x-request-id):/i.test(l))
+    .join("|");

@@ -7,7 +7,13 @@ export async function drive(url, scenario, { connections, duration, requests, cl
   const request = { body: JSON.stringify(scenario.body), headers: { "content-type": "application/json" } };
   const target = new URL(scenario.path, url).href;
   if (client === "wrk") return driveWrk(target, request, { connections, duration, requests });
-  const result = await autocannon({ url: target, method: "POST", ...request, connections, ...(requests ? { amount: requests } : { duration }) });
+  const result = await autocannon({
+    url: target,
+    method: "POST",
+    ...request,
+    connections,
+    ...(requests ? { amount: requests } : { duration }),
+  });
   return {
     reqPerSec: result.requests.average,
     requests: result.requests.total,
@@ -24,8 +30,12 @@ export async function drive(url, scenario, { connections, duration, requests, cl
 /** A sentence naming whatever went wrong in a run, or null for a clean one. */
 export function runProblems(run) {
   const problems = run.failure ? [run.failure] : [];
-  if (run.errors && !run.failure) problems.push(`${run.errors} ${run.socketErrors ? `socket errors ${JSON.stringify(run.socketErrors)}` : `errors (${run.timeouts} timeouts)`}`);
-  if (run.non2xx) problems.push(`${run.non2xx} non-2xx${run.statusCodes ? ` (${JSON.stringify(run.statusCodes)})` : ""}`);
+  if (run.errors && !run.failure)
+    problems.push(
+      `${run.errors} ${run.socketErrors ? `socket errors ${JSON.stringify(run.socketErrors)}` : `errors (${run.timeouts} timeouts)`}`,
+    );
+  if (run.non2xx)
+    problems.push(`${run.non2xx} non-2xx${run.statusCodes ? ` (${JSON.stringify(run.statusCodes)})` : ""}`);
   if (!run.requests) problems.push("no requests completed");
   return problems.length ? problems.join(", ") : null;
 }

@@ -7,24 +7,34 @@ export function readOptions(argv = process.argv.slice(2), env = process.env) {
     args: argv,
     options: {
       quick: { type: "boolean", default: false },
-      duration: { type: "string" }, connections: { type: "string" }, warmup: { type: "string" }, rounds: { type: "string" },
-      client: { type: "string" }, "understudy-options": { type: "string" },
+      duration: { type: "string" },
+      connections: { type: "string" },
+      warmup: { type: "string" },
+      rounds: { type: "string" },
+      client: { type: "string" },
+      "understudy-options": { type: "string" },
       "no-pin": { type: "boolean", default: false },
       help: { type: "boolean", short: "h", default: false },
     },
   });
   const num = (flag, name, fallback, min = 1) => {
     const value = Number(flag ?? env[name] ?? fallback);
-    if (!Number.isFinite(value) || value < min) throw new Error(`bad value for --${name.slice(6).toLowerCase()} / ${name}: ${flag ?? env[name]}`);
+    if (!Number.isFinite(value) || value < min)
+      throw new Error(`bad value for --${name.slice(6).toLowerCase()} / ${name}: ${flag ?? env[name]}`);
     return value;
   };
   const named = f.client ?? env.BENCH_CLIENT;
-  if (named !== undefined && !["wrk", "autocannon"].includes(named)) throw new Error(`bad value for --client / BENCH_CLIENT: ${named} (wrk or autocannon)`);
+  if (named !== undefined && !["wrk", "autocannon"].includes(named))
+    throw new Error(`bad value for --client / BENCH_CLIENT: ${named} (wrk or autocannon)`);
   if (named === "wrk" && !hasWrk()) throw new Error("--client wrk: wrk is not on PATH (apt-get install wrk)");
   const wrk = named === undefined && hasWrk();
   let understudyOptions = {};
-  try { understudyOptions = JSON.parse(f["understudy-options"] ?? env.BENCH_UNDERSTUDY_OPTIONS ?? "{}"); } catch {
-    throw new Error(`bad value for --understudy-options: not JSON: ${f["understudy-options"] ?? env.BENCH_UNDERSTUDY_OPTIONS}`);
+  try {
+    understudyOptions = JSON.parse(f["understudy-options"] ?? env.BENCH_UNDERSTUDY_OPTIONS ?? "{}");
+  } catch {
+    throw new Error(
+      `bad value for --understudy-options: not JSON: ${f["understudy-options"] ?? env.BENCH_UNDERSTUDY_OPTIONS}`,
+    );
   }
   return {
     help: f.help,
@@ -33,7 +43,10 @@ export function readOptions(argv = process.argv.slice(2), env = process.env) {
     warmup: num(f.warmup, "BENCH_WARMUP", f.quick ? 1 : 2, 0),
     rounds: Math.round(num(f.rounds, "BENCH_ROUNDS", f.quick ? 1 : 7)),
     client: named ?? (wrk ? "wrk" : "autocannon"),
-    clientNote: named === undefined && !wrk ? "wrk is not on PATH, so autocannon drives the load; on a 2-core machine it can be the bottleneck (apt-get install wrk)" : null,
+    clientNote:
+      named === undefined && !wrk
+        ? "wrk is not on PATH, so autocannon drives the load; on a 2-core machine it can be the bottleneck (apt-get install wrk)"
+        : null,
     understudyOptions,
     pin: !f["no-pin"] && env.BENCH_PIN !== "0",
   };

@@ -3,7 +3,13 @@
 import { execFile } from "node:child_process";
 import { readdirSync, readFileSync } from "node:fs";
 
-const read = (path) => { try { return readFileSync(path, "utf8"); } catch { return null; } };
+const read = (path) => {
+  try {
+    return readFileSync(path, "utf8");
+  } catch {
+    return null;
+  }
+};
 
 /** VmRSS of one process in bytes (null once it is gone). */
 export function rss(pid) {
@@ -20,7 +26,8 @@ export function processTree(pid) {
     if (stat) parentOf.set(Number(name), Number(stat.slice(stat.lastIndexOf(")") + 2).split(" ")[1]));
   }
   const tree = [pid];
-  for (let i = 0; i < tree.length; i++) for (const [child, parent] of parentOf) if (parent === tree[i]) tree.push(child);
+  for (let i = 0; i < tree.length; i++)
+    for (const [child, parent] of parentOf) if (parent === tree[i]) tree.push(child);
   return tree;
 }
 
@@ -66,7 +73,10 @@ export function socketQueues(port) {
     const f = line.trim().split(/\s+/);
     if (f.length < 5 || f[3] !== "01") continue; // ESTABLISHED only
     const [tx, rx] = f[4].split(":").map((h) => parseInt(h, 16));
-    if (f[1].endsWith(hex)) { queues.serverSendQueue += tx; queues.connections++; }
+    if (f[1].endsWith(hex)) {
+      queues.serverSendQueue += tx;
+      queues.connections++;
+    }
     if (f[2].endsWith(hex)) queues.clientReceiveQueue += rx;
   }
   return queues;
@@ -77,7 +87,8 @@ export function tcpCounters() {
   const lines = (read("/proc/net/netstat") ?? "").split("\n");
   const at = lines.findIndex((l) => l.startsWith("TcpExt:"));
   if (at < 0) return {};
-  const names = lines[at].split(" ").slice(1), values = lines[at + 1].split(" ").slice(1).map(Number);
+  const names = lines[at].split(" ").slice(1),
+    values = lines[at + 1].split(" ").slice(1).map(Number);
   return Object.fromEntries(names.map((name, i) => [name, values[i]]));
 }
 

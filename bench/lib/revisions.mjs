@@ -31,7 +31,8 @@ export function revisionBuilds(root, log) {
       return join(dir, "dist");
     },
     cleanUp() {
-      for (const dir of worktrees) execFileSync("git", ["-C", rootPath, "worktree", "remove", "--force", dir], { stdio: "ignore" });
+      for (const dir of worktrees)
+        execFileSync("git", ["-C", rootPath, "worktree", "remove", "--force", dir], { stdio: "ignore" });
       rmSync(scratch, { recursive: true, force: true });
     },
   };

@@ -18,8 +18,14 @@ export function readScaleOptions(argv = process.argv.slice(2), env = process.env
       help: { type: "boolean", short: "h", default: false },
     },
   });
-  const only = f.only ? f.only.split(",").map((s) => s.trim()).filter(Boolean) : TARGET_IDS;
+  const only = f.only
+    ? f.only
+        .split(",")
+        .map((s) => s.trim())
+        .filter(Boolean)
+    : TARGET_IDS;
   const unknown = only.filter((id) => !TARGET_IDS.includes(id));
-  if (unknown.length) throw new Error(`unknown target(s) for --only: ${unknown.join(", ")} (known: ${TARGET_IDS.join(", ")})`);
+  if (unknown.length)
+    throw new Error(`unknown target(s) for --only: ${unknown.join(", ")} (known: ${TARGET_IDS.join(", ")})`);
   return { help: f.help, only, quick: f.quick, pin: !f["no-pin"] && env.BENCH_PIN !== "0" };
 }

@@ -15,16 +15,27 @@ const log = (msg) => process.stderr.write(`${msg}\n`);
  * which then runs alongside; the bare server replaying this row's own bytes always runs too (for the notes).
  */
 export async function runScenario(scenario, env) {
-  const row = { id: scenario.id, title: scenario.title, path: scenario.path, request: scenario.body, target: scenario.target };
+  const row = {
+    id: scenario.id,
+    title: scenario.title,
+    path: scenario.path,
+    request: scenario.body,
+    target: scenario.target,
+  };
   const body = JSON.stringify(scenario.body);
   const probe = await send(env.understudy.url, scenario.path, body);
-  if (probe.status === 404 && scenario.optional) return { ...row, result: "SKIPPED", note: `not available (Understudy answers 404 for ${scenario.path})` };
-  const problem = probe.status !== 200 ? `Understudy answered ${probe.status}: ${probe.body.toString("utf8").slice(0, 200)}` : scenario.check(probe);
+  if (probe.status === 404 && scenario.optional)
+    return { ...row, result: "SKIPPED", note: `not available (Understudy answers 404 for ${scenario.path})` };
+  const problem =
+    probe.status !== 200
+      ? `Understudy answered ${probe.status}: ${probe.body.toString("utf8").slice(0, 200)}`
+      : scenario.check(probe);
   if (problem) return { ...row, result: "ERROR", note: `Understudy's answer failed verification: ${problem}` };
   const baseId = scenario.target.base ?? scenario.id;
   const baseScenario = env.scenarios.find((s) => s.id === baseId);
   const baseCapture = join(env.scratch, `${baseId}.json`);
-  if (baseId !== scenario.id && !existsSync(baseCapture)) return { ...row, result: "ERROR", note: `its target is relative to ${baseId}, which was not measured first` };
+  if (baseId !== scenario.id && !existsSync(baseCapture))
+    return { ...row, result: "ERROR", note: `its target is relative to ${baseId}, which was not measured first` };
 
   const captured = join(env.scratch, `${scenario.id}.json`);
   writeFileSync(captured, JSON.stringify(toReplay(probe)));
@@ -32,13 +43,20 @@ export async function runScenario(scenario, env) {
   const base = baseId === scenario.id ? null : await env.startBare(baseCapture, baseId);
   try {
     const replayed = await send(bare.url, scenario.path, body);
-    const bareProblem = replayed.status !== 200 ? `status ${replayed.status}`
-      : !replayed.body.equals(probe.body) ? "bytes differ from the capture"
-      : headerBlock(replayed) !== headerBlock(probe) ? `headers differ: ${headerBlock(replayed)} vs ${headerBlock(probe)}`
-      : scenario.check(replayed);
+    const bareProblem =
+      replayed.status !== 200
+        ? `status ${replayed.status}`
+        : !replayed.body.equals(probe.body)
+          ? "bytes differ from the capture"
+          : headerBlock(replayed) !== headerBlock(probe)
+            ? `headers differ: ${headerBlock(replayed)} vs ${headerBlock(probe)}`
+            : scenario.check(replayed);
     if (bareProblem) return { ...row, result: "ERROR", note: `bare server failed verification: ${bareProblem}` };
     row.responseBytes = probe.body.length;
-    const parts = [{ who: "understudy", server: env.understudy, scenario }, { who: "bare", server: bare, scenario }];
+    const parts = [
+      { who: "understudy", server: env.understudy, scenario },
+      { who: "bare", server: bare, scenario },
+    ];
     if (base) parts.push({ who: "base", server: base, scenario: baseScenario });
     row.runs = Object.fromEntries(parts.map((p) => [p.who, []]));
     for (let round = 0; round < env.opts.rounds; round++) {
@@ -49,13 +67,26 @@ export async function runScenario(scenario, env) {
     await bare.stop();
     await base?.stop();
   }
-  const problems = Object.entries(row.runs).flatMap(([who, runs]) => runs.map(runProblems).filter(Boolean).map((p) => `${who}: ${p}`));
+  const problems = Object.entries(row.runs).flatMap(([who, runs]) =>
+    runs
+      .map(runProblems)
+      .filter(Boolean)
+      .map((p) => `${who}: ${p}`),
+  );
   if (problems.length) return { ...row, result: "ERROR", note: problems.join("; ") };
   const judgedBare = row.runs.base ?? row.runs.bare;
   row.rounds = row.runs.understudy.map((u, i) => ({
-    bare: perCore(judgedBare[i]), understudy: perCore(u), ownBare: perCore(row.runs.bare[i]), ratio: perCore(u) / perCore(judgedBare[i]),
+    bare: perCore(judgedBare[i]),
+    understudy: perCore(u),
+    ownBare: perCore(row.runs.bare[i]),
+    ratio: perCore(u) / perCore(judgedBare[i]),
   }));
-  row.median = { bare: median(row.rounds.map((r) => r.bare)), understudy: median(row.rounds.map((r) => r.understudy)), ownBare: median(row.rounds.map((r) => r.ownBare)), ratio: median(row.rounds.map((r) => r.ratio)) };
+  row.median = {
+    bare: median(row.rounds.map((r) => r.bare)),
+    understudy: median(row.rounds.map((r) => r.understudy)),
+    ownBare: median(row.rounds.map((r) => r.ownBare)),
+    ratio: median(row.rounds.map((r) => r.ratio)),
+  };
   row.understudy = typical(row.runs.understudy);
   return { ...row, result: "measured" };
 }
@@ -85,19 +116,24 @@ export const noise = (run) => (run.cpu?.others ?? 0) + Math.max(0, run.cpu?.stea
  * other processes or the hypervisor skew it, keeping the cleanest.
  */
 export async function measureTogether(parts, id, round, opts) {
-  if (round === 0 && opts.warmup > 0) await Promise.all(parts.map((p) => drive(p.server.url, p.scenario, { ...opts, duration: opts.warmup })));
+  if (round === 0 && opts.warmup > 0)
+    await Promise.all(parts.map((p) => drive(p.server.url, p.scenario, { ...opts, duration: opts.warmup })));
   const pids = parts.map((p) => p.server.pid);
   let cleanest;
   for (let attempt = 1; attempt <= ATTEMPTS; attempt++) {
     if (!(await waitForQuiet(15_000))) log(`${id}: the machine stays busy with other work; measuring anyway`);
-    log(`${id}: ${parts.map((p) => p.who).join(" + ")} together${opts.rounds > 1 ? `, round ${round + 1}` : ""}, ${opts.duration} s${attempt > 1 ? ` (attempt ${attempt})` : ""}`);
+    log(
+      `${id}: ${parts.map((p) => p.who).join(" + ")} together${opts.rounds > 1 ? `, round ${round + 1}` : ""}, ${opts.duration} s${attempt > 1 ? ` (attempt ${attempt})` : ""}`,
+    );
     const before = snapshot(pids);
     const runs = await Promise.all(parts.map((p) => drive(p.server.url, p.scenario, opts)));
     const cpu = usage(before, snapshot(pids));
     const results = runs.map((run, i) => ({ ...run, attempt, cpu: cpu && { ...cpu, seconds: cpu.eachSeconds[i] } }));
     if (!cleanest || noise(results[0]) < noise(cleanest[0])) cleanest = results;
     if (noise(results[0]) < NOISY) break;
-    log(`${id}: other processes used ${cpu.others} cores and the hypervisor stole ${cpu.steal} during that round; retrying`);
+    log(
+      `${id}: other processes used ${cpu.others} cores and the hypervisor stole ${cpu.steal} during that round; retrying`,
+    );
   }
   return cleanest;
 }
@@ -110,5 +146,10 @@ export function judge(row, all) {
   if (row.result !== "measured") return;
   row.ratio = row.median.ratio;
   row.result = row.ratio >= wanted ? "PASS" : "FAIL";
-  if (Object.values(row.runs).flat().some((run) => noise(run) >= NOISY)) row.result += " (noisy)";
+  if (
+    Object.values(row.runs)
+      .flat()
+      .some((run) => noise(run) >= NOISY)
+  )
+    row.result += " (noisy)";
 }

@@ -12,7 +12,8 @@ import { monitorEventLoopDelay } from "node:perf_hooks";
 
 const CONTENT = Buffer.from('"content":"');
 const DONE = Buffer.from("data: [DONE]");
-const QUOTE = 0x22, LF = 0x0a;
+const QUOTE = 0x22,
+  LF = 0x0a;
 const LAST_CHUNK = "\n0\r\n\r\n"; // the end of a chunked body: CRLF after the last data chunk, then "0\r\n\r\n"
 const TAIL = 16;
 const BURST_MS = 1;
@@ -33,17 +34,41 @@ const BURST_MS = 1;
  * (gaps under 1 ms), completed, errors: { reason: count }, peakInFlight, inFlightSamples, loopDelayMs, … }.
  */
 export function runStreams(url, path, body, headers, options) {
-  const { streams, batch = 500, rampMs = 0, durationMs = 0, expectedTokens, streamTimeoutMs = 60_000, graceMs = 30_000 } = options;
+  const {
+    streams,
+    batch = 500,
+    rampMs = 0,
+    durationMs = 0,
+    expectedTokens,
+    streamTimeoutMs = 60_000,
+    graceMs = 30_000,
+  } = options;
   const counters = options.counters ?? { tokens: 0 };
   const { hostname, port } = new URL(url);
   const payload = Buffer.from(JSON.stringify(body));
-  const extra = Object.entries(headers).map(([k, v]) => `${k}: ${v}\r\n`).join("");
-  const request = Buffer.from(`POST ${path} HTTP/1.1\r\nHost: ${hostname}:${port}\r\ncontent-type: application/json\r\ncontent-length: ${payload.length}\r\n${extra}\r\n${payload.toString("latin1")}`, "latin1");
+  const extra = Object.entries(headers)
+    .map(([k, v]) => `${k}: ${v}\r\n`)
+    .join("");
+  const request = Buffer.from(
+    `POST ${path} HTTP/1.1\r\nHost: ${hostname}:${port}\r\ncontent-type: application/json\r\ncontent-length: ${payload.length}\r\n${extra}\r\n${payload.toString("latin1")}`,
+    "latin1",
+  );
 
-  const ttfts = [], gaps = [], streamGaps = [], firstTtfts = [];
+  const ttfts = [],
+    gaps = [],
+    streamGaps = [],
+    firstTtfts = [];
   const errors = {};
-  const fail = (reason) => { errors[reason] = (errors[reason] ?? 0) + 1; };
-  let completed = 0, started = 0, timedStreams = 0, inFlight = 0, peakInFlight = 0, bursts = 0, open = 0;
+  const fail = (reason) => {
+    errors[reason] = (errors[reason] ?? 0) + 1;
+  };
+  let completed = 0,
+    started = 0,
+    timedStreams = 0,
+    inFlight = 0,
+    peakInFlight = 0,
+    bursts = 0,
+    open = 0;
   const inFlightSamples = [];
   const shared = Buffer.allocUnsafe(options.readBufferBytes ?? 256 * 1024);
   // The histogram holds whole timer intervals (resolution + lateness): the lateness is the value minus 1 ms.
@@ -61,7 +86,12 @@ export function runStreams(url, path, body, headers, options) {
 
     class Stream {
       constructor() {
-        this.socket = connect({ host: hostname, port: Number(port), noDelay: true, onread: { buffer: shared, callback: (n, buf) => this.read(n, buf) } });
+        this.socket = connect({
+          host: hostname,
+          port: Number(port),
+          noDelay: true,
+          onread: { buffer: shared, callback: (n, buf) => this.read(n, buf) },
+        });
         this.socket.on("connect", () => this.send());
         this.socket.on("error", (err) => this.close(`socket ${err.code ?? err.message}`));
         this.socket.on("close", () => this.close("closed by the server mid-stream"));
@@ -99,13 +129,15 @@ export function runStreams(url, path, body, headers, options) {
           if (end < 0) return;
           const status = this.head.slice(9, 12);
           if (status !== "200") return this.close(`HTTP ${status}`);
-          if (!/\r\ntransfer-encoding: *chunked/i.test(this.head.slice(0, end + 2))) return this.close("not a chunked (streamed) response");
+          if (!/\r\ntransfer-encoding: *chunked/i.test(this.head.slice(0, end + 2)))
+            return this.close("not a chunked (streamed) response");
           start = n - (this.head.length - (end + 4));
           this.inBody = true;
           this.tail = "\n"; // the header block ended in a line feed: nothing spans into the body
         }
         // A match that straddles the previous read and this one (rare: only when that read did not end on a line feed).
-        if (this.tail.charCodeAt(this.tail.length - 1) !== LF) this.straddling(this.tail + buf.latin1Slice(start, Math.min(n, start + TAIL)), now);
+        if (this.tail.charCodeAt(this.tail.length - 1) !== LF)
+          this.straddling(this.tail + buf.latin1Slice(start, Math.min(n, start + TAIL)), now);
         for (let i = buf.indexOf(CONTENT, start); i >= 0 && i < n; i = buf.indexOf(CONTENT, i + CONTENT.length)) {
           if (i + CONTENT.length >= n) break; // its first character is in the next read
           if (buf[i + CONTENT.length] !== QUOTE) this.token(now);
@@ -148,7 +180,8 @@ export function runStreams(url, path, body, headers, options) {
         this.active = false;
         inFlight--;
         if (!this.done) fail("stream ended without data: [DONE]");
-        else if (expectedTokens !== undefined && this.count !== expectedTokens) fail(`${this.count} content tokens instead of ${expectedTokens}`);
+        else if (expectedTokens !== undefined && this.count !== expectedTokens)
+          fail(`${this.count} content tokens instead of ${expectedTokens}`);
         else {
           completed++;
           if (this.timed && this.count > 1) streamGaps.push((this.lastAt - this.firstAt) / (this.count - 1));
@@ -195,7 +228,8 @@ export function runStreams(url, path, body, headers, options) {
     const sweep = setInterval(() => {
       inFlightSamples.push([Math.round(performance.now() - t0), inFlight]);
       const now = performance.now();
-      for (const s of all) if (s.active && now - s.writeAt > streamTimeoutMs) s.close(`no end within ${streamTimeoutMs / 1000} s`);
+      for (const s of all)
+        if (s.active && now - s.writeAt > streamTimeoutMs) s.close(`no end within ${streamTimeoutMs / 1000} s`);
     }, 100);
 
     function finish() {
@@ -206,7 +240,18 @@ export function runStreams(url, path, body, headers, options) {
       for (const s of all) s.close("still open when the run ended");
       loop.disable();
       resolve({
-        streams, started, timedStreams, completed, errors, ttfts, firstTtfts, gaps, streamGaps, bursts, peakInFlight, inFlightSamples,
+        streams,
+        started,
+        timedStreams,
+        completed,
+        errors,
+        ttfts,
+        firstTtfts,
+        gaps,
+        streamGaps,
+        bursts,
+        peakInFlight,
+        inFlightSamples,
         elapsedMs: performance.now() - t0,
         loopDelayMs: { p99: Math.max(0, loop.percentile(99) / 1e6 - 1), max: Math.max(0, loop.max / 1e6 - 1) },
       });

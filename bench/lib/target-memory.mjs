@@ -27,22 +27,30 @@ export async function measureMemory(s, env) {
     const points = [];
     for (const checkpoint of s.checkpoints) {
       env.log(`${s.title}: requests ${served.toLocaleString("en-US")} to ${checkpoint.toLocaleString("en-US")}`);
-      const run = await drive(server.url, scenario, { client, connections: s.connections, duration: 600, requests: checkpoint - served });
+      const run = await drive(server.url, scenario, {
+        client,
+        connections: s.connections,
+        duration: 600,
+        requests: checkpoint - served,
+      });
       const trouble = runProblems(run);
       if (trouble) return errorResult(s.title, `${client} run failed: ${trouble}`);
       served += run.requests;
       await sleep(s.settleS * 1000);
       points.push({ requests: served, rssMB: rss(server.pid) / MB, reqPerSec: run.reqPerSec });
     }
-    const first = points[0], last = points.at(-1);
+    const first = points[0],
+      last = points.at(-1);
     const ratio = last.rssMB / first.rssMB;
     return {
-      rows: [{
-        target: s.title,
-        measured: `${ratio.toFixed(2)} x (${first.rssMB.toFixed(1)} -> ${last.rssMB.toFixed(1)} MB)`,
-        threshold: `<= ${(1 + s.maxGrowth).toFixed(2)} x`,
-        result: ratio <= 1 + s.maxGrowth ? "PASS" : "FAIL",
-      }],
+      rows: [
+        {
+          target: s.title,
+          measured: `${ratio.toFixed(2)} x (${first.rssMB.toFixed(1)} -> ${last.rssMB.toFixed(1)} MB)`,
+          threshold: `<= ${(1 + s.maxGrowth).toFixed(2)} x`,
+          result: ratio <= 1 + s.maxGrowth ? "PASS" : "FAIL",
+        },
+      ],
       notes: [
         `${s.title}: RSS ${s.settleS} s after each batch (${client}, ${s.connections} connections): ${points.map((p) => `${p.requests.toLocaleString("en-US")} requests ${p.rssMB.toFixed(1)} MB`).join(", ")}`,
       ],

@@ -35,16 +35,29 @@ function openPaused(url, request, n) {
  * throughout the hold: a server that ignores backpressure keeps queueing, one that waits for drain stays flat.
  */
 async function hold(s, env) {
-  const server = await env.start("bench/servers/understudy.mjs", [JSON.stringify({ fixtures: [], options: { fallback: "lorem:30" } })], s.title);
+  const server = await env.start(
+    "bench/servers/understudy.mjs",
+    [JSON.stringify({ fixtures: [], options: { fallback: "lorem:30" } })],
+    s.title,
+  );
   try {
     // A model OpenAI does not publish, so only Understudy's ceiling applies (gpt-4o-mini answers at most 16,384 tokens).
-    const body = JSON.stringify({ model: "bench-long-stream", messages: [{ role: "user", content: "a long stream, please" }], stream: true, ignore_eos: true, max_tokens: s.maxTokens });
+    const body = JSON.stringify({
+      model: "bench-long-stream",
+      messages: [{ role: "user", content: "a long stream, please" }],
+      stream: true,
+      ignore_eos: true,
+      max_tokens: s.maxTokens,
+    });
     const { host, port } = new URL(server.url);
-    const request = Buffer.from(`POST ${PATH} HTTP/1.1\r\nhost: ${host}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nx-understudy-tps: ${s.tps}\r\n\r\n${body}`);
+    const request = Buffer.from(
+      `POST ${PATH} HTTP/1.1\r\nhost: ${host}\r\ncontent-type: application/json\r\ncontent-length: ${Buffer.byteLength(body)}\r\nx-understudy-tps: ${s.tps}\r\n\r\n${body}`,
+    );
     // Warm-up: the same request, short, read to the end (compiles the paths, grows the heap to working size).
     for (let i = 0; i < 3; i++) {
       const warm = await send(server.url, PATH, JSON.stringify({ ...JSON.parse(body), max_tokens: 2000 }));
-      if (warm.status !== 200) return { error: `the warm-up request answered ${warm.status}: ${warm.body.toString("utf8").slice(0, 200)}` };
+      if (warm.status !== 200)
+        return { error: `the warm-up request answered ${warm.status}: ${warm.body.toString("utf8").slice(0, 200)}` };
     }
     await waitForQuiet(15_000);
     const idle = rss(server.pid);
@@ -61,7 +74,14 @@ async function hold(s, env) {
     const { samples, peak } = memory.stop();
     for (const socket of clients.sockets) socket.destroy();
     await sleep(1000);
-    const alive = await send(server.url, PATH, JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: "hi" }] })).then((r) => r.status, (err) => err.message);
+    const alive = await send(
+      server.url,
+      PATH,
+      JSON.stringify({ model: "gpt-4o-mini", messages: [{ role: "user", content: "hi" }] }),
+    ).then(
+      (r) => r.status,
+      (err) => err.message,
+    );
 
     const final = queues.at(-1);
     const fullAt = queues.find((q) => q.kernel >= FULL * final.kernel).atMs;
@@ -69,10 +89,20 @@ async function hold(s, env) {
     const atFull = around(fullAt - 250, fullAt + 250);
     const atEnd = around(s.holdS * 1000 - 1000, s.holdS * 1000);
     return {
-      idle, peak, atFull, atEnd, growth: atEnd - atFull, fullAtMs: fullAt, final, alive, socketErrors: clients.errors,
+      idle,
+      peak,
+      atFull,
+      atEnd,
+      growth: atEnd - atFull,
+      fullAtMs: fullAt,
+      final,
+      alive,
+      socketErrors: clients.errors,
       // Too late to judge: fewer than 2 s of the hold left once the buffers were full.
       inconclusive: fullAt > s.holdS * 1000 - 2000,
-      trace: queues.filter((_, i) => i % 2 === 1).map((q) => ({ atS: q.atMs / 1000, rssMB: around(q.atMs - 100, q.atMs + 100) / MB, kernelMB: q.kernel / MB })),
+      trace: queues
+        .filter((_, i) => i % 2 === 1)
+        .map((q) => ({ atS: q.atMs / 1000, rssMB: around(q.atMs - 100, q.atMs + 100) / MB, kernelMB: q.kernel / MB })),
     };
   } finally {
     await server.stop();
@@ -84,7 +114,14 @@ export async function measurePaused(s, env) {
   const target = `${s.title} (${s.clients}): RSS growth once buffers full`;
   const r = await hold(s, env);
   if (r.error) return errorResult(target, r.error);
-  const result = r.alive !== 200 ? "ERROR" : r.growth >= allowance ? "FAIL" : r.inconclusive ? "PASS (inconclusive: buffers filled late)" : "PASS";
+  const result =
+    r.alive !== 200
+      ? "ERROR"
+      : r.growth >= allowance
+        ? "FAIL"
+        : r.inconclusive
+          ? "PASS (inconclusive: buffers filled late)"
+          : "PASS";
   const notes = [
     `${s.title}: ${s.clients} clients each request a ${s.maxTokens.toLocaleString("en-US")}-token stream (lorem fallback, ignore_eos) at x-understudy-tps ${s.tps.toLocaleString("en-US")} and never read it; held ${s.holdS} s`,
     `  kernel buffers full after ${(r.fullAtMs / 1000).toFixed(1)} s: ${mb(r.final.serverSendQueue)} in the server's send queues, ${mb(r.final.clientReceiveQueue)} in the clients' receive queues (kernel memory, not in RSS)`,
@@ -94,5 +131,9 @@ export async function measurePaused(s, env) {
   ];
   if (r.alive !== 200) notes.push(`  the server did not answer a request after the paused clients left: ${r.alive}`);
   if (r.socketErrors) notes.push(`  ${r.socketErrors} client socket errors`);
-  return { rows: [{ target, measured: `${r.growth >= 0 ? "+" : ""}${mb(r.growth)}`, threshold: `< ${mb(allowance)}`, result }], notes, data: r };
+  return {
+    rows: [{ target, measured: `${r.growth >= 0 ? "+" : ""}${mb(r.growth)}`, threshold: `< ${mb(allowance)}`, result }],
+    notes,
+    data: r,
+  };
 }

@@ -24,7 +24,9 @@ if (mode !== "socket" && mode !== "res") throw new Error(`write mode must be soc
 const itl = 1000 / tps;
 
 // A token event is one whose delta carries non-empty content (what the bench client counts).
-const events = Buffer.from(answer.body, "base64").toString("utf8").split(/(?<=\n\n)/);
+const events = Buffer.from(answer.body, "base64")
+  .toString("utf8")
+  .split(/(?<=\n\n)/);
 const groups = [""];
 for (const event of events) {
   if (/"content":"[^"]/.test(event)) groups.push(event);
@@ -33,7 +35,9 @@ for (const event of events) {
 const last = groups.length - 1;
 if (last < 1) throw new Error("the captured stream has no token");
 const bodies = groups.map((text) => Buffer.from(text));
-const frames = bodies.map((body) => Buffer.concat([Buffer.from(`${body.length.toString(16)}\r\n`), body, Buffer.from("\r\n")]));
+const frames = bodies.map((body) =>
+  Buffer.concat([Buffer.from(`${body.length.toString(16)}\r\n`), body, Buffer.from("\r\n")]),
+);
 
 // Per-millisecond buckets in a ring longer than any wait (ttft or a gap) plus a stalled event loop's lateness.
 const RING = 2 ** Math.ceil(Math.log2(ttft + itl + 4000));
@@ -57,13 +61,19 @@ function tick() {
     for (let i = 0; i < bucket.length; i++) send(bucket[i]);
     bucket.length = 0;
   }
-  if (live === 0) { clearInterval(timer); timer = null; }
+  if (live === 0) {
+    clearInterval(timer);
+    timer = null;
+  }
 }
 
 function send(stream) {
   const { res, socket, k } = stream;
   if (socket.destroyed) return void live--;
-  if (k === last) { live--; return void res.end(bodies[k]); }
+  if (k === last) {
+    live--;
+    return void res.end(bodies[k]);
+  }
   const more = stream.raw ? socket.write(frames[k]) : res.write(bodies[k]);
   stream.k = k + 1;
   const due = stream.start + ttft + k * itl; // token k+1's time
@@ -80,7 +90,10 @@ const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
     res.write(bodies[0]); // the headers and the opening events in one write
     const socket = res.socket;
     if (socket === null || socket.destroyed) return;
-    if (timer === null) { done = Math.floor(start); timer = setInterval(tick, 1); }
+    if (timer === null) {
+      done = Math.floor(start);
+      timer = setInterval(tick, 1);
+    }
     live++;
     // Only a chunked body (not an HTTP/1.0 client's) can take hand-framed chunks on the socket.
     schedule({ res, socket, k: 1, start, raw: mode === "socket" && res.chunkedEncoding === true }, start + ttft);
@@ -90,4 +103,9 @@ const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
 server.listen({ port: 0, host: "127.0.0.1", backlog: 65_535 }, () => {
   process.stdout.write(`http://127.0.0.1:${server.address().port}\n`);
 });
-process.stdin.on("end", () => { server.closeAllConnections(); server.close(() => process.exit(0)); }).resume();
+process.stdin
+  .on("end", () => {
+    server.closeAllConnections();
+    server.close(() => process.exit(0));
+  })
+  .resume();

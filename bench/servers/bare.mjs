@@ -17,4 +17,9 @@ const server = createServer({ keepAliveTimeout: 65_000 }, (req, res) => {
 server.listen(0, "127.0.0.1", () => {
   process.stdout.write(`http://127.0.0.1:${server.address().port}\n`);
 });
-process.stdin.on("end", () => { server.closeAllConnections(); server.close(() => process.exit(0)); }).resume();
+process.stdin
+  .on("end", () => {
+    server.closeAllConnections();
+    server.close(() => process.exit(0));
+  })
+  .resume();

@@ -61,7 +61,12 @@ Options:
 
 export class UsageError extends Error {}
 
-function integer(name: string, value: string | undefined, min: number, max = Number.MAX_SAFE_INTEGER): number | undefined {
+function integer(
+  name: string,
+  value: string | undefined,
+  min: number,
+  max = Number.MAX_SAFE_INTEGER,
+): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
   if (!Number.isInteger(n) || n < min || n > max) {
@@ -74,7 +79,8 @@ function integer(name: string, value: string | undefined, min: number, max = Num
 function milliseconds(name: string, value: string | undefined): number | undefined {
   if (value === undefined) return undefined;
   const n = Number(value);
-  if (value.trim() === "" || !Number.isFinite(n) || n < 0) throw new UsageError(`--${name} must be a number >= 0, got "${value}"`);
+  if (value.trim() === "" || !Number.isFinite(n) || n < 0)
+    throw new UsageError(`--${name} must be a number >= 0, got "${value}"`);
   return n;
 }
 

@@ -4,8 +4,18 @@ import type { ExchangeEventSource } from "../transport/events.js";
 
 const plural = (n: number, noun: string): string => `${n} ${noun}${n === 1 ? "" : "s"}`;
 
-export function formatBanner(url: string, counts: { fixtures: number; flows: number }, source: string, authenticated: boolean): string {
-  const loaded = counts.flows === 0 ? plural(counts.fixtures, "fixture") : counts.fixtures === 0 ? plural(counts.flows, "flow") : `${plural(counts.fixtures, "fixture")} and ${plural(counts.flows, "flow")}`;
+export function formatBanner(
+  url: string,
+  counts: { fixtures: number; flows: number },
+  source: string,
+  authenticated: boolean,
+): string {
+  const loaded =
+    counts.flows === 0
+      ? plural(counts.fixtures, "fixture")
+      : counts.fixtures === 0
+        ? plural(counts.flows, "flow")
+        : `${plural(counts.fixtures, "fixture")} and ${plural(counts.flows, "flow")}`;
   return [
     `Understudy listening on ${url}`,
     `  ${loaded} from ${source}`,

@@ -3,7 +3,13 @@
 import cluster from "node:cluster";
 import { readFileSync } from "node:fs";
 import { formatFallback } from "../fixtures/fallback.js";
-import { FixtureSet, FixtureValidationError, FlowGroup, loadFixturePaths, type FixtureEntry } from "../fixtures/index.js";
+import {
+  FixtureSet,
+  FixtureValidationError,
+  FlowGroup,
+  loadFixturePaths,
+  type FixtureEntry,
+} from "../fixtures/index.js";
 import { startServer } from "../server.js";
 import { parseCliArgs, UsageError, USAGE, type CliOptions } from "./args.js";
 import { DEMO_FIXTURES } from "./demo-fixtures.js";
@@ -20,20 +26,32 @@ const DEFAULT_PORT = 4010;
 /** -p wins; otherwise the first flow file that names a port; otherwise 4010. */
 function choosePort(options: CliOptions, entries: readonly FixtureEntry[]): number {
   if (options.port !== undefined) return options.port;
-  for (const entry of entries) if (entry instanceof FlowGroup && entry.settings.port !== undefined) return entry.settings.port;
+  for (const entry of entries)
+    if (entry instanceof FlowGroup && entry.settings.port !== undefined) return entry.settings.port;
   return DEFAULT_PORT;
 }
 
 async function run(options: CliOptions): Promise<void> {
   const fixtures = new FixtureSet();
   // The demo set ends in a catch-all, which would leave a fallback nothing to answer.
-  const entries = options.fixturePaths.length ? loadFixturePaths(options.fixturePaths) : options.fallback ? [] : DEMO_FIXTURES;
+  const entries = options.fixturePaths.length
+    ? loadFixturePaths(options.fixturePaths)
+    : options.fallback
+      ? []
+      : DEMO_FIXTURES;
   fixtures.add(entries);
   options.port = choosePort(options, entries);
-  const source = options.fixturePaths.length ? options.fixturePaths.join(", ") : options.fallback ? "no files" : "the built-in demo set (use -f to load your own)";
+  const source = options.fixturePaths.length
+    ? options.fixturePaths.join(", ")
+    : options.fallback
+      ? "no files"
+      : "the built-in demo set (use -f to load your own)";
   const banner = (url: string): string => {
-    const authenticated = options.apiKeys.length > 0 || fixtures.apiKeys.size > 0 || Boolean(process.env.UNDERSTUDY_API_KEYS);
-    const fallback = options.fallback ? `\n  requests no fixture matches get --fallback ${formatFallback(options.fallback)}` : "";
+    const authenticated =
+      options.apiKeys.length > 0 || fixtures.apiKeys.size > 0 || Boolean(process.env.UNDERSTUDY_API_KEYS);
+    const fallback = options.fallback
+      ? `\n  requests no fixture matches get --fallback ${formatFallback(options.fallback)}`
+      : "";
     return formatBanner(url, fixtures.counts(), source, authenticated) + fallback;
   };
   // With --workers the fixtures are checked here first; then the workers run this command again.
@@ -75,15 +93,17 @@ async function main(): Promise<number> {
     console.error(`understudy: ${err.message}\n\n${USAGE}`);
     return 2;
   }
-  if (options.help) return console.log(USAGE), 0;
-  if (options.version) return console.log(packageVersion()), 0;
+  if (options.help) return (console.log(USAGE), 0);
+  if (options.version) return (console.log(packageVersion()), 0);
   try {
     await run(options);
     return 0;
   } catch (err) {
     if (err instanceof FixtureValidationError) console.error(`understudy: ${err.message}`);
-    else if ((err as NodeJS.ErrnoException).code === "EADDRINUSE") console.error(`understudy: port ${options.port} on ${options.host} is already in use (try -p 0)`);
-    else if ((err as NodeJS.ErrnoException).code === "EACCES") console.error(`understudy: no permission to listen on port ${options.port} (try a port above 1023)`);
+    else if ((err as NodeJS.ErrnoException).code === "EADDRINUSE")
+      console.error(`understudy: port ${options.port} on ${options.host} is already in use (try -p 0)`);
+    else if ((err as NodeJS.ErrnoException).code === "EACCES")
+      console.error(`understudy: no permission to listen on port ${options.port} (try a port above 1023)`);
     else console.error(`understudy: ${(err as Error).stack ?? String(err)}`);
     return 1;
   }

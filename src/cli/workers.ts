@@ -10,7 +10,9 @@ interface ListeningMessage {
 }
 
 function isListeningMessage(message: unknown): message is ListeningMessage {
-  return typeof message === "object" && message !== null && (message as { type?: unknown }).type === "understudy:listening";
+  return (
+    typeof message === "object" && message !== null && (message as { type?: unknown }).type === "understudy:listening"
+  );
 }
 
 /** In a worker: tells the primary that this worker's server listens, and at which URL. */
@@ -96,7 +98,9 @@ class WorkerPool {
     this.failedStarts = 0;
     if (!this.ready && this.listening.size === this.options.workers) {
       this.ready = true;
-      console.log(`${this.banner(url)}\n  ${this.options.workers} workers share the port (node:cluster); sequences and stored responses are per worker`);
+      console.log(
+        `${this.banner(url)}\n  ${this.options.workers} workers share the port (node:cluster); sequences and stored responses are per worker`,
+      );
     }
   }
 
@@ -125,7 +129,9 @@ class WorkerPool {
     if (!listened) this.failedStarts++;
     const how = signal ? `signal ${signal}` : `exit code ${code}`;
     if (this.failedStarts >= FAILED_STARTS_TO_GIVE_UP) {
-      console.error(`understudy: worker ${pid} died (${how}); ${this.failedStarts} replacement workers in a row died before they listened, giving up`);
+      console.error(
+        `understudy: worker ${pid} died (${how}); ${this.failedStarts} replacement workers in a row died before they listened, giving up`,
+      );
       return this.stop(1);
     }
     console.error(`understudy: worker ${pid} died (${how}); starting a new one`);

@@ -17,7 +17,8 @@ export class BoundedCache<K, V> {
   private readonly entries = new Map<K, V>();
 
   constructor(readonly limit: number) {
-    if (!Number.isInteger(limit) || limit < 1) throw new Error(`BoundedCache limit must be an integer >= 1, got ${String(limit)}`);
+    if (!Number.isInteger(limit) || limit < 1)
+      throw new Error(`BoundedCache limit must be an integer >= 1, got ${String(limit)}`);
   }
 
   get(key: K): V | undefined {

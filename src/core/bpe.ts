@@ -66,7 +66,9 @@ export class Bpe {
       if (bytes > longest) longest = bytes;
     }
     this.maxTokenBytes = longest;
-    const flags = core.tokenSplitRegex.flags.includes("g") ? core.tokenSplitRegex.flags : `${core.tokenSplitRegex.flags}g`;
+    const flags = core.tokenSplitRegex.flags.includes("g")
+      ? core.tokenSplitRegex.flags
+      : `${core.tokenSplitRegex.flags}g`;
     this.pattern = new RegExp(core.tokenSplitRegex.source, flags);
   }
 
@@ -107,7 +109,8 @@ export class Bpe {
       const end = windowEnd(text, at);
       const window = at === 0 && end === text.length ? text : text.slice(at, end);
       pattern.lastIndex = 0;
-      for (let found = pattern.exec(window); found !== null && found[0].length > 0; found = pattern.exec(window)) use(found[0]);
+      for (let found = pattern.exec(window); found !== null && found[0].length > 0; found = pattern.exec(window))
+        use(found[0]);
       at = end;
     }
     return at;

@@ -55,7 +55,14 @@ export interface RawPrompt {
 }
 
 /** Parameters for a request that sets none of them. */
-export const DEFAULT_PARAMS: GenerationParams = { includeUsage: false, n: 1, stop: [], ignoreEos: false, topLogprobs: null, responseFormat: null };
+export const DEFAULT_PARAMS: GenerationParams = {
+  includeUsage: false,
+  n: 1,
+  stop: [],
+  ignoreEos: false,
+  topLogprobs: null,
+  responseFormat: null,
+};
 
 export interface Conversation {
   /** The wire surface the request came in on, for logs and surface-specific fixtures. */

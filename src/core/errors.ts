@@ -134,12 +134,19 @@ export function maskKey(key: string): string {
 export function noMatch(nearest: readonly NearMissFacts[]): NoMatch {
   const base = "No matching response found for the given conversation.";
   const misses = nearest.map((miss) => `${miss.label}: ${miss.failures.join("; ")}`);
-  const detail = nearest.length === 0 ? `${base} No fixtures are loaded.` : `${base} Closest fixtures: ${misses.join(" | ")}`;
+  const detail =
+    nearest.length === 0 ? `${base} No fixtures are loaded.` : `${base} Closest fixtures: ${misses.join(" | ")}`;
   return { kind: "no_match", status: ERROR_STATUS.no_match, param: null, detail, nearest };
 }
 
 export function modelNotFound(model: string): ModelNotFound {
-  return { kind: "model_not_found", status: ERROR_STATUS.model_not_found, param: "model", detail: `The model '${model}' is not served.`, model };
+  return {
+    kind: "model_not_found",
+    status: ERROR_STATUS.model_not_found,
+    param: "model",
+    detail: `The model '${model}' is not served.`,
+    model,
+  };
 }
 
 export function rateLimited(facts: Omit<RateLimited, keyof Raised<"rate_limited">>): RateLimited {
@@ -149,7 +156,14 @@ export function rateLimited(facts: Omit<RateLimited, keyof Raised<"rate_limited"
 
 /** A fixture's error (or a queued one) as its fixture wrote it. */
 export function fixtureError(
-  error: { status: number; message: string; type?: string; code?: string | null; param?: string | null; retryAfter?: number },
+  error: {
+    status: number;
+    message: string;
+    type?: string;
+    code?: string | null;
+    param?: string | null;
+    retryAfter?: number;
+  },
   queued: boolean,
 ): FixtureError {
   const { status, message, type, code, param, retryAfter } = error;
@@ -157,7 +171,12 @@ export function fixtureError(
 }
 
 export function invalidJson(): InvalidJson {
-  return { kind: "invalid_json", status: ERROR_STATUS.invalid_json, param: null, detail: "The request body is not valid JSON." };
+  return {
+    kind: "invalid_json",
+    status: ERROR_STATUS.invalid_json,
+    param: null,
+    detail: "The request body is not valid JSON.",
+  };
 }
 
 export function nestedTooDeep(limit: number): NestedTooDeep {
@@ -166,7 +185,13 @@ export function nestedTooDeep(limit: number): NestedTooDeep {
 }
 
 export function bodyTooLarge(limit: number): BodyTooLarge {
-  return { kind: "body_too_large", status: ERROR_STATUS.body_too_large, param: null, detail: `Request body exceeds the limit of ${limit} bytes.`, limit };
+  return {
+    kind: "body_too_large",
+    status: ERROR_STATUS.body_too_large,
+    param: null,
+    detail: `Request body exceeds the limit of ${limit} bytes.`,
+    limit,
+  };
 }
 
 /** `key`: the key the request presented (masked here), or undefined when it presented none. */
@@ -178,11 +203,24 @@ export function unauthorized(key: string | undefined): Unauthorized {
 
 export function unsupportedMediaType(contentType: string): UnsupportedMediaType {
   const detail = `Unsupported content type '${contentType}': request bodies must be application/json.`;
-  return { kind: "unsupported_media_type", status: ERROR_STATUS.unsupported_media_type, param: null, detail, contentType };
+  return {
+    kind: "unsupported_media_type",
+    status: ERROR_STATUS.unsupported_media_type,
+    param: null,
+    detail,
+    contentType,
+  };
 }
 
 export function routeNotFound(method: string, path: string): RouteNotFound {
-  return { kind: "route_not_found", status: ERROR_STATUS.route_not_found, param: null, detail: `No route answers ${method} ${path}.`, method, path };
+  return {
+    kind: "route_not_found",
+    status: ERROR_STATUS.route_not_found,
+    param: null,
+    detail: `No route answers ${method} ${path}.`,
+    method,
+    path,
+  };
 }
 
 export function requestTimeout(): RequestTimeout {

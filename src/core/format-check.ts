@@ -33,10 +33,12 @@ export function checkReplyFormat(content: string, format: ResponseFormat): strin
   } catch {
     return `the reply is not valid JSON, but the request asked for ${format.type}`;
   }
-  if (format.type === "json_object") return typeOf(value) === "object" ? null : `the reply is JSON ${typeOf(value)}, not an object (json_object)`;
+  if (format.type === "json_object")
+    return typeOf(value) === "object" ? null : `the reply is JSON ${typeOf(value)}, not an object (json_object)`;
   const schema = (format.schema ?? {}) as Schema;
   const name = format.name ? ` "${format.name}"` : "";
-  if (schema.type !== undefined && !fitsType(value, schema.type)) return `the reply is JSON ${typeOf(value)}, but schema${name} wants ${String(schema.type)}`;
+  if (schema.type !== undefined && !fitsType(value, schema.type))
+    return `the reply is JSON ${typeOf(value)}, but schema${name} wants ${String(schema.type)}`;
   if (typeOf(value) !== "object") return null;
   const record = value as Record<string, unknown>;
   for (const key of Array.isArray(schema.required) ? schema.required : []) {

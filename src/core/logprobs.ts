@@ -34,14 +34,19 @@ function entry(token: number, encoding: EncodingName, logprob: number): TopLogpr
   return { token: text, logprob, bytes };
 }
 
-export function tokenLogprobs(tokens: readonly number[], encoding: EncodingName, top: number, firstPosition = 0): TokenLogprob[] {
+export function tokenLogprobs(
+  tokens: readonly number[],
+  encoding: EncodingName,
+  top: number,
+  firstPosition = 0,
+): TokenLogprob[] {
   return tokens.map((token, i) => {
     const position = firstPosition + i;
     const chosen = entry(token, encoding, chosenLogprob(token, position));
     const alternatives: TopLogprob[] = [chosen];
     for (let k = 1; k < top; k++) {
       // Neighbouring token ids stand in for the alternatives, each less likely than the last.
-      const alternative = (token + mix(position, k) % 997 + 1) % 100_000;
+      const alternative = (token + (mix(position, k) % 997) + 1) % 100_000;
       const gap = 1 + k * 1.5 + (mix(token, k) % 1000) / 1000;
       alternatives.push(entry(alternative, encoding, round(chosen.logprob - gap)));
     }

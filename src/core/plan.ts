@@ -90,7 +90,11 @@ interface ChoiceContext {
 }
 
 /** The content segment after stop sequences and ignore_eos; whether a stop sequence cut it. */
-function shapeContent(choice: ReplyChoice, base: Segment, context: ChoiceContext): { segment: Segment; stopped: boolean } {
+function shapeContent(
+  choice: ReplyChoice,
+  base: Segment,
+  context: ChoiceContext,
+): { segment: Segment; stopped: boolean } {
   const { conversation, encoding, tokens, reply } = context;
   const { stop, ignoreEos, maxOutputTokens } = conversation.params;
   let segment = base;
@@ -99,11 +103,20 @@ function shapeContent(choice: ReplyChoice, base: Segment, context: ChoiceContext
     const cut = cutAtStop(segment.text, stop);
     if (cut !== null) {
       stopped = true;
-      segment = { text: cut, tokenized: tokens.derived(reply, `stop\u0000${encoding}\u0000${cut}`, () => splitTokens(cut, encoding)) };
+      segment = {
+        text: cut,
+        tokenized: tokens.derived(reply, `stop\u0000${encoding}\u0000${cut}`, () => splitTokens(cut, encoding)),
+      };
     }
   }
   if (ignoreEos && !stopped && maxOutputTokens !== undefined && !choice.toolCalls?.length) {
-    segment = extendToLimit({ text: segment.text ?? "", tokenized: segment.tokenized }, maxOutputTokens, encoding, tokens, reply);
+    segment = extendToLimit(
+      { text: segment.text ?? "", tokenized: segment.tokenized },
+      maxOutputTokens,
+      encoding,
+      tokens,
+      reply,
+    );
   }
   return { segment, stopped };
 }
@@ -131,7 +144,12 @@ function planChoice(choice: ReplyChoice, index: number, context: ChoiceContext):
   const { toolCallIds } = options.wire;
   calls.forEach((call, i) => {
     if (truncated && args[i].tokenized.count === 0) return;
-    toolCalls.push({ id: call.id ?? options.ids.next(toolCallIds.prefix, toolCallIds.length, toolCallIds.alphabet), name: call.name, arguments: args[i].text ?? "", argumentChunks: chunksOf(args[i]) });
+    toolCalls.push({
+      id: call.id ?? options.ids.next(toolCallIds.prefix, toolCallIds.length, toolCallIds.alphabet),
+      name: call.name,
+      arguments: args[i].text ?? "",
+      argumentChunks: chunksOf(args[i]),
+    });
   });
 
   let contentChunks = chunksOf(text);
@@ -155,11 +173,12 @@ function planChoice(choice: ReplyChoice, index: number, context: ChoiceContext):
     reasoning: reasoning.text,
     reasoningChunks: chunksOf(reasoning),
     toolCalls,
-    finishReason: truncated || (conversation.params.ignoreEos && limit !== undefined && !content.stopped && !calls.length)
-      ? "length"
-      : content.stopped
-        ? "stop"
-        : choice.finishReason ?? (toolCalls.length > 0 ? "tool_calls" : "stop"),
+    finishReason:
+      truncated || (conversation.params.ignoreEos && limit !== undefined && !content.stopped && !calls.length)
+        ? "length"
+        : content.stopped
+          ? "stop"
+          : (choice.finishReason ?? (toolCalls.length > 0 ? "tool_calls" : "stop")),
     truncated,
     completionTokens: segments.reduce((sum, segment) => sum + segment.tokenized.count, 0),
     reasoningTokens,
@@ -202,9 +221,7 @@ export function planReply(conversation: Conversation, reply: Reply, options: Pla
     choices,
     usage: { promptTokens, completionTokens: completion, reasoningTokens, totalTokens: promptTokens + completion },
     timing: options.timing ?? NO_DELAY,
-    reuse: tokens.makesIds(reply)
-      ? null
-      : { reply, key: planKey(params, promptTokens, chunkSize, conversation.model) },
+    reuse: tokens.makesIds(reply) ? null : { reply, key: planKey(params, promptTokens, chunkSize, conversation.model) },
   };
 }
 
@@ -228,9 +245,17 @@ export function joinPlans(plans: readonly Plan[]): Plan {
     model: first.model,
     responseId: first.responseId,
     choices,
-    usage: { promptTokens: sum("promptTokens"), completionTokens: sum("completionTokens"), reasoningTokens: sum("reasoningTokens"), totalTokens: sum("totalTokens") },
+    usage: {
+      promptTokens: sum("promptTokens"),
+      completionTokens: sum("completionTokens"),
+      reasoningTokens: sum("reasoningTokens"),
+      totalTokens: sum("totalTokens"),
+    },
     timing: first.timing,
-    reuse: reusable && first.reuse ? { reply: first.reuse.reply, key: plans.map((plan) => plan.reuse?.key).join("\u0002") } : null,
+    reuse:
+      reusable && first.reuse
+        ? { reply: first.reuse.reply, key: plans.map((plan) => plan.reuse?.key).join("\u0002") }
+        : null,
   };
 }
 

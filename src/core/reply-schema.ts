@@ -19,7 +19,8 @@ export const replyToolCallShape = {
   /** Defaults to a fresh `call_...` id per request. */
   id: z.string().min(1).optional(),
 };
-export const replyToolCallSchema: z.ZodObject<typeof replyToolCallShape, z.core.$strict> = z.strictObject(replyToolCallShape);
+export const replyToolCallSchema: z.ZodObject<typeof replyToolCallShape, z.core.$strict> =
+  z.strictObject(replyToolCallShape);
 
 const toolCallItem: z.ZodType<ReplyToolCall> = replyToolCallSchema;
 
@@ -42,7 +43,8 @@ export const usageOverrideShape = {
   completionTokens: count.optional(),
   reasoningTokens: count.optional(),
 };
-export const usageOverrideSchema: z.ZodObject<typeof usageOverrideShape, z.core.$strict> = z.strictObject(usageOverrideShape);
+export const usageOverrideSchema: z.ZodObject<typeof usageOverrideShape, z.core.$strict> =
+  z.strictObject(usageOverrideShape);
 
 const usageField: z.ZodType<UsageOverride> = usageOverrideSchema;
 
@@ -71,7 +73,10 @@ export const replyShape = {
    */
   choices: z.array(choiceItem).min(1).optional(),
   /** Fixes the response id's suffix (`chatcmpl-<id>`, `resp_<id>`) instead of a random one. */
-  responseId: z.string().regex(/^[A-Za-z0-9_.-]+$/, { error: "expected letters, digits, '_', '.' or '-'" }).optional(),
+  responseId: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]+$/, { error: "expected letters, digits, '_', '.' or '-'" })
+    .optional(),
   usage: usageField.optional(),
 };
 export const replySchema: z.ZodObject<typeof replyShape, z.core.$strict> = z.strictObject(replyShape);

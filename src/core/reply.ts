@@ -1,7 +1,14 @@
 // What a fixture answers with, independent of any wire format: text, tool calls, reasoning, an error,
 // or a pinned embedding vector. The types come from the schemas in reply-schema.ts, which validation uses.
 import type { z } from "zod";
-import type { finishReasonSchema, replyChoiceSchema, replyErrorSchema, replySchema, replyToolCallSchema, usageOverrideSchema } from "./reply-schema.js";
+import type {
+  finishReasonSchema,
+  replyChoiceSchema,
+  replyErrorSchema,
+  replySchema,
+  replyToolCallSchema,
+  usageOverrideSchema,
+} from "./reply-schema.js";
 
 /** A tool call a reply makes. */
 export interface ReplyToolCall extends z.output<typeof replyToolCallSchema> {}
@@ -19,7 +26,13 @@ export interface ReplyChoice extends z.output<typeof replyChoiceSchema> {}
 
 /** Whether a reply can answer a generation request (it is more than a pinned embedding). */
 export function isGenerationReply(reply: Reply): boolean {
-  return reply.content !== undefined || reply.toolCalls !== undefined || reply.reasoning !== undefined || reply.error !== undefined || reply.choices !== undefined;
+  return (
+    reply.content !== undefined ||
+    reply.toolCalls !== undefined ||
+    reply.reasoning !== undefined ||
+    reply.error !== undefined ||
+    reply.choices !== undefined
+  );
 }
 
 /** What a fixture answers with: text, tool calls, reasoning, an error, or a pinned embedding vector. */

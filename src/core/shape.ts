@@ -25,7 +25,11 @@ export function cutAtStop(text: string, stop: readonly string[]): string | null 
  * then tool calls), cutting the part that crosses the limit on a token boundary and dropping what
  * would come after it.
  */
-export function applyBudget(segments: Segment[], budget: number, encoding: EncodingName): { segments: Segment[]; truncated: boolean } {
+export function applyBudget(
+  segments: Segment[],
+  budget: number,
+  encoding: EncodingName,
+): { segments: Segment[]; truncated: boolean } {
   let left = budget;
   let truncated = false;
   const kept = segments.map((segment) => {
@@ -46,7 +50,13 @@ export function applyBudget(segments: Segment[], budget: number, encoding: Encod
 const FILLER = "The quick brown fox jumps over the lazy dog. ";
 
 /** The text repeated (or a filler, for an empty text) until it is at least `limit` tokens long. */
-export function extendToLimit(segment: Segment, limit: number, encoding: EncodingName, cache: TokenCache, owner: Reply): Segment {
+export function extendToLimit(
+  segment: Segment,
+  limit: number,
+  encoding: EncodingName,
+  cache: TokenCache,
+  owner: Reply,
+): Segment {
   if (segment.tokenized.count >= limit) return segment;
   const unit = segment.text ? `${segment.text} ` : FILLER;
   const tokenized = cache.derived(owner, `ignore_eos\u0000${encoding}\u0000${limit}\u0000${unit}`, () => {

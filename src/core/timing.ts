@@ -61,8 +61,10 @@ export function resolveTiming(levels: readonly (TimingOptions | Timing | undefin
 export function checkTimingOptions(options: TimingOptions | undefined, where: string): void {
   if (options === undefined) return;
   for (const [field, value] of Object.entries(options)) {
-    if (!["ttft", "tps", "itl", "jitter", "prefillPerToken"].includes(field)) throw new Error(`${where}.${field}: unknown timing field (expected ttft, tps, itl, jitter or prefillPerToken)`);
-    if (value !== undefined && (typeof value !== "number" || !Number.isFinite(value) || value < 0)) throw new Error(`${where}.${field}: expected a number >= 0, got ${String(value)}`);
+    if (!["ttft", "tps", "itl", "jitter", "prefillPerToken"].includes(field))
+      throw new Error(`${where}.${field}: unknown timing field (expected ttft, tps, itl, jitter or prefillPerToken)`);
+    if (value !== undefined && (typeof value !== "number" || !Number.isFinite(value) || value < 0))
+      throw new Error(`${where}.${field}: expected a number >= 0, got ${String(value)}`);
   }
 }
 
@@ -120,7 +122,9 @@ const TIMING_HEADERS: Readonly<Record<string, keyof TimingOptions>> = {
 };
 
 /** The timing a request's headers set (undefined when none); a malformed value is an error naming the header. */
-export function timingFromHeaders(headers: Readonly<Record<string, string | string[] | undefined>>): TimingOptions | { error: string; header: string } | undefined {
+export function timingFromHeaders(
+  headers: Readonly<Record<string, string | string[] | undefined>>,
+): TimingOptions | { error: string; header: string } | undefined {
   let options: TimingOptions | undefined;
   for (const header in TIMING_HEADERS) {
     const raw = headers[header];
@@ -128,7 +132,10 @@ export function timingFromHeaders(headers: Readonly<Record<string, string | stri
     const text = Array.isArray(raw) ? raw[0] : raw;
     const value = Number(text);
     if (text.trim() === "" || !Number.isFinite(value) || value < 0 || value > 3_600_000) {
-      return { header, error: `Invalid ${header} header: expected a number of ${header === "x-understudy-tps" ? "tokens per second" : "milliseconds"} from 0 to 3600000, got '${text}'.` };
+      return {
+        header,
+        error: `Invalid ${header} header: expected a number of ${header === "x-understudy-tps" ? "tokens per second" : "milliseconds"} from 0 to 3600000, got '${text}'.`,
+      };
     }
     (options ??= {})[TIMING_HEADERS[header]] = value;
   }

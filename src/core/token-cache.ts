@@ -3,7 +3,14 @@
 import { BoundedCache } from "./bounded-cache.js";
 import type { Conversation } from "./conversation.js";
 import type { Reply, ReplyChoice } from "./reply.js";
-import { countTokens, countTokensInSlices, encodingForModel, splitTokens, type EncodingName, type TokenizedText } from "./tokenizer.js";
+import {
+  countTokens,
+  countTokensInSlices,
+  encodingForModel,
+  splitTokens,
+  type EncodingName,
+  type TokenizedText,
+} from "./tokenizer.js";
 import type { PromptFormula, TokenCounter } from "./usage.js";
 
 export interface TokenizedChoice {
@@ -61,7 +68,9 @@ export class TokenCache {
   makesIds(reply: Reply): boolean {
     let makes = this.generatedIds.get(reply);
     if (makes === undefined) {
-      makes = [reply, ...(reply.choices ?? [])].some((choice) => choice.toolCalls?.some((call) => call.id === undefined) ?? false);
+      makes = [reply, ...(reply.choices ?? [])].some(
+        (choice) => choice.toolCalls?.some((call) => call.id === undefined) ?? false,
+      );
       this.generatedIds.set(reply, makes);
     }
     return makes;
@@ -89,7 +98,11 @@ export class TokenCache {
    * Counts, ahead of the synchronous stages, every text the prompts of these conversations will ask
    * the counter for under their surface's formula (see prepareTexts).
    */
-  prepare(conversations: readonly Conversation[], formula: PromptFormula, gone: () => boolean): Promise<PreparedCounts | null> {
+  prepare(
+    conversations: readonly Conversation[],
+    formula: PromptFormula,
+    gone: () => boolean,
+  ): Promise<PreparedCounts | null> {
     const texts: [EncodingName, string][] = [];
     for (const conversation of conversations) {
       const encoding = this.encodingFor(conversation.model);
@@ -103,7 +116,10 @@ export class TokenCache {
    * megabytes of text holds the event loop for milliseconds at a time, not seconds. Resolves with the
    * counts for withPrepared, or null once `gone()` says the client has left.
    */
-  async prepareTexts(texts: readonly (readonly [EncodingName, string])[], gone: () => boolean): Promise<PreparedCounts | null> {
+  async prepareTexts(
+    texts: readonly (readonly [EncodingName, string])[],
+    gone: () => boolean,
+  ): Promise<PreparedCounts | null> {
     const prepared: PreparedCounts = new Map();
     let sliceStart = performance.now();
     for (const [encoding, text] of texts) {

@@ -34,7 +34,8 @@ function encodingOf(name: EncodingName): Encoding {
 const PLAIN_TEXT = { disallowedSpecial: new Set<string>() };
 
 const coreProcessor = (name: EncodingName): Partial<CoreProcessor & BytesDecoder> | undefined =>
-  (encodingOf(name).default as { bytePairEncodingCoreProcessor?: Partial<CoreProcessor & BytesDecoder> } | undefined)?.bytePairEncodingCoreProcessor;
+  (encodingOf(name).default as { bytePairEncodingCoreProcessor?: Partial<CoreProcessor & BytesDecoder> } | undefined)
+    ?.bytePairEncodingCoreProcessor;
 
 const bytesDecoder = (name: EncodingName): BytesDecoder | undefined => {
   const core = coreProcessor(name);
@@ -76,7 +77,12 @@ function encode(text: string, encoding: EncodingName): number[] {
 export function describeToken(token: number, encoding: EncodingName): { text: string; bytes: number[] } {
   const decoder = bytesDecoder(encoding);
   const raw = decoder ? decoder.decodeNativeGenerator([token]).next().value : undefined;
-  const bytes = raw === undefined ? [...Buffer.from(encodingOf(encoding).decode([token]))] : typeof raw === "string" ? [...Buffer.from(raw)] : [...raw];
+  const bytes =
+    raw === undefined
+      ? [...Buffer.from(encodingOf(encoding).decode([token]))]
+      : typeof raw === "string"
+        ? [...Buffer.from(raw)]
+        : [...raw];
   const text = Buffer.from(bytes).toString("utf8");
   // OpenAI writes a token that is not valid UTF-8 on its own as its bytes: "bytes:\xe6\x97".
   const valid = Buffer.from(text).equals(Buffer.from(bytes));
@@ -88,7 +94,10 @@ export function describeToken(token: number, encoding: EncodingName): { text: st
  * o200k_base for everything else, including names we do not know, as gpt-tokenizer does.
  */
 export function encodingForModel(model: string): EncodingName {
-  const name = model.toLowerCase().replace(/^ft:/, "").replace(/^openai\//, "");
+  const name = model
+    .toLowerCase()
+    .replace(/^ft:/, "")
+    .replace(/^openai\//, "");
   if (name.startsWith("gpt-3.5") || name.startsWith("text-embedding-")) return "cl100k_base";
   if (name.startsWith("gpt-4") && !/^gpt-4(o|\.1|\.5)/.test(name)) return "cl100k_base";
   return "o200k_base";
@@ -104,7 +113,10 @@ export function countTokens(text: string, encoding: EncodingName): number {
  * counting a long text without holding the event loop (see TokenCache.prepare). Returns null when
  * only the library's own encoder is available, which cannot resume mid-text.
  */
-export function countTokensInSlices(text: string, encoding: EncodingName): ((sliceChars: number) => number | null) | null {
+export function countTokensInSlices(
+  text: string,
+  encoding: EncodingName,
+): ((sliceChars: number) => number | null) | null {
   const bpe = linearEncoder(encoding);
   if (bpe === null) return null;
   let at = 0;
@@ -122,7 +134,10 @@ export function decodeTokens(tokens: readonly number[], encoding: EncodingName):
 }
 
 /** The text of a token list sent by a client, or the first token that is not in the encoding's vocabulary. */
-export function decodeTokenList(tokens: readonly number[], encoding: EncodingName): { text: string } | { unknownToken: number } {
+export function decodeTokenList(
+  tokens: readonly number[],
+  encoding: EncodingName,
+): { text: string } | { unknownToken: number } {
   try {
     return { text: decodeTokens(tokens, encoding) };
   } catch {
@@ -162,7 +177,11 @@ function decodePieces(tokens: number[], encoding: EncodingName): string[] {
 }
 
 /** The first `limit` tokens of a tokenized text; a character cut in half is dropped. */
-export function truncateTokens(text: TokenizedText, limit: number, encoding: EncodingName): { text: string; tokenized: TokenizedText } {
+export function truncateTokens(
+  text: TokenizedText,
+  limit: number,
+  encoding: EncodingName,
+): { text: string; tokenized: TokenizedText } {
   const tokens = text.tokens.slice(0, Math.max(0, limit));
   const pieces = decodePieces(tokens, encoding);
   return { text: pieces.join(""), tokenized: { tokens, pieces, count: tokens.length } };

@@ -73,7 +73,8 @@ const noop = (): void => {};
  */
 export function admission(limit: number | undefined, onDepth?: (depth: number) => void): DeliveryPolicy | null {
   if (limit === undefined) return null;
-  if (!Number.isInteger(limit) || limit < 1) throw new Error(`createServer options.maxConcurrency must be an integer >= 1, got ${String(limit)}`);
+  if (!Number.isInteger(limit) || limit < 1)
+    throw new Error(`createServer options.maxConcurrency must be an integer >= 1, got ${String(limit)}`);
   const slots = new Admission(limit, onDepth);
   return {
     name: "admission",

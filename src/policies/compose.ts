@@ -2,7 +2,14 @@
 // own, and the cacheable verdict the pipeline reads from it.
 import type { ServerError } from "../core/errors.js";
 import type { Credentials, RequestHead } from "../protocols/types.js";
-import { OUTCOME_STAGES, type CredentialsPolicy, type DeliveryPolicy, type MatchPolicy, type PlanPolicy, type Policy } from "./types.js";
+import {
+  OUTCOME_STAGES,
+  type CredentialsPolicy,
+  type DeliveryPolicy,
+  type MatchPolicy,
+  type PlanPolicy,
+  type Policy,
+} from "./types.js";
 
 /** The before-delivery policies as one: entered in list order, left in reverse. */
 function composeDelivery(policies: readonly DeliveryPolicy[]): DeliveryPolicy | null {
@@ -42,7 +49,9 @@ export class PolicyList {
     this.credentials = all.filter((policy): policy is CredentialsPolicy => policy.stage === "before-parse");
     this.afterMatch = all.filter((policy): policy is MatchPolicy => policy.stage === "after-match");
     this.afterPlan = all.filter((policy): policy is PlanPolicy => policy.stage === "after-plan");
-    this.beforeDelivery = composeDelivery(all.filter((policy): policy is DeliveryPolicy => policy.stage === "before-delivery"));
+    this.beforeDelivery = composeDelivery(
+      all.filter((policy): policy is DeliveryPolicy => policy.stage === "before-delivery"),
+    );
     this.chancy = all.filter((policy) => OUTCOME_STAGES.includes(policy.stage) && policy.deterministic !== true);
   }
 

@@ -6,4 +6,12 @@ export { Admission, admission } from "./admission.js";
 export { authentication, type AuthKeys } from "./authentication.js";
 export { queuedErrors, type QueuedErrors } from "./queued-errors.js";
 export { rateLimits, type RateLimitConfig } from "./rate-limits.js";
-export type { CredentialsPolicy, DeliveryPolicy, MatchPolicy, PlanDecision, PlanPolicy, Policy, PolicyStage } from "./types.js";
+export type {
+  CredentialsPolicy,
+  DeliveryPolicy,
+  MatchPolicy,
+  PlanDecision,
+  PlanPolicy,
+  Policy,
+  PolicyStage,
+} from "./types.js";

@@ -101,11 +101,30 @@ export class RateLimiter {
   take(key: string, tokens: number): RateDecision {
     const now = this.now();
     const { requests, tokens: tokenBucket } = this.bucketsFor(key);
-    const headers = (): Record<string, string> => ({ ...requests?.headers("requests"), ...tokenBucket?.headers("tokens") });
+    const headers = (): Record<string, string> => ({
+      ...requests?.headers("requests"),
+      ...tokenBucket?.headers("tokens"),
+    });
     const requestWait = requests?.waitFor(1, now) ?? 0;
-    if (requests && requestWait > 0) return { ok: false, kind: "requests", retryAfterMs: requestWait, limit: requests.capacity, used: requests.used(), headers: headers() };
+    if (requests && requestWait > 0)
+      return {
+        ok: false,
+        kind: "requests",
+        retryAfterMs: requestWait,
+        limit: requests.capacity,
+        used: requests.used(),
+        headers: headers(),
+      };
     const tokenWait = tokenBucket?.waitFor(tokens, now) ?? 0;
-    if (tokenBucket && tokenWait > 0) return { ok: false, kind: "tokens", retryAfterMs: tokenWait, limit: tokenBucket.capacity, used: tokenBucket.used(), headers: headers() };
+    if (tokenBucket && tokenWait > 0)
+      return {
+        ok: false,
+        kind: "tokens",
+        retryAfterMs: tokenWait,
+        limit: tokenBucket.capacity,
+        used: tokenBucket.used(),
+        headers: headers(),
+      };
     requests?.take(1);
     tokenBucket?.take(tokens);
     return { ok: true, headers: headers() };

@@ -7,7 +7,8 @@ import type { RenderedStream, StreamEvent } from "./types.js";
 export const wholeEvents = (events: readonly StreamEvent[]): RenderedStream => ({ events, envelope: "" });
 
 /** An event's data line, its envelope included. */
-export const eventData = (stream: RenderedStream, event: StreamEvent): string => (event.enveloped ? stream.envelope + event.data : event.data);
+export const eventData = (stream: RenderedStream, event: StreamEvent): string =>
+  event.enveloped ? stream.envelope + event.data : event.data;
 
 function formatSseEvent(stream: RenderedStream, event: StreamEvent): string {
   const data = eventData(stream, event);

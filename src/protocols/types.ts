@@ -31,7 +31,10 @@ export interface Credentials {
    * then on, so rate limits count the request against it. Otherwise, the first key presented (for the
    * 401's message), or undefined when none was.
    */
-  admit(req: RequestHead, accepts: (key: string) => boolean): { ok: true } | { ok: false; presented: string | undefined };
+  admit(
+    req: RequestHead,
+    accepts: (key: string) => boolean,
+  ): { ok: true } | { ok: false; presented: string | undefined };
 }
 
 /**

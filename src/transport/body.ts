@@ -21,7 +21,12 @@ function timedOut(req: IncomingMessage): boolean {
 }
 
 /** `done` gets `context` back, so it can be one function for every request rather than a closure per body. */
-export function readBody<C>(req: IncomingMessage, limit: number, done: (context: C, err: Error | null, body: Buffer | null) => void, context: C): void {
+export function readBody<C>(
+  req: IncomingMessage,
+  limit: number,
+  done: (context: C, err: Error | null, body: Buffer | null) => void,
+  context: C,
+): void {
   const declared = Number(req.headers["content-length"]);
   if (declared > limit) {
     req.resume();

@@ -27,7 +27,8 @@ export class SharedChunkEncoder {
     for (let i = from; i < to; i++) {
       const { event, enveloped, data } = events[i];
       // At most 3 bytes per UTF-16 unit, plus the field names, newlines and the chunk's closing CRLF.
-      const most = at + 3 * (data.length + (event === undefined ? 0 : event.length) + (enveloped ? envelope.length : 0)) + 20;
+      const most =
+        at + 3 * (data.length + (event === undefined ? 0 : event.length) + (enveloped ? envelope.length : 0)) + 20;
       if (most > this.buffer.length) this.grow(at, most);
       const buffer = this.buffer;
       if (event !== undefined) {

@@ -17,7 +17,9 @@ type MetricsMessage =
   | { type: "understudy:metrics-gathered"; id: number; snapshots: MetricsSnapshot[] };
 
 const isMetricsMessage = (message: unknown): message is MetricsMessage =>
-  typeof message === "object" && message !== null && String((message as { type?: unknown }).type).startsWith("understudy:metrics-");
+  typeof message === "object" &&
+  message !== null &&
+  String((message as { type?: unknown }).type).startsWith("understudy:metrics-");
 
 /** How long a worker waits for the primary, and the primary for the workers, before answering with what it has. */
 const WORKER_WAIT_MS = 2000;
@@ -33,7 +35,8 @@ const send = (message: MetricsMessage): void => void process.send?.(message);
 
 function onPrimaryMessage(message: unknown): void {
   if (!isMetricsMessage(message)) return;
-  if (message.type === "understudy:metrics-snapshot-request" && snapshotOf) send({ type: "understudy:metrics-snapshot", id: message.id, snapshot: snapshotOf() });
+  if (message.type === "understudy:metrics-snapshot-request" && snapshotOf)
+    send({ type: "understudy:metrics-snapshot", id: message.id, snapshot: snapshotOf() });
   if (message.type === "understudy:metrics-gathered") gathering.get(message.id)?.(message.snapshots);
 }
 
@@ -87,12 +90,18 @@ export function relayMetrics(workers: () => Iterable<Worker>): void {
       finish: (): void => {
         clearTimeout(timer);
         rounds.delete(id);
-        if (from.isConnected()) from.send({ type: "understudy:metrics-gathered", id: message.id, snapshots: round.snapshots } satisfies MetricsMessage);
+        if (from.isConnected())
+          from.send({
+            type: "understudy:metrics-gathered",
+            id: message.id,
+            snapshots: round.snapshots,
+          } satisfies MetricsMessage);
       },
     };
     // A worker that dies or hangs meanwhile is left out rather than holding up the scrape.
     const timer = setTimeout(round.finish, PRIMARY_WAIT_MS);
     rounds.set(id, round);
-    for (const worker of asked) worker.send({ type: "understudy:metrics-snapshot-request", id } satisfies MetricsMessage);
+    for (const worker of asked)
+      worker.send({ type: "understudy:metrics-snapshot-request", id } satisfies MetricsMessage);
   });
 }

@@ -69,11 +69,18 @@ export class ExchangeEvents implements ExchangeEventSource {
     for (let i = 0; i < listeners.length; i++) this.call("ended", listeners[i], exchange, entry, exchange);
   }
 
-  private call(event: ExchangeEvent, listener: (a: never, b: never) => unknown, exchange: ExchangeInfo, a: unknown, b: unknown): void {
+  private call(
+    event: ExchangeEvent,
+    listener: (a: never, b: never) => unknown,
+    exchange: ExchangeInfo,
+    a: unknown,
+    b: unknown,
+  ): void {
     try {
       const result = (listener as (a: unknown, b: unknown) => unknown)(a, b);
       // An async listener's rejection would otherwise be unhandled, which ends a Node process.
-      if (result instanceof Promise) result.catch((failure: unknown) => this.report(event, listener, exchange, failure));
+      if (result instanceof Promise)
+        result.catch((failure: unknown) => this.report(event, listener, exchange, failure));
     } catch (failure) {
       this.report(event, listener, exchange, failure);
     }

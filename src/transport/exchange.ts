@@ -80,7 +80,17 @@ export abstract class Exchange implements ExchangeInfo {
   /** Set by `record`: an exchange is recorded once, whatever path its answer took. */
   declare ended: boolean;
 
-  constructor(server: ServerState, transport: Transport, route: string, recorded: boolean, requestId: string, method: string, path: string, arrival: number, time: number) {
+  constructor(
+    server: ServerState,
+    transport: Transport,
+    route: string,
+    recorded: boolean,
+    requestId: string,
+    method: string,
+    path: string,
+    arrival: number,
+    time: number,
+  ) {
     this.server = server;
     this.transport = transport;
     this.route = route;

@@ -64,16 +64,24 @@ export class FrameExchange extends Exchange {
 const NO_TOKENS = (): boolean => false;
 
 /** Sends frames, paced when `pacing` says so; resolves once they are sent or the connection closed. */
-function sendFrames(exchange: FrameExchange, frames: readonly string[], isToken: (i: number) => boolean, pacing: StreamPacing | null, observer?: StreamObserver): Promise<void> {
+function sendFrames(
+  exchange: FrameExchange,
+  frames: readonly string[],
+  isToken: (i: number) => boolean,
+  pacing: StreamPacing | null,
+  observer?: StreamObserver,
+): Promise<void> {
   if (exchange.gone) {
     exchange.interrupted = true;
     return Promise.resolve();
   }
   const { ws, closeWatchers } = exchange.connection;
   const sink = frameSink(ws, frames, closeWatchers);
-  return sendStream({ count: frames.length, isToken, sink, pacing, observer, arrival: exchange.arrival }).then(({ interrupted }) => {
-    exchange.interrupted = interrupted;
-  });
+  return sendStream({ count: frames.length, isToken, sink, pacing, observer, arrival: exchange.arrival }).then(
+    ({ interrupted }) => {
+      exchange.interrupted = interrupted;
+    },
+  );
 }
 
 /** What a reply's deliver needs: the rendered stream and its frames, rendered before any slot is waited for. */
@@ -139,7 +147,9 @@ function respond(exchange: FrameExchange): Promise<void> | void {
   const outcome = run(exchange, session.surface, request.body, request.bytes, client);
   if (!(outcome instanceof Promise)) return deliverOutcome(exchange, outcome);
   // A large request planned in slices: null when the connection closed meanwhile.
-  return outcome.then((ready) => (ready === null ? void (exchange.interrupted = true) : deliverOutcome(exchange, ready)));
+  return outcome.then((ready) =>
+    ready === null ? void (exchange.interrupted = true) : deliverOutcome(exchange, ready),
+  );
 }
 
 /**
@@ -149,7 +159,12 @@ function respond(exchange: FrameExchange): Promise<void> | void {
 export async function answerFrame(connection: FrameConnection, request: FrameRequest): Promise<void> {
   const { server } = connection;
   const { requestIds } = connection.session.surface;
-  const exchange = new FrameExchange(connection, request, server.ids.next(requestIds.prefix, requestIds.length, requestIds.alphabet), performance.now());
+  const exchange = new FrameExchange(
+    connection,
+    request,
+    server.ids.next(requestIds.prefix, requestIds.length, requestIds.alphabet),
+    performance.now(),
+  );
   try {
     start(exchange);
     await respond(exchange);

@@ -34,7 +34,8 @@ export function resourceRoute(resource: ResourceRoute, wire: SurfaceWire): Route
   };
 }
 
-const queryOf = (url: string): URLSearchParams => new URLSearchParams(url.includes("?") ? url.slice(url.indexOf("?") + 1) : "");
+const queryOf = (url: string): URLSearchParams =>
+  new URLSearchParams(url.includes("?") ? url.slice(url.indexOf("?") + 1) : "");
 
 function serveResource(exchange: HttpExchange, resource: ResourceRoute): void {
   exchange.api = resource.api;
@@ -50,8 +51,13 @@ function receiveBody(exchange: HttpExchange, resource: ResourceRoute, text: stri
 }
 
 /** Sends a route's answer, once it is ready when the route works on it in slices (large embeddings requests). */
-function answerResource(exchange: HttpExchange, answer: ResourceAnswer | Promise<ResourceAnswer>): Promise<void> | void {
-  return answer instanceof Promise ? answer.then((ready) => sendResource(exchange, ready)) : sendResource(exchange, answer);
+function answerResource(
+  exchange: HttpExchange,
+  answer: ResourceAnswer | Promise<ResourceAnswer>,
+): Promise<void> | void {
+  return answer instanceof Promise
+    ? answer.then((ready) => sendResource(exchange, ready))
+    : sendResource(exchange, answer);
 }
 
 /** Resolves (when it returns a promise) once a body written in parts is complete or the client has gone. */
@@ -66,5 +72,7 @@ function sendResource(exchange: HttpExchange, answer: ResourceAnswer): Promise<v
   stampProcessingTime(headers, exchange.arrival, exchange.wire.processingTimeHeader);
   exchange.status = answer.status;
   if (answer.headers) Object.assign(headers, answer.headers);
-  return writeJson(exchange.res, answer.status, answer.body, headers)?.then(({ interrupted }) => void (exchange.interrupted = interrupted));
+  return writeJson(exchange.res, answer.status, answer.body, headers)?.then(
+    ({ interrupted }) => void (exchange.interrupted = interrupted),
+  );
 }

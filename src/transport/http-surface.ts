@@ -66,15 +66,25 @@ function answerSurface(exchange: HttpExchange, surface: Surface, text: string, b
  * The run step: the pipeline on the body as the surface negotiates it with the request's headers;
  * `variant`: where the memo keeps the outcome (see PipelineMemo), or null.
  */
-function runSurface(exchange: HttpExchange, surface: Surface, parsed: unknown, bytes: number, variant: string | null, text: string): Promise<void> | void {
+function runSurface(
+  exchange: HttpExchange,
+  surface: Surface,
+  parsed: unknown,
+  bytes: number,
+  variant: string | null,
+  text: string,
+): Promise<void> | void {
   const body = surface.negotiateStream(exchange.req, parsed);
   exchange.body = body;
   const { timing } = exchange;
-  if (timing !== undefined && "error" in timing) return exchange.refuse(surface.describeError(malformedHeader(timing.header, timing.error)));
+  if (timing !== undefined && "error" in timing)
+    return exchange.refuse(surface.describeError(malformedHeader(timing.header, timing.error)));
   const outcome = run(exchange, surface, body, bytes, clientKey(exchange.req, surface.credentials), timing);
   if (outcome instanceof Promise) {
     // A large body planned in slices: null when the client left meanwhile.
-    return outcome.then((ready) => (ready === null ? void (exchange.interrupted = true) : deliverOutcome(exchange, surface, ready)));
+    return outcome.then((ready) =>
+      ready === null ? void (exchange.interrupted = true) : deliverOutcome(exchange, surface, ready),
+    );
   }
   if (variant !== null) exchange.server.memo.remember(surface, variant, text, body, outcome);
   return deliverOutcome(exchange, surface, outcome);

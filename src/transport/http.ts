@@ -18,7 +18,18 @@ function handleRequest(state: ServerState, routes: RouteTable, req: IncomingMess
   const { requestIds } = route.wire;
   const requestId = state.ids.next(requestIds.prefix, requestIds.length, requestIds.alphabet);
   const label = match === null ? routes.labelOf(path) : route.label;
-  const exchange = new HttpExchange(state, route, match === null ? NO_PARAMS : match.params, label, req, res, requestId, method, url, arrival);
+  const exchange = new HttpExchange(
+    state,
+    route,
+    match === null ? NO_PARAMS : match.params,
+    label,
+    req,
+    res,
+    requestId,
+    method,
+    url,
+    arrival,
+  );
   start(exchange);
   try {
     if (route.credentials) {
@@ -33,6 +44,9 @@ function handleRequest(state: ServerState, routes: RouteTable, req: IncomingMess
 }
 
 /** node:http's request listener for a server's routes: one function for every request, no state of its own. */
-export function createRequestHandler(state: ServerState, routes: RouteTable): (req: IncomingMessage, res: ServerResponse) => void {
+export function createRequestHandler(
+  state: ServerState,
+  routes: RouteTable,
+): (req: IncomingMessage, res: ServerResponse) => void {
   return (req, res) => handleRequest(state, routes, req, res);
 }

@@ -22,8 +22,16 @@ export function start(exchange: Exchange): void {
  * Runs the pipeline on a parsed body: at once, or for a large body with its token counts prepared in
  * slices first, so other clients are served meanwhile (null then when the client left before the end).
  */
-export function run(exchange: Exchange, surface: Surface, body: unknown, bytes: number, client: string, timing?: TimingOptions): Outcome | Promise<Outcome | null> {
-  if (bytes > LARGE_BODY_BYTES) return runSlicedPipeline(exchange.server, surface, body, client, timing, () => exchange.gone);
+export function run(
+  exchange: Exchange,
+  surface: Surface,
+  body: unknown,
+  bytes: number,
+  client: string,
+  timing?: TimingOptions,
+): Outcome | Promise<Outcome | null> {
+  if (bytes > LARGE_BODY_BYTES)
+    return runSlicedPipeline(exchange.server, surface, body, client, timing, () => exchange.gone);
   return runPipeline(exchange.server, surface, body, client, timing);
 }
 
@@ -83,7 +91,11 @@ export function admit<X extends Exchange, A>(
 
 /** Records the exchange now, or once a pending answer (a stream, a paced or queued reply) is complete. */
 export function settle(exchange: Exchange, pending: Promise<void> | void): void {
-  if (pending) pending.then(() => record(exchange), (failure: unknown) => fail(exchange, failure));
+  if (pending)
+    pending.then(
+      () => record(exchange),
+      (failure: unknown) => fail(exchange, failure),
+    );
   else record(exchange);
 }
 
@@ -114,4 +126,5 @@ export function record(exchange: Exchange): void {
 }
 
 /** The catalogue's internal error, as `wire` words it. */
-export const internalErrorOf = (wire: SurfaceWire, message: string): ApiError => wire.describeError(internalFault(message));
+export const internalErrorOf = (wire: SurfaceWire, message: string): ApiError =>
+  wire.describeError(internalFault(message));

@@ -13,7 +13,11 @@ import { readsNoBody, UNKNOWN_ROUTE, type Route } from "./routes.js";
 export function writeMetrics(res: ServerResponse, metrics: ServerMetrics): void {
   void gatherMetrics(metrics.snapshot()).then((snapshots) => {
     const body = Buffer.from(renderExposition(mergeSnapshots(snapshots)));
-    res.writeHead(200, { "content-type": METRICS_CONTENT_TYPE, "content-length": body.length, "cache-control": "no-store" });
+    res.writeHead(200, {
+      "content-type": METRICS_CONTENT_TYPE,
+      "content-length": body.length,
+      "cache-control": "no-store",
+    });
     res.end(body);
   });
 }

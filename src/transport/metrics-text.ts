@@ -61,7 +61,12 @@ function renderHistogram(name: string, labels: string, data: HistogramData, out:
 }
 
 function addHistogram(into: HistogramData, from: HistogramData): HistogramData {
-  return { bounds: into.bounds, counts: into.counts.map((n, i) => n + from.counts[i]), sum: into.sum + from.sum, count: into.count + from.count };
+  return {
+    bounds: into.bounds,
+    counts: into.counts.map((n, i) => n + from.counts[i]),
+    sum: into.sum + from.sum,
+    count: into.count + from.count,
+  };
 }
 
 /** The snapshots as one: routes matched by route and transport, counts and gauges summed, the longest uptime. */
@@ -102,16 +107,26 @@ export function mergeSnapshots(snapshots: readonly MetricsSnapshot[]): MetricsSn
 /** The exposition text of one snapshot (merge several first), ending in a newline. */
 export function renderExposition(snapshot: MetricsSnapshot): string {
   const out: string[] = [];
-  const routes = [...snapshot.routes].sort((a, b) => (a.route === b.route ? a.transport.localeCompare(b.transport) : a.route.localeCompare(b.route)));
-  const labelsOf = (stats: RouteSnapshot): string => `route="${escapeLabel(stats.route)}",transport="${stats.transport}"`;
+  const routes = [...snapshot.routes].sort((a, b) =>
+    a.route === b.route ? a.transport.localeCompare(b.transport) : a.route.localeCompare(b.route),
+  );
+  const labelsOf = (stats: RouteSnapshot): string =>
+    `route="${escapeLabel(stats.route)}",transport="${stats.transport}"`;
 
   header(out, "understudy_requests_total", "counter", "Finished requests by route, transport and HTTP status.");
   for (const stats of routes) {
-    for (const [status, count] of [...stats.byStatus].sort((a, b) => a[0] - b[0])) out.push(`understudy_requests_total{${labelsOf(stats)},status="${status}"} ${count}`);
+    for (const [status, count] of [...stats.byStatus].sort((a, b) => a[0] - b[0]))
+      out.push(`understudy_requests_total{${labelsOf(stats)},status="${status}"} ${count}`);
   }
 
-  header(out, "understudy_request_duration_seconds", "histogram", "Time from a request's arrival to the end of its answer.");
-  for (const stats of routes) renderHistogram("understudy_request_duration_seconds", labelsOf(stats), stats.duration, out);
+  header(
+    out,
+    "understudy_request_duration_seconds",
+    "histogram",
+    "Time from a request's arrival to the end of its answer.",
+  );
+  for (const stats of routes)
+    renderHistogram("understudy_request_duration_seconds", labelsOf(stats), stats.duration, out);
 
   header(out, "understudy_streams_in_flight", "gauge", "Streaming answers currently being written.");
   out.push(`understudy_streams_in_flight ${snapshot.streamsInFlight}`);
@@ -119,10 +134,20 @@ export function renderExposition(snapshot: MetricsSnapshot): string {
   header(out, "understudy_queue_depth", "gauge", "Requests waiting for a generation slot under maxConcurrency.");
   out.push(`understudy_queue_depth ${snapshot.queueDepth}`);
 
-  header(out, "understudy_time_to_first_token_seconds", "histogram", "Time from a request's arrival to the socket write of its first content token.");
+  header(
+    out,
+    "understudy_time_to_first_token_seconds",
+    "histogram",
+    "Time from a request's arrival to the socket write of its first content token.",
+  );
   renderHistogram("understudy_time_to_first_token_seconds", "", snapshot.ttft, out);
 
-  header(out, "understudy_inter_token_latency_seconds", "histogram", "Time between socket writes of consecutive content tokens.");
+  header(
+    out,
+    "understudy_inter_token_latency_seconds",
+    "histogram",
+    "Time between socket writes of consecutive content tokens.",
+  );
   renderHistogram("understudy_inter_token_latency_seconds", "", snapshot.itl, out);
 
   header(out, "understudy_uptime_seconds", "gauge", "Seconds since this server started.");

@@ -59,7 +59,10 @@ export type MetricsTransport = "http" | "websocket";
 
 export class ServerMetrics {
   /** Route stats by transport, then by route label. */
-  private readonly routes: Record<MetricsTransport, Map<string, RouteStats>> = { http: new Map(), websocket: new Map() };
+  private readonly routes: Record<MetricsTransport, Map<string, RouteStats>> = {
+    http: new Map(),
+    websocket: new Map(),
+  };
   private streamsInFlight = 0;
   private queueDepth = 0;
   private readonly ttft = new Histogram(TTFT_BUCKETS);
@@ -79,7 +82,8 @@ export class ServerMetrics {
     const routes = this.routes[transport];
     let stats = routes.get(route);
     if (!stats) {
-      if (routes.size >= MAX_ROUTES && route !== OVERFLOW_ROUTE) return this.requestFinished(OVERFLOW_ROUTE, status, durationMs, transport);
+      if (routes.size >= MAX_ROUTES && route !== OVERFLOW_ROUTE)
+        return this.requestFinished(OVERFLOW_ROUTE, status, durationMs, transport);
       stats = { route, transport, byStatus: new Map(), duration: new Histogram(REQUEST_DURATION_BUCKETS) };
       routes.set(route, stats);
     }
@@ -116,7 +120,12 @@ export class ServerMetrics {
   snapshot(): MetricsSnapshot {
     const routes = [...this.routes.http.values(), ...this.routes.websocket.values()];
     return {
-      routes: routes.map((stats) => ({ route: stats.route, transport: stats.transport, byStatus: [...stats.byStatus], duration: stats.duration.data() })),
+      routes: routes.map((stats) => ({
+        route: stats.route,
+        transport: stats.transport,
+        byStatus: [...stats.byStatus],
+        duration: stats.duration.data(),
+      })),
       streamsInFlight: this.streamsInFlight,
       queueDepth: this.queueDepth,
       ttft: this.ttft.data(),
@@ -133,5 +142,7 @@ export const METRICS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
 /** Counts every exchange as it ends, under its route's bounded label and its transport; returns the function that stops. */
 export function countExchanges(metrics: ServerMetrics, events: ExchangeEventSource): () => void {
-  return events.on("ended", (entry, exchange) => metrics.requestFinished(exchange.route, entry.status, entry.durationMs, exchange.transport));
+  return events.on("ended", (entry, exchange) =>
+    metrics.requestFinished(exchange.route, entry.status, entry.durationMs, exchange.transport),
+  );
 }

@@ -7,7 +7,12 @@ import type { JsonInParts } from "../protocols/json-parts.js";
  * Sends the headers (no Content-Length: the size is known only at the end, so the body is chunked) and
  * the parts. Resolves with whether the client went away, or producing a part failed, before the end.
  */
-export function writeJsonParts(res: ServerResponse, status: number, body: JsonInParts, headers: Record<string, string | number>): Promise<{ interrupted: boolean }> {
+export function writeJsonParts(
+  res: ServerResponse,
+  status: number,
+  body: JsonInParts,
+  headers: Record<string, string | number>,
+): Promise<{ interrupted: boolean }> {
   headers["content-type"] = "application/json";
   res.writeHead(status, headers);
   const parts = body.parts[Symbol.iterator]();

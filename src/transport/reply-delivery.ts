@@ -57,7 +57,8 @@ function deliverReply(exchange: HttpExchange, surface: Surface, outcome: ReplyOu
     });
   }
   const body = surface.renderBody(plan, conversation, context);
-  const wait = plan.timing === NO_DELAY ? 0 : pacer.duration(plan.timing, generationSteps(plan), plan.usage.promptTokens);
+  const wait =
+    plan.timing === NO_DELAY ? 0 : pacer.duration(plan.timing, generationSteps(plan), plan.usage.promptTokens);
   if (wait <= 0) {
     sendJson(exchange, body, surface.processingTimeHeader);
     return surface.delivered?.(conversation, body.delivery, false);

@@ -15,7 +15,8 @@ export function clientKey(req: RequestHead, credentials: Credentials): string {
  */
 export function unsupportedContentType(req: IncomingMessage): UnsupportedMediaType | null {
   const type = req.headers["content-type"];
-  if (type === undefined || type === "application/json" || /^\s*application\/([\w.+-]*\+)?json\s*(;|$)/i.test(type)) return null;
+  if (type === undefined || type === "application/json" || /^\s*application\/([\w.+-]*\+)?json\s*(;|$)/i.test(type))
+    return null;
   return unsupportedMediaType(type.split(";")[0].trim());
 }
 

@@ -99,7 +99,11 @@ export class PacingScheduler {
   }
 
   private takeLater(): void {
-    for (let next = this.later.peek(); next !== undefined && Math.floor(next.at) - this.cursor < WHEEL_MS; next = this.later.peek()) {
+    for (
+      let next = this.later.peek();
+      next !== undefined && Math.floor(next.at) - this.cursor < WHEEL_MS;
+      next = this.later.peek()
+    ) {
       this.place(this.later.pop());
     }
   }

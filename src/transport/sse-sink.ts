@@ -23,7 +23,8 @@ export function sseSink(res: ServerResponse, stream: RenderedStream): EventSink 
     }
     const more = res.write(formatSse(stream, from, to));
     // Only a chunked body on its own socket (not an HTTP/1.0 client, not behind a pipelined answer) can be framed by hand.
-    if ((res as ServerResponse & { chunkedEncoding?: boolean }).chunkedEncoding === true && res.socket) socket = res.socket;
+    if ((res as ServerResponse & { chunkedEncoding?: boolean }).chunkedEncoding === true && res.socket)
+      socket = res.socket;
     return more;
   };
   return {

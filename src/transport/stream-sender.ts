@@ -142,7 +142,8 @@ export function sendStream(options: SendOptions): Promise<{ interrupted: boolean
             return;
           }
           const late = now - due;
-          if (late > TICK_TOLERANCE_MS && group < lastGroup && late > (times[group] - times[group - 1]) / 2) clock.behind += late;
+          if (late > TICK_TOLERANCE_MS && group < lastGroup && late > (times[group] - times[group - 1]) / 2)
+            clock.behind += late;
           if (group === 1) observer?.firstToken(now - arrival);
           else observer?.interToken(now - clock.lastTokenAt);
           clock.lastTokenAt = now;

@@ -30,10 +30,16 @@ export const MAX_TIMEOUT_MS = 86_400_000;
 const MAX_CHECK_INTERVAL_MS = 1000;
 const MIN_CHECK_INTERVAL_MS = 10;
 
-function checked(value: number | undefined, name: TimeoutName, label: (name: TimeoutName) => string): number | undefined {
+function checked(
+  value: number | undefined,
+  name: TimeoutName,
+  label: (name: TimeoutName) => string,
+): number | undefined {
   if (value === undefined) return undefined;
   if (typeof value !== "number" || !Number.isInteger(value) || value < 0 || value > MAX_TIMEOUT_MS) {
-    throw new Error(`${label(name)} must be an integer number of milliseconds from 0 (no limit) to ${MAX_TIMEOUT_MS}, got ${String(value)}`);
+    throw new Error(
+      `${label(name)} must be an integer number of milliseconds from 0 (no limit) to ${MAX_TIMEOUT_MS}, got ${String(value)}`,
+    );
   }
   return value;
 }
@@ -48,10 +54,15 @@ export function resolveTimeouts(options: TimeoutOptions, label: (name: TimeoutNa
   const request = checked(options.requestTimeout, "requestTimeout", label);
   const keepAlive = checked(options.keepAliveTimeout, "keepAliveTimeout", label);
   if (headers !== undefined && request !== undefined && headers > 0 && request > 0 && headers > request) {
-    throw new Error(`${label("headersTimeout")} (${headers}) must not exceed ${label("requestTimeout")} (${request}): a request's time includes its headers'`);
+    throw new Error(
+      `${label("headersTimeout")} (${headers}) must not exceed ${label("requestTimeout")} (${request}): a request's time includes its headers'`,
+    );
   }
-  const requestTimeout = request ?? (headers ? Math.max(DEFAULT_TIMEOUTS.requestTimeout, headers) : DEFAULT_TIMEOUTS.requestTimeout);
-  const headersTimeout = headers ?? (requestTimeout ? Math.min(DEFAULT_TIMEOUTS.headersTimeout, requestTimeout) : DEFAULT_TIMEOUTS.headersTimeout);
+  const requestTimeout =
+    request ?? (headers ? Math.max(DEFAULT_TIMEOUTS.requestTimeout, headers) : DEFAULT_TIMEOUTS.requestTimeout);
+  const headersTimeout =
+    headers ??
+    (requestTimeout ? Math.min(DEFAULT_TIMEOUTS.headersTimeout, requestTimeout) : DEFAULT_TIMEOUTS.headersTimeout);
   return { headersTimeout, requestTimeout, keepAliveTimeout: keepAlive ?? DEFAULT_TIMEOUTS.keepAliveTimeout };
 }
 
@@ -64,6 +75,8 @@ export function resolveTimeouts(options: TimeoutOptions, label: (name: TimeoutNa
 export function httpTimeoutOptions(timeouts: Timeouts): HttpServerOptions {
   const deadlines = [timeouts.headersTimeout, timeouts.requestTimeout].filter((ms) => ms > 0);
   const shortest = deadlines.length ? Math.min(...deadlines) : 0;
-  const interval = shortest ? Math.min(MAX_CHECK_INTERVAL_MS, Math.max(MIN_CHECK_INTERVAL_MS, Math.floor(shortest / 10))) : 30_000;
+  const interval = shortest
+    ? Math.min(MAX_CHECK_INTERVAL_MS, Math.max(MIN_CHECK_INTERVAL_MS, Math.floor(shortest / 10)))
+    : 30_000;
   return { ...timeouts, connectionsCheckingInterval: interval };
 }

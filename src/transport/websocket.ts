@@ -72,16 +72,32 @@ function receive(connection: FrameConnection, lanes: Lanes, text: string): void 
   }
   const answered = request;
   const previous = active.get(lane) ?? Promise.resolve();
-  const turn = previous.then(() => (ws.readyState === ws.OPEN ? inFlight.run(() => answerFrame(connection, answered)) : undefined));
+  const turn = previous.then(() =>
+    ws.readyState === ws.OPEN ? inFlight.run(() => answerFrame(connection, answered)) : undefined,
+  );
   active.set(lane, turn);
   void turn.finally(() => {
     if (active.get(lane) === turn) active.delete(lane);
   });
 }
 
-function serveConnection(ws: WebSocket, protocol: FrameProtocol, server: ServerState, path: string, client: string): void {
+function serveConnection(
+  ws: WebSocket,
+  protocol: FrameProtocol,
+  server: ServerState,
+  path: string,
+  client: string,
+): void {
   const session = protocol.open();
-  const connection: FrameConnection = { ws, session, server, path, api: protocol.api, client, closeWatchers: new Set() };
+  const connection: FrameConnection = {
+    ws,
+    session,
+    server,
+    path,
+    api: protocol.api,
+    client,
+    closeWatchers: new Set(),
+  };
   const lanes: Lanes = { active: new Map(), inFlight: new Admission(session.maxInFlight) };
   ws.on("close", () => {
     for (const gone of connection.closeWatchers) gone();
@@ -107,9 +123,14 @@ export function attachWebSocket(server: Server, state: ServerState, protocol: Fr
     }
     const denied = state.policies.checkCredentials(req, wire.credentials);
     if (denied) return refuse(socket, wire, wire.describeError(denied));
-    wss ??= new (require("ws") as typeof import("ws")).WebSocketServer({ noServer: true, maxPayload: state.maxBodyBytes });
+    wss ??= new (require("ws") as typeof import("ws")).WebSocketServer({
+      noServer: true,
+      maxPayload: state.maxBodyBytes,
+    });
     const path = req.url ?? `/v1${protocol.path}`;
-    wss.handleUpgrade(req, socket, head, (ws) => serveConnection(ws, protocol, state, path, clientKey(req, wire.credentials)));
+    wss.handleUpgrade(req, socket, head, (ws) =>
+      serveConnection(ws, protocol, state, path, clientKey(req, wire.credentials)),
+    );
   });
   return {
     close() {

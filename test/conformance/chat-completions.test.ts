@@ -4,40 +4,121 @@ import type { Fixture, FixtureResponse } from "understudy";
 import { createServer, type ServerInstance } from "understudy/server";
 import { expectConforms, validateAgainst } from "../support/openapi.js";
 
-interface ToolCall { id?: string; index?: number; type?: string; function?: { name?: string; arguments?: string } }
-interface Usage { prompt_tokens: number; completion_tokens: number; total_tokens: number; completion_tokens_details?: { reasoning_tokens?: number } }
-interface Choice { index: number; finish_reason: string | null; message?: Record<string, unknown> & { content: string | null; tool_calls?: ToolCall[] }; delta?: Record<string, unknown> & { content?: string | null; reasoning_content?: string; tool_calls?: ToolCall[] } }
-interface Body { id: string; object: string; created: number; model: string; choices: Choice[]; usage?: Usage | null }
+interface ToolCall {
+  id?: string;
+  index?: number;
+  type?: string;
+  function?: { name?: string; arguments?: string };
+}
+interface Usage {
+  prompt_tokens: number;
+  completion_tokens: number;
+  total_tokens: number;
+  completion_tokens_details?: { reasoning_tokens?: number };
+}
+interface Choice {
+  index: number;
+  finish_reason: string | null;
+  message?: Record<string, unknown> & { content: string | null; tool_calls?: ToolCall[] };
+  delta?: Record<string, unknown> & { content?: string | null; reasoning_content?: string; tool_calls?: ToolCall[] };
+}
+interface Body {
+  id: string;
+  object: string;
+  created: number;
+  model: string;
+  choices: Choice[];
+  usage?: Usage | null;
+}
 
 const NOW_MS = 1_741_569_952_000;
 const weatherTool = {
   type: "function",
-  function: { name: "get_weather", description: "Current weather for a city", parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"] } },
+  function: {
+    name: "get_weather",
+    description: "Current weather for a city",
+    parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"] },
+  },
 };
-const timeTool = { type: "function", function: { name: "get_time", parameters: { type: "object", properties: { zone: { type: "string" } } } } };
+const timeTool = {
+  type: "function",
+  function: { name: "get_time", parameters: { type: "object", properties: { zone: { type: "string" } } } },
+};
 
-interface Case { name: string; response: FixtureResponse; finish: string; tools?: boolean }
+interface Case {
+  name: string;
+  response: FixtureResponse;
+  finish: string;
+  tools?: boolean;
+}
 // Each case is matched by its bracketed tag in the user message, so no two tags overlap.
 const cases: Case[] = [
   { name: "plain", response: { content: "Hello! How can I help you today?" }, finish: "stop" },
-  { name: "unicode", response: { content: "Grüße aus Zürich 👋🏽 — 你好，世界！ 👨‍👩‍👧‍👦 café, naïve, 𝔘𝔫𝔦𝔠𝔬𝔡𝔢" }, finish: "stop" },
-  { name: "one-tool", response: { toolCalls: [{ name: "get_weather", arguments: { city: "Paris" } }] }, finish: "tool_calls", tools: true },
   {
-    name: "two-tools",
-    response: { toolCalls: [{ name: "get_weather", arguments: { city: "Paris" } }, { name: "get_time", arguments: '{"zone":"Asia/Tokyo"}', id: "call_fixed0000000000000001" }] },
+    name: "unicode",
+    response: { content: "Grüße aus Zürich 👋🏽 — 你好，世界！ 👨‍👩‍👧‍👦 café, naïve, 𝔘𝔫𝔦𝔠𝔬𝔡𝔢" },
+    finish: "stop",
+  },
+  {
+    name: "one-tool",
+    response: { toolCalls: [{ name: "get_weather", arguments: { city: "Paris" } }] },
     finish: "tool_calls",
     tools: true,
   },
-  { name: "text-and-tool", response: { content: "Let me check the weather.", toolCalls: [{ name: "get_weather", arguments: { city: "Oslo" } }] }, finish: "tool_calls", tools: true },
-  { name: "reasoning", response: { reasoning: "The user said hi, so a short greeting fits.", content: "Hi there!" }, finish: "stop" },
-  { name: "length", response: { content: "This answer stops in the middle of a", finishReason: "length" }, finish: "length" },
-  { name: "usage", response: { content: "Counted.", usage: { promptTokens: 1234, completionTokens: 56, reasoningTokens: 7 } }, finish: "stop" },
+  {
+    name: "two-tools",
+    response: {
+      toolCalls: [
+        { name: "get_weather", arguments: { city: "Paris" } },
+        { name: "get_time", arguments: '{"zone":"Asia/Tokyo"}', id: "call_fixed0000000000000001" },
+      ],
+    },
+    finish: "tool_calls",
+    tools: true,
+  },
+  {
+    name: "text-and-tool",
+    response: {
+      content: "Let me check the weather.",
+      toolCalls: [{ name: "get_weather", arguments: { city: "Oslo" } }],
+    },
+    finish: "tool_calls",
+    tools: true,
+  },
+  {
+    name: "reasoning",
+    response: { reasoning: "The user said hi, so a short greeting fits.", content: "Hi there!" },
+    finish: "stop",
+  },
+  {
+    name: "length",
+    response: { content: "This answer stops in the middle of a", finishReason: "length" },
+    finish: "length",
+  },
+  {
+    name: "usage",
+    response: { content: "Counted.", usage: { promptTokens: 1234, completionTokens: 56, reasoningTokens: 7 } },
+    finish: "stop",
+  },
 ];
 
 const fixtures: Fixture[] = [
   ...cases.map((c) => ({ match: { userMessage: `[${c.name}]` }, response: c.response })),
-  { match: { userMessage: "[rate-limited]" }, response: { error: { status: 429, message: "Rate limit reached for gpt-4o on requests per min (RPM): Limit 3.", type: "requests", retryAfter: 2 } } },
-  { match: { userMessage: "[server-error]" }, response: { error: { status: 500, message: "The server had an error while processing your request." } } },
+  {
+    match: { userMessage: "[rate-limited]" },
+    response: {
+      error: {
+        status: 429,
+        message: "Rate limit reached for gpt-4o on requests per min (RPM): Limit 3.",
+        type: "requests",
+        retryAfter: 2,
+      },
+    },
+  },
+  {
+    match: { userMessage: "[server-error]" },
+    response: { error: { status: 500, message: "The server had an error while processing your request." } },
+  },
 ];
 
 let server: ServerInstance;
@@ -50,15 +131,23 @@ afterAll(async () => {
 
 const requestBody = (tag: string, extra: Record<string, unknown> = {}, tools = false): Record<string, unknown> => ({
   model: "gpt-4o",
-  messages: [{ role: "system", content: "You are terse." }, { role: "user", content: `Please answer [${tag}]` }],
+  messages: [
+    { role: "system", content: "You are terse." },
+    { role: "user", content: `Please answer [${tag}]` },
+  ],
   ...(tools ? { tools: [weatherTool, timeTool], tool_choice: "auto" } : {}),
   ...extra,
 });
 
 async function post(body: unknown, path = "/v1/chat/completions"): Promise<Response> {
   // Every request the suite sends is itself checked, so a fixture test cannot pass on a body OpenAI would refuse.
-  if (typeof body !== "string" && path.endsWith("/chat/completions")) expectConforms("CreateChatCompletionRequest", body, "request body");
-  return fetch(server.url + path, { method: "POST", headers: { "content-type": "application/json" }, body: typeof body === "string" ? body : JSON.stringify(body) });
+  if (typeof body !== "string" && path.endsWith("/chat/completions"))
+    expectConforms("CreateChatCompletionRequest", body, "request body");
+  return fetch(server.url + path, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: typeof body === "string" ? body : JSON.stringify(body),
+  });
 }
 
 /** Splits an SSE body into chunk objects, checking the framing OpenAI uses: `data: <json>\n\n`, then `data: [DONE]\n\n`. */
@@ -67,7 +156,10 @@ function parseSse(text: string): Body[] {
   const blocks = text.slice(0, -"data: [DONE]\n\n".length).split("\n\n");
   expect(blocks.pop(), "every event ends with a blank line").toBe("");
   return blocks.map((block) => {
-    expect(block.startsWith("data: ") && !block.includes("\n"), `one data line per event: ${JSON.stringify(block)}`).toBe(true);
+    expect(
+      block.startsWith("data: ") && !block.includes("\n"),
+      `one data line per event: ${JSON.stringify(block)}`,
+    ).toBe(true);
     expect(block).not.toBe("data: [DONE]");
     return JSON.parse(block.slice("data: ".length)) as Body;
   });
@@ -80,7 +172,12 @@ function joinToolCalls(chunks: Body[]): ToolCall[] {
     for (const part of chunk.choices[0]?.delta?.tool_calls ?? []) {
       const i = part.index ?? -1;
       const call = (calls[i] ??= { function: { arguments: "" } });
-      if (part.id) Object.assign(call, { id: part.id, type: part.type, function: { name: part.function?.name, arguments: call.function?.arguments ?? "" } });
+      if (part.id)
+        Object.assign(call, {
+          id: part.id,
+          type: part.type,
+          function: { name: part.function?.name, arguments: call.function?.arguments ?? "" },
+        });
       call.function!.arguments += part.function?.arguments ?? "";
     }
   }
@@ -95,7 +192,9 @@ function expectToolCalls(calls: ToolCall[] | undefined, c: Case): void {
     expect(got.type).toBe("function");
     expect(got.id).toMatch(want.id ? new RegExp(`^${want.id}$`) : /^call_[A-Za-z0-9]{24}$/);
     expect(got.function?.name).toBe(want.name);
-    expect(JSON.parse(got.function?.arguments ?? "")).toEqual(typeof want.arguments === "string" ? JSON.parse(want.arguments) : want.arguments);
+    expect(JSON.parse(got.function?.arguments ?? "")).toEqual(
+      typeof want.arguments === "string" ? JSON.parse(want.arguments) : want.arguments,
+    );
   });
 }
 
@@ -103,7 +202,12 @@ function expectUsage(usage: Usage | null | undefined, c: Case): void {
   expect(usage).toBeTruthy();
   expect(usage!.total_tokens).toBe(usage!.prompt_tokens + usage!.completion_tokens);
   if (c.response.usage) {
-    expect(usage).toMatchObject({ prompt_tokens: 1234, completion_tokens: 56, total_tokens: 1290, completion_tokens_details: { reasoning_tokens: 7 } });
+    expect(usage).toMatchObject({
+      prompt_tokens: 1234,
+      completion_tokens: 56,
+      total_tokens: 1290,
+      completion_tokens_details: { reasoning_tokens: 7 },
+    });
   } else {
     expect(usage!.prompt_tokens).toBeGreaterThan(0);
     if (c.response.reasoning) expect(usage!.completion_tokens_details?.reasoning_tokens).toBeGreaterThan(0);
@@ -131,7 +235,13 @@ describe.each(cases)("chat completion: $name", (c) => {
 
   for (const includeUsage of [false, true]) {
     it(`stream${includeUsage ? " with include_usage" : ""}: every chunk conforms to CreateChatCompletionStreamResponse`, async () => {
-      const res = await post(requestBody(c.name, { stream: true, ...(includeUsage ? { stream_options: { include_usage: true } } : {}) }, c.tools));
+      const res = await post(
+        requestBody(
+          c.name,
+          { stream: true, ...(includeUsage ? { stream_options: { include_usage: true } } : {}) },
+          c.tools,
+        ),
+      );
       expect(res.status).toBe(200);
       expect(res.headers.get("content-type")).toBe("text/event-stream; charset=utf-8");
       const chunks = parseSse(await res.text());
@@ -139,12 +249,17 @@ describe.each(cases)("chat completion: $name", (c) => {
 
       // One id and one timestamp for the whole stream, as the spec says ("Each chunk has the same ID").
       expect(new Set(chunks.map((chunk) => chunk.id)).size).toBe(1);
-      expect(chunks.every((chunk) => chunk.created === NOW_MS / 1000 && chunk.object === "chat.completion.chunk")).toBe(true);
+      expect(chunks.every((chunk) => chunk.created === NOW_MS / 1000 && chunk.object === "chat.completion.chunk")).toBe(
+        true,
+      );
 
       const usageChunk = includeUsage ? chunks.pop() : undefined;
       // The SDK's ChatCompletionStream throws without a role on the first delta or a finish_reason on the last.
       expect(chunks[0].choices[0].delta?.role).toBe("assistant");
-      expect(chunks.map((chunk) => chunk.choices[0].finish_reason)).toEqual([...Array(chunks.length - 1).fill(null), c.finish]);
+      expect(chunks.map((chunk) => chunk.choices[0].finish_reason)).toEqual([
+        ...Array(chunks.length - 1).fill(null),
+        c.finish,
+      ]);
 
       const text = chunks.map((chunk) => chunk.choices[0].delta?.content ?? "").join("");
       expect(text).toBe(c.response.content ?? "");
@@ -164,7 +279,9 @@ describe.each(cases)("chat completion: $name", (c) => {
 });
 
 describe("error bodies conform to ErrorResponse", () => {
-  interface ErrorBody { error: { message: string; type: string; param: string | null; code: string | null } }
+  interface ErrorBody {
+    error: { message: string; type: string; param: string | null; code: string | null };
+  }
   async function errorOf(res: Response, status: number): Promise<ErrorBody["error"]> {
     expect(res.status).toBe(status);
     expect(res.headers.get("content-type")).toMatch(/^application\/json/);
@@ -200,7 +317,11 @@ describe("error bodies conform to ErrorResponse", () => {
   });
 
   it("400 for a missing required parameter", async () => {
-    const res = await fetch(`${server.url}/v1/chat/completions`, { method: "POST", headers: { "content-type": "application/json" }, body: '{"model":"gpt-4o"}' });
+    const res = await fetch(`${server.url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: '{"model":"gpt-4o"}',
+    });
     expect(await errorOf(res, 400)).toMatchObject({ param: "messages", code: "missing_required_parameter" });
   });
 
@@ -221,7 +342,15 @@ describe("request bodies against CreateChatCompletionRequest", () => {
   ];
 
   it("accepts the bodies this suite sends, streaming options included", () => {
-    expect(validateAgainst("CreateChatCompletionRequest", { ...base, stream: true, stream_options: { include_usage: true }, temperature: 2, top_p: 0 })).toEqual([]);
+    expect(
+      validateAgainst("CreateChatCompletionRequest", {
+        ...base,
+        stream: true,
+        stream_options: { include_usage: true },
+        temperature: 2,
+        top_p: 0,
+      }),
+    ).toEqual([]);
   });
 
   it.each(rejected)("rejects %s", (_label, body, message) => {

@@ -8,27 +8,76 @@ import { expectConforms, validateAgainst } from "../support/openapi.js";
 
 type Json = Record<string, any>;
 const NOW_MS = 1_741_476_542_000;
-const LONG = "One two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty.";
+const LONG =
+  "One two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen sixteen seventeen eighteen nineteen twenty.";
 const tools = [
-  { type: "function", name: "get_weather", description: "Current weather for a city", parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"] }, strict: false },
-  { type: "function", name: "get_time", parameters: { type: "object", properties: { zone: { type: "string" } } }, strict: false },
+  {
+    type: "function",
+    name: "get_weather",
+    description: "Current weather for a city",
+    parameters: { type: "object", properties: { city: { type: "string" } }, required: ["city"] },
+    strict: false,
+  },
+  {
+    type: "function",
+    name: "get_time",
+    parameters: { type: "object", properties: { zone: { type: "string" } } },
+    strict: false,
+  },
 ];
 
-interface Case { name: string; response: FixtureResponse; tools?: boolean; maxOutputTokens?: number; error?: number }
+interface Case {
+  name: string;
+  response: FixtureResponse;
+  tools?: boolean;
+  maxOutputTokens?: number;
+  error?: number;
+}
 // Each case is matched by its bracketed tag in the user message, so no two tags overlap.
 const cases: Case[] = [
   { name: "plain", response: { content: "Hello! How can I help you today?" } },
   { name: "unicode", response: { content: "Grüße aus Zürich 👋🏽 — 你好，世界！ 👨‍👩‍👧‍👦 café, naïve, 𝔘𝔫𝔦𝔠𝔬𝔡𝔢" } },
   { name: "one-tool", response: { toolCalls: [{ name: "get_weather", arguments: { city: "Paris" } }] }, tools: true },
-  { name: "two-tools", tools: true, response: { toolCalls: [{ name: "get_weather", arguments: { city: "Paris" } }, { name: "get_time", arguments: '{"zone":"Asia/Tokyo"}', id: "call_fixed0000000000000001" }] } },
-  { name: "text-and-tool", response: { content: "Let me check the weather.", toolCalls: [{ name: "get_weather", arguments: { city: "Oslo" } }] }, tools: true },
+  {
+    name: "two-tools",
+    tools: true,
+    response: {
+      toolCalls: [
+        { name: "get_weather", arguments: { city: "Paris" } },
+        { name: "get_time", arguments: '{"zone":"Asia/Tokyo"}', id: "call_fixed0000000000000001" },
+      ],
+    },
+  },
+  {
+    name: "text-and-tool",
+    response: {
+      content: "Let me check the weather.",
+      toolCalls: [{ name: "get_weather", arguments: { city: "Oslo" } }],
+    },
+    tools: true,
+  },
   { name: "reasoning", response: { reasoning: "The user said hi, so a short greeting fits.", content: "Hi there!" } },
   { name: "cut", response: { content: LONG }, maxOutputTokens: 16 },
-  { name: "server-error", response: { error: { status: 500, message: "The server had an error while processing your request.", code: "server_error" } }, error: 500 },
+  {
+    name: "server-error",
+    response: {
+      error: { status: 500, message: "The server had an error while processing your request.", code: "server_error" },
+    },
+    error: 500,
+  },
 ];
 // A rate limit is refused before any stream starts, so it has its own tests below.
-const rateLimited: Case = { name: "rate-limited", response: { error: { status: 429, message: "Rate limit reached for gpt-4o on requests per min (RPM): Limit 3.", retryAfter: 2 } }, error: 429 };
-const fixtures: Fixture[] = [...cases, rateLimited].map((c) => ({ match: { userMessage: `[${c.name}]` }, response: c.response }));
+const rateLimited: Case = {
+  name: "rate-limited",
+  response: {
+    error: { status: 429, message: "Rate limit reached for gpt-4o on requests per min (RPM): Limit 3.", retryAfter: 2 },
+  },
+  error: 429,
+};
+const fixtures: Fixture[] = [...cases, rateLimited].map((c) => ({
+  match: { userMessage: `[${c.name}]` },
+  response: c.response,
+}));
 
 let server: ServerInstance;
 beforeAll(async () => void (server = await createServer(fixtures, { seed: 11, now: () => NOW_MS })));
@@ -54,7 +103,11 @@ function requestBody(c: Case, extra: Json = {}): Json {
 async function post(body: Json): Promise<Response> {
   // Every request the suite sends is itself checked, so a test cannot pass on a body OpenAI would refuse.
   expectConforms("CreateResponse", body, "request body");
-  return fetch(`${server.url}/v1/responses`, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify(body) });
+  return fetch(`${server.url}/v1/responses`, {
+    method: "POST",
+    headers: { "content-type": "application/json" },
+    body: JSON.stringify(body),
+  });
 }
 const call = async (method: string, path: string) => {
   const res = await fetch(`${server.url}/v1${path}`, { method });
@@ -63,17 +116,34 @@ const call = async (method: string, path: string) => {
 
 /** What a case's reply must hold: the output item types, and the final event / status. */
 const expectedTypes = (c: Case) =>
-  c.error ? [] : [...(c.response.reasoning ? ["reasoning"] : []), ...(c.response.content ? ["message"] : []), ...(c.response.toolCalls ?? []).map(() => "function_call")];
-const finalType = (c: Case) => (c.error ? "response.failed" : c.maxOutputTokens ? "response.incomplete" : "response.completed");
+  c.error
+    ? []
+    : [
+        ...(c.response.reasoning ? ["reasoning"] : []),
+        ...(c.response.content ? ["message"] : []),
+        ...(c.response.toolCalls ?? []).map(() => "function_call"),
+      ];
+const finalType = (c: Case) =>
+  c.error ? "response.failed" : c.maxOutputTokens ? "response.incomplete" : "response.completed";
 const TERMINAL = new Set(["response.completed", "response.incomplete", "response.failed"]);
 
 /** Checks a finished Response object against the case: ids, status, output items and usage. */
 function expectResponse(response: Json, c: Case): void {
-  expect(response).toMatchObject({ object: "response", created_at: NOW_MS / 1000, model: "gpt-4o", instructions: "You are terse." });
+  expect(response).toMatchObject({
+    object: "response",
+    created_at: NOW_MS / 1000,
+    model: "gpt-4o",
+    instructions: "You are terse.",
+  });
   expect(response.id).toMatch(/^resp_[0-9a-f]{48}$/);
   expect(response.output.map((item: Json) => item.type)).toEqual(expectedTypes(c));
   if (c.error) {
-    expect(response).toMatchObject({ status: "failed", usage: null, completed_at: null, error: { message: c.response.error!.message } });
+    expect(response).toMatchObject({
+      status: "failed",
+      usage: null,
+      completed_at: null,
+      error: { message: c.response.error!.message },
+    });
     return;
   }
   const cut = c.maxOutputTokens !== undefined;
@@ -85,8 +155,13 @@ function expectResponse(response: Json, c: Case): void {
   expect(usage.total_tokens).toBe(usage.input_tokens + usage.output_tokens);
   expect(usage.input_tokens).toBeGreaterThan(0);
   // gpt-4o counts in o200k_base: every reasoning, text and argument token, or exactly the cap when cut.
-  const args = (c.response.toolCalls ?? []).map((t) => (typeof t.arguments === "string" ? t.arguments : JSON.stringify(t.arguments)));
-  const tokens = [c.response.reasoning, c.response.content, ...args].reduce((sum, text) => sum + (text ? encode(text).length : 0), 0);
+  const args = (c.response.toolCalls ?? []).map((t) =>
+    typeof t.arguments === "string" ? t.arguments : JSON.stringify(t.arguments),
+  );
+  const tokens = [c.response.reasoning, c.response.content, ...args].reduce(
+    (sum, text) => sum + (text ? encode(text).length : 0),
+    0,
+  );
   expect(usage.output_tokens).toBe(cut ? 16 : tokens);
   expect(usage.output_tokens_details.reasoning_tokens > 0).toBe(Boolean(c.response.reasoning));
 
@@ -108,7 +183,9 @@ function expectResponse(response: Json, c: Case): void {
     expect(fc).toMatchObject({ type: "function_call", status: "completed", name: want.name });
     expect(fc.id).toMatch(/^fc_[0-9a-f]{48}$/);
     expect(fc.call_id).toMatch(want.id ? new RegExp(`^${want.id}$`) : /^call_[A-Za-z0-9]{24}$/);
-    expect(JSON.parse(fc.arguments)).toEqual(typeof want.arguments === "string" ? JSON.parse(want.arguments) : want.arguments);
+    expect(JSON.parse(fc.arguments)).toEqual(
+      typeof want.arguments === "string" ? JSON.parse(want.arguments) : want.arguments,
+    );
   });
 }
 
@@ -141,20 +218,44 @@ function expectEventStream(events: Json[], c: Case): Json {
   const items: Json[] = [];
   for (const e of events) {
     const item = items[e.output_index];
-    if (e.type !== "response.output_item.added" && e.output_index !== undefined) expect(item, `${e.type} before its item was added`).toBeDefined();
+    if (e.type !== "response.output_item.added" && e.output_index !== undefined)
+      expect(item, `${e.type} before its item was added`).toBeDefined();
     if (e.item_id !== undefined) expect(e.item_id).toBe(item.id);
     switch (e.type) {
-      case "response.output_item.added": expect(e.output_index).toBe(items.length); items.push(structuredClone(e.item)); break;
-      case "response.content_part.added": item.content.push(structuredClone(e.part)); break;
-      case "response.output_text.delta": item.content[e.content_index].text += e.delta; break;
-      case "response.output_text.done": expect(e.text).toBe(item.content[e.content_index].text); break;
-      case "response.content_part.done": expect(e.part).toEqual(item.content[e.content_index]); break;
-      case "response.reasoning_summary_part.added": item.summary.push(structuredClone(e.part)); break;
-      case "response.reasoning_summary_text.delta": item.summary[e.summary_index].text += e.delta; break;
-      case "response.reasoning_summary_text.done": expect(e.text).toBe(item.summary[e.summary_index].text); break;
-      case "response.reasoning_summary_part.done": expect(e.part).toEqual(item.summary[e.summary_index]); break;
-      case "response.function_call_arguments.delta": item.arguments += e.delta; break;
-      case "response.function_call_arguments.done": expect(e.arguments).toBe(item.arguments); break;
+      case "response.output_item.added":
+        expect(e.output_index).toBe(items.length);
+        items.push(structuredClone(e.item));
+        break;
+      case "response.content_part.added":
+        item.content.push(structuredClone(e.part));
+        break;
+      case "response.output_text.delta":
+        item.content[e.content_index].text += e.delta;
+        break;
+      case "response.output_text.done":
+        expect(e.text).toBe(item.content[e.content_index].text);
+        break;
+      case "response.content_part.done":
+        expect(e.part).toEqual(item.content[e.content_index]);
+        break;
+      case "response.reasoning_summary_part.added":
+        item.summary.push(structuredClone(e.part));
+        break;
+      case "response.reasoning_summary_text.delta":
+        item.summary[e.summary_index].text += e.delta;
+        break;
+      case "response.reasoning_summary_text.done":
+        expect(e.text).toBe(item.summary[e.summary_index].text);
+        break;
+      case "response.reasoning_summary_part.done":
+        expect(e.part).toEqual(item.summary[e.summary_index]);
+        break;
+      case "response.function_call_arguments.delta":
+        item.arguments += e.delta;
+        break;
+      case "response.function_call_arguments.done":
+        expect(e.arguments).toBe(item.arguments);
+        break;
       case "response.output_item.done":
         if ("status" in item) item.status = e.item.status;
         expect(e.item).toEqual(item);
@@ -193,7 +294,11 @@ describe.each(cases)("responses: $name", (c) => {
       // We send the error both flat and nested; the flat fields alone satisfy the spec, no quirk needed.
       const error = events[2];
       expect(validateAgainst("ResponseStreamEvent", error, { quirks: false })).toEqual([]);
-      expect(error).toMatchObject({ code: final.error.code, message: c.response.error!.message, error: { message: c.response.error!.message } });
+      expect(error).toMatchObject({
+        code: final.error.code,
+        message: c.response.error!.message,
+        error: { message: c.response.error!.message },
+      });
     }
   });
 
@@ -208,7 +313,10 @@ describe.each(cases)("responses: $name", (c) => {
       ws.close();
       events.forEach((e, i) => expectConforms("ResponsesServerEvent", e, `frame ${i} (${e.type})`));
       expect(events.every((e) => e.stream_id === streamId)).toBe(true);
-      const final = expectEventStream(events.map(({ stream_id: _id, ...e }) => e), c);
+      const final = expectEventStream(
+        events.map(({ stream_id: _id, ...e }) => e),
+        c,
+      );
       expectResponse(final, c);
     });
   }
@@ -229,7 +337,11 @@ describe.each(cases)("responses: $name", (c) => {
     const list = await call("GET", `/responses/${created.id}/input_items`);
     expect(list.status).toBe(200);
     expectConforms("ResponseItemList", list.body, "GET input_items");
-    expect(list.body).toMatchObject({ object: "list", has_more: false, data: [{ type: "message", role: "user", content: [{ type: "input_text", text: `Please answer [${c.name}]` }] }] });
+    expect(list.body).toMatchObject({
+      object: "list",
+      has_more: false,
+      data: [{ type: "message", role: "user", content: [{ type: "input_text", text: `Please answer [${c.name}]` }] }],
+    });
     expect(list.body.first_id).toBe(list.body.data[0].id);
     expect(list.body.last_id).toBe(list.body.data[0].id);
 
@@ -261,17 +373,38 @@ describe("a 429 fixture is refused before any stream starts", () => {
     const [reply] = await ws.until(() => true);
     ws.close();
     expectConforms("ResponseWsError", reply, "error frame");
-    expect(reply).toMatchObject({ type: "error", status: 429, stream_id: "lane-429", error: { code: "rate_limit_exceeded" } });
+    expect(reply).toMatchObject({
+      type: "error",
+      status: 429,
+      stream_id: "lane-429",
+      error: { code: "rate_limit_exceeded" },
+    });
   });
 });
 
 describe("WebSocket error frames conform to ResponseWsError", () => {
   const frames: [string, string | Json, Json][] = [
     ["bad JSON", '{"type": "response.create", ', { code: "invalid_json" }],
-    ["an unknown type", { type: "response.cancel", model: "gpt-4o", input: "hi" }, { code: "invalid_value", param: "type" }],
-    ["a bad stream_id", { type: "response.create", model: "gpt-4o", input: "hi", stream_id: "no spaces allowed" }, { code: "invalid_stream_id", param: "stream_id" }],
-    ["no matching fixture", { type: "response.create", model: "gpt-4o", input: "nothing matches this" }, { code: "no_match" }],
-    ["no matching fixture on a lane", { type: "response.create", model: "gpt-4o", input: "nothing matches this", stream_id: "lane-2" }, { code: "no_match" }],
+    [
+      "an unknown type",
+      { type: "response.cancel", model: "gpt-4o", input: "hi" },
+      { code: "invalid_value", param: "type" },
+    ],
+    [
+      "a bad stream_id",
+      { type: "response.create", model: "gpt-4o", input: "hi", stream_id: "no spaces allowed" },
+      { code: "invalid_stream_id", param: "stream_id" },
+    ],
+    [
+      "no matching fixture",
+      { type: "response.create", model: "gpt-4o", input: "nothing matches this" },
+      { code: "no_match" },
+    ],
+    [
+      "no matching fixture on a lane",
+      { type: "response.create", model: "gpt-4o", input: "nothing matches this", stream_id: "lane-2" },
+      { code: "no_match" },
+    ],
   ];
 
   it.each(frames)("for %s", async (_label, frame, error) => {
@@ -298,7 +431,11 @@ describe("request bodies against CreateResponse", () => {
   });
 });
 
-interface WsClient { send(frame: string | Json): void; until(done: (frame: Json) => boolean): Promise<Json[]>; close(): void }
+interface WsClient {
+  send(frame: string | Json): void;
+  until(done: (frame: Json) => boolean): Promise<Json[]>;
+  close(): void;
+}
 
 /** A `ws` client on /v1/responses that queues JSON text frames until a test asks for them. */
 async function openWs(): Promise<WsClient> {

@@ -14,9 +14,40 @@ export interface FrameCase {
   lane: string | undefined;
 }
 
-const NOT_JSON = ["", " ", "{", "hello", "\u0000", '{"type":', "[1,", "nul", "\ufeff{}", "}{", "{'type':'response.create'}", "NaN", '{"type":"response.create",}', "\ud800"];
+const NOT_JSON = [
+  "",
+  " ",
+  "{",
+  "hello",
+  "\u0000",
+  '{"type":',
+  "[1,",
+  "nul",
+  "\ufeff{}",
+  "}{",
+  "{'type':'response.create'}",
+  "NaN",
+  '{"type":"response.create",}',
+  "\ud800",
+];
 const NOT_OBJECTS = ["[]", "1", "null", '"response.create"', "true", '[{"type":"response.create"}]', "-0", "1e999"];
-const TYPES = ["response.cancel", "session.update", "response.create ", "Response.Create", "", null, 7, {}, [], "response.created", "error", "__proto__", "toString", "response.create\u0000", ["response.create"]];
+const TYPES = [
+  "response.cancel",
+  "session.update",
+  "response.create ",
+  "Response.Create",
+  "",
+  null,
+  7,
+  {},
+  [],
+  "response.created",
+  "error",
+  "__proto__",
+  "toString",
+  "response.create\u0000",
+  ["response.create"],
+];
 const BAD_LANES = [7, {}, [], null, true, 1.5, ["a"]];
 
 /** A frame's text and the lane its answer echoes: a string `stream_id` (a frame nested too deep too). */
@@ -37,12 +68,20 @@ function jsonCase(rng: Rng, index: number): { text: string; lane: string | undef
   const lane = `f${index}`;
   if (roll < 15) return frame({ type: rng.pick(TYPES), stream_id: lane, model: "gpt-4o-mini", input: "fuzz" });
   if (roll < 20) return frame({ stream_id: lane, model: "gpt-4o-mini", input: "fuzz" }); // no type at all
-  if (roll < 28) return frame({ type: "response.create", stream_id: rng.pick(BAD_LANES), model: "gpt-4o-mini", input: "fuzz" });
+  if (roll < 28)
+    return frame({ type: "response.create", stream_id: rng.pick(BAD_LANES), model: "gpt-4o-mini", input: "fuzz" });
   if (roll < 34) {
     const bad = rng.pick(["", `bad lane ${index}`, `${"x".repeat(257)}${index}`, `f${index}\u0000`, `ü${index}`]);
     return frame({ type: "response.create", stream_id: bad, model: "gpt-4o-mini", input: "fuzz" });
   }
-  if (roll < 38) return frame({ type: "response.create", stream_id: lane, model: "gpt-4o-mini", input: "fuzz", background: rng.pick([true, "true", 1]) });
+  if (roll < 38)
+    return frame({
+      type: "response.create",
+      stream_id: lane,
+      model: "gpt-4o-mini",
+      input: "fuzz",
+      background: rng.pick([true, "true", 1]),
+    });
   return frame(hostileCreate(rng, index));
 }
 
@@ -56,7 +95,12 @@ export function makeFrameCase(rng: Rng, index: number): FrameCase {
   else if (roll < 15) ({ text, lane } = { text: deepText(rng), lane: undefined });
   else if (roll < 17) {
     // Random bytes in a binary frame: never JSON.
-    return { index, data: Buffer.from(Array.from({ length: 1 + rng.int(300) }, () => rng.int(256))), binary: true, lane: undefined };
+    return {
+      index,
+      data: Buffer.from(Array.from({ length: 1 + rng.int(300) }, () => rng.int(256))),
+      binary: true,
+      lane: undefined,
+    };
   } else ({ text, lane } = jsonCase(rng, index));
   const binary = rng.int(10) === 0;
   return { index, data: binary ? Buffer.from(text, "utf8") : text, binary, lane };

@@ -48,7 +48,10 @@ export type UrlVerdict =
   | { kind: "failed"; status: number; why: string };
 
 const isNodeRefusal = (r: RawResponse): boolean =>
-  (r.status === 400 || r.status === 431) && r.headers.connection === "close" && r.headers["content-type"] === undefined && r.body.length === 0;
+  (r.status === 400 || r.status === 431) &&
+  r.headers.connection === "close" &&
+  r.headers["content-type"] === undefined &&
+  r.body.length === 0;
 
 function answerProblem(c: UrlCase, r: RawResponse, schema?: SchemaCheck): string | null {
   if (r.status >= 500) return `status ${r.status}: ${r.body.toString("utf8").slice(0, 300)}`;
@@ -71,20 +74,34 @@ export function judgeUrl(c: UrlCase, x: RawExchange, schema?: SchemaCheck): UrlV
   if (!first) {
     // A refusal's 400 can be lost to a reset when node closes with the rest of a long request unread.
     if (x.closed && c.mayRefuse) return { kind: "refused", status: 0 };
-    return { kind: "failed", status: 0, why: x.closed ? `connection closed without an answer (${x.error ?? "FIN"})` : `no answer (${x.error})` };
+    return {
+      kind: "failed",
+      status: 0,
+      why: x.closed ? `connection closed without an answer (${x.error ?? "FIN"})` : `no answer (${x.error})`,
+    };
   }
   if (isNodeRefusal(first)) return { kind: "refused", status: first.status };
   const problem = answerProblem(c, first, schema);
   if (problem) return { kind: "failed", status: first.status, why: problem };
-  if (!health) return { kind: "failed", status: first.status, why: `the connection ${x.closed ? "was closed" : "stopped answering"} after a ${first.status} (${x.error ?? "no error"})` };
+  if (!health)
+    return {
+      kind: "failed",
+      status: first.status,
+      why: `the connection ${x.closed ? "was closed" : "stopped answering"} after a ${first.status} (${x.error ?? "no error"})`,
+    };
   if (health.status !== 200 || !health.body.toString("utf8").includes('"status":"ok"')) {
-    return { kind: "failed", status: first.status, why: `the next request on the connection got ${health.status}: ${health.body.toString("utf8").slice(0, 200)}` };
+    return {
+      kind: "failed",
+      status: first.status,
+      why: `the next request on the connection got ${health.status}: ${health.body.toString("utf8").slice(0, 200)}`,
+    };
   }
   return { kind: "answered", status: first.status };
 }
 
 /** A case for a failure message: method and target, cut short when long. */
 export function describeUrlCase(c: UrlCase): string {
-  const target = c.target.length > 200 ? `${c.target.slice(0, 120)}…(${c.target.length} chars)…${c.target.slice(-40)}` : c.target;
+  const target =
+    c.target.length > 200 ? `${c.target.slice(0, 120)}…(${c.target.length} chars)…${c.target.slice(-40)}` : c.target;
   return `#${c.index} ${JSON.stringify(c.method)} ${JSON.stringify(target)}${c.body ? ` + ${c.body.length}-byte body` : ""}`;
 }

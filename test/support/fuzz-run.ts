@@ -2,7 +2,14 @@
 // and tallies the answers: by status, by worker (from the health check behind each probe), failures.
 import { RawConnection, type RawExchange } from "./raw-http.js";
 import { describeBody, type BodyCase } from "./fuzz-bodies.js";
-import { describeUrlCase, errorProblem, judgeUrl, urlCaseBytes, type SchemaCheck, type UrlVerdict } from "./fuzz-judge.js";
+import {
+  describeUrlCase,
+  errorProblem,
+  judgeUrl,
+  urlCaseBytes,
+  type SchemaCheck,
+  type UrlVerdict,
+} from "./fuzz-judge.js";
 import { rawRequest } from "./raw-http.js";
 import type { UrlCase } from "./fuzz-urls.js";
 
@@ -34,10 +41,19 @@ export function bodyProbe(c: BodyCase, schema?: SchemaCheck): Probe {
   const bytes = Buffer.concat([rawRequest("POST", c.path, c.body, headers), rawRequest("GET", "/health")]);
   const judge = (x: RawExchange): UrlVerdict => {
     const [first, health] = x.responses;
-    if (!first) return { kind: "failed", status: 0, why: x.closed ? `connection closed without an answer (${x.error ?? "FIN"})` : `no answer (${x.error})` };
-    const why = errorProblem({ status: first.status, contentType: first.headers["content-type"], text: first.body.toString("utf8") }, schema);
+    if (!first)
+      return {
+        kind: "failed",
+        status: 0,
+        why: x.closed ? `connection closed without an answer (${x.error ?? "FIN"})` : `no answer (${x.error})`,
+      };
+    const why = errorProblem(
+      { status: first.status, contentType: first.headers["content-type"], text: first.body.toString("utf8") },
+      schema,
+    );
     if (why) return { kind: "failed", status: first.status, why };
-    if (health?.status !== 200) return { kind: "failed", status: first.status, why: `the connection stopped serving after a ${first.status}` };
+    if (health?.status !== 200)
+      return { kind: "failed", status: first.status, why: `the connection stopped serving after a ${first.status}` };
     return { kind: "answered", status: first.status };
   };
   const describe = () => `#${c.index} POST ${c.path} (content-type ${c.contentType}) ${describeBody(c.body)}`;
@@ -58,7 +74,11 @@ export interface RunOptions {
  * Runs every probe (up to the budget) and returns the tally and how many probes ran. Probes are
  * taken one at a time, so a generator can make a large corpus as it goes.
  */
-export async function runProbes(port: number, probes: Iterable<Probe>, options: RunOptions): Promise<Tally & { ran: number }> {
+export async function runProbes(
+  port: number,
+  probes: Iterable<Probe>,
+  options: RunOptions,
+): Promise<Tally & { ran: number }> {
   const tally: Tally = { statuses: {}, answered: 0, refused: 0, failures: [], workers: {} };
   const stopAt = Date.now() + (options.budgetMs ?? Infinity);
   const maxFailures = options.maxFailures ?? 20;

@@ -30,7 +30,8 @@ export async function openSession(url: string): Promise<WsSession> {
     const text = String(data);
     try {
       const parsed: unknown = JSON.parse(text);
-      if (typeof parsed === "object" && parsed !== null && !Array.isArray(parsed)) session.messages.push(parsed as WsMessage);
+      if (typeof parsed === "object" && parsed !== null && !Array.isArray(parsed))
+        session.messages.push(parsed as WsMessage);
       else session.garbage.push(text.slice(0, 200));
     } catch {
       session.garbage.push(text.slice(0, 200));
@@ -65,7 +66,8 @@ export async function openSession(url: string): Promise<WsSession> {
 const TERMINAL = new Set(["response.completed", "response.incomplete", "response.failed"]);
 
 /** The message ends one frame's answer: a refusal (an error frame with a status) or a finished response. */
-export const isTerminal = (m: WsMessage): boolean => (m.type === "error" && typeof m.status === "number") || TERMINAL.has(m.type as string);
+export const isTerminal = (m: WsMessage): boolean =>
+  (m.type === "error" && typeof m.status === "number") || TERMINAL.has(m.type as string);
 
 /** Why an answer frame is malformed or a 5xx, or null. */
 export function frameProblem(m: WsMessage): string | null {
@@ -89,12 +91,20 @@ const laneKey = (lane: unknown): string => (typeof lane === "string" ? `"${lane}
 const sorted = (list: string[]): string => list.sort().join(" ");
 
 /** Sends `cases` in batches of `batch` frames at once on one connection (a new one after a close). */
-export async function runFrames(url: string, cases: readonly FrameCase[], options: { batch: number; timeoutMs: number; budgetMs?: number; maxFailures?: number }): Promise<FrameTally> {
+export async function runFrames(
+  url: string,
+  cases: readonly FrameCase[],
+  options: { batch: number; timeoutMs: number; budgetMs?: number; maxFailures?: number },
+): Promise<FrameTally> {
   const tally: FrameTally = { ran: 0, answers: {}, failures: [] };
   const stopAt = Date.now() + (options.budgetMs ?? Infinity);
   const maxFailures = options.maxFailures ?? 5;
   let session = await openSession(url);
-  for (let at = 0; at < cases.length && Date.now() < stopAt && tally.failures.length < maxFailures; at += options.batch) {
+  for (
+    let at = 0;
+    at < cases.length && Date.now() < stopAt && tally.failures.length < maxFailures;
+    at += options.batch
+  ) {
     const group = cases.slice(at, at + options.batch);
     const from = session.messages.length;
     for (const c of group) session.ws.send(c.data, { binary: c.binary });
@@ -106,12 +116,24 @@ export async function runFrames(url: string, cases: readonly FrameCase[], option
       const kind = m.type === "error" ? `error ${m.status} ${m.error?.code}` : String(m.type);
       tally.answers[kind] = (tally.answers[kind] ?? 0) + 1;
     }
-    const problems = [...replies.map(frameProblem).filter((p): p is string => p !== null), ...session.garbage.splice(0)];
+    const problems = [
+      ...replies.map(frameProblem).filter((p): p is string => p !== null),
+      ...session.garbage.splice(0),
+    ];
     const expected = sorted(group.map((c) => laneKey(c.lane)));
     const got = sorted(answers().map((m) => laneKey(m.stream_id)));
     if (!done || problems.length || expected !== got || session.closed !== null) {
-      const why = session.closed !== null ? `the connection closed (${session.closed})` : !done ? "not every frame was answered in time" : problems.length ? problems.slice(0, 3).join("; ") : "answers went to the wrong lanes";
-      tally.failures.push(`frames ${group[0].index}–${group.at(-1)!.index}: ${why}\n    expected lanes ${expected}\n    answered lanes ${got}\n    ${group.map(describeFrame).join("\n    ")}`);
+      const why =
+        session.closed !== null
+          ? `the connection closed (${session.closed})`
+          : !done
+            ? "not every frame was answered in time"
+            : problems.length
+              ? problems.slice(0, 3).join("; ")
+              : "answers went to the wrong lanes";
+      tally.failures.push(
+        `frames ${group[0].index}–${group.at(-1)!.index}: ${why}\n    expected lanes ${expected}\n    answered lanes ${got}\n    ${group.map(describeFrame).join("\n    ")}`,
+      );
     }
     if (session.closed !== null || !done) {
       session.ws.terminate();

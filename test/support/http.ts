@@ -8,7 +8,11 @@ export interface HttpResult {
 }
 
 /** POSTs `payload` as JSON and returns the status, the headers (lower-case names) and the body text. */
-export async function httpPost(url: string, payload: unknown, headers: Record<string, string> = {}): Promise<HttpResult> {
+export async function httpPost(
+  url: string,
+  payload: unknown,
+  headers: Record<string, string> = {},
+): Promise<HttpResult> {
   const res = await fetch(url, {
     method: "POST",
     headers: { "content-type": "application/json", ...headers },

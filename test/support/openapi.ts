@@ -10,7 +10,16 @@ type Json = Record<string, unknown>;
 const isObject = (v: unknown): v is Json => typeof v === "object" && v !== null && !Array.isArray(v);
 
 // Keys that describe a schema without constraining it; they stay on the outside when a node is wrapped.
-const ANNOTATIONS = new Set(["description", "title", "default", "example", "examples", "deprecated", "readOnly", "writeOnly"]);
+const ANNOTATIONS = new Set([
+  "description",
+  "title",
+  "default",
+  "example",
+  "examples",
+  "deprecated",
+  "readOnly",
+  "writeOnly",
+]);
 // Values under these keys are data, not schemas: an example that happens to hold `nullable: true` must stay as it is.
 const DATA_KEYS = new Set(["example", "examples", "default", "enum", "const"]);
 
@@ -83,7 +92,8 @@ function bareOutputText(node: unknown, fix: boolean): boolean {
 function fillCompletionLogprobNulls(value: unknown): unknown {
   const choices = isObject(value) && Array.isArray(value.choices) ? value.choices : [];
   const hasNull = (lp: Json): boolean =>
-    lp.top_logprobs === null || [lp.token_logprobs, lp.top_logprobs].some((list) => Array.isArray(list) && list.includes(null));
+    lp.top_logprobs === null ||
+    [lp.token_logprobs, lp.top_logprobs].some((list) => Array.isArray(list) && list.includes(null));
   if (!choices.some((c) => isObject(c) && isObject(c.logprobs) && hasNull(c.logprobs))) return undefined;
   const copy = clone(value) as { choices: { logprobs: Json | null }[] };
   for (const { logprobs: lp } of copy.choices) {
@@ -155,7 +165,13 @@ export const QUIRKS: readonly Quirk[] = [
   },
   {
     id: "user-null",
-    schemas: ["CreateChatCompletionRequest", "CreateResponse", "Response", "ResponseStreamEvent", "ResponsesServerEvent"],
+    schemas: [
+      "CreateChatCompletionRequest",
+      "CreateResponse",
+      "Response",
+      "ResponseStreamEvent",
+      "ResponsesServerEvent",
+    ],
     // `user` is typed as a plain string, yet the spec's own Response example carries `user: null`
     // (WIRE.md §8); Response and CreateResponse share that property, so both sides hit it.
     why: "the spec's examples send user:null; the spec types user as a string",
@@ -193,7 +209,12 @@ function getAjv(): Ajv2020 {
   // code.optimize:false: eight schemas compiled in 0.8–2.2 s without ajv's codegen optimiser against 1.3–3.0 s
   // with it (noisy machine), and validation speed did not change measurably. allErrors stays off, so ajv
   // reports the first failure per branch, which keeps the big unions fast.
-  const instance = new Ajv2020({ code: { optimize: false }, strict: false, validateSchema: false, allowUnionTypes: true });
+  const instance = new Ajv2020({
+    code: { optimize: false },
+    strict: false,
+    validateSchema: false,
+    allowUnionTypes: true,
+  });
   addFormats.default(instance);
   // OpenAPI's own formats (and the numeric ones, which ajv-formats would range-check) are labels here, not rules.
   for (const format of ["unixtime", "float", "double", "int32", "int64", "binary", "byte", "password", "decimal"]) {
@@ -223,7 +244,8 @@ function compiled(pointer: string): ValidateFunction {
   if (!validate) {
     const instance = getAjv();
     const name = pointer.split("/")[0];
-    if (!(name in schemas)) throw new Error(`No schema named ${JSON.stringify(name)} in components.schemas of ${SPEC_URL.pathname}`);
+    if (!(name in schemas))
+      throw new Error(`No schema named ${JSON.stringify(name)} in components.schemas of ${SPEC_URL.pathname}`);
     validate = instance.compile({ $ref: `oai#/components/schemas/${pointer}` });
     validators.set(pointer, validate);
   }
@@ -256,18 +278,29 @@ function unionErrors(schemaName: string, value: unknown): string[] | undefined {
   const matching = list.flatMap((member, index) => (typeValues(member).includes(type) ? [index] : []));
   if (matching.length === 0) {
     const known = list.flatMap(typeValues).filter((t) => typeof t === "string");
-    return known.length ? [`/type: ${JSON.stringify(type)} is none of the ${known.length} types in ${schemaName}`] : undefined;
+    return known.length
+      ? [`/type: ${JSON.stringify(type)} is none of the ${known.length} types in ${schemaName}`]
+      : undefined;
   }
   // No two members share a type in this copy of the spec, but if a later one does, report each one's errors.
   return matching.flatMap((index) => {
     const validate = compiled(`${schemaName}/${members}/${index}`);
-    return validate(value) ? [] : (validate.errors ?? []).map((e) => `${formatError(e)} [${schemaName}/${members}/${index}, type ${JSON.stringify(type)}]`);
+    return validate(value)
+      ? []
+      : (validate.errors ?? []).map(
+          (e) => `${formatError(e)} [${schemaName}/${members}/${index}, type ${JSON.stringify(type)}]`,
+        );
   });
 }
 
 function formatError(error: ErrorObject): string {
   const at = error.instancePath || "(root)";
-  const params = error.keyword === "enum" ? ` ${JSON.stringify(error.params.allowedValues)}` : error.keyword === "additionalProperties" ? ` "${String(error.params.additionalProperty)}"` : "";
+  const params =
+    error.keyword === "enum"
+      ? ` ${JSON.stringify(error.params.allowedValues)}`
+      : error.keyword === "additionalProperties"
+        ? ` "${String(error.params.additionalProperty)}"`
+        : "";
   return `${at}: ${error.message ?? error.keyword}${params} (${error.schemaPath})`;
 }
 
@@ -287,5 +320,8 @@ export function validateAgainst(schemaName: string, value: unknown, options: { q
 /** Fails the current test with the violations found (and the value), unless `value` conforms to the schema. */
 export function expectConforms(schemaName: string, value: unknown, label = schemaName): void {
   const errors = validateAgainst(schemaName, value);
-  expect(errors, `${label} does not conform to ${schemaName}:\n  ${errors.join("\n  ")}\nvalue: ${JSON.stringify(value)}`).toEqual([]);
+  expect(
+    errors,
+    `${label} does not conform to ${schemaName}:\n  ${errors.join("\n  ")}\nvalue: ${JSON.stringify(value)}`,
+  ).toEqual([]);
 }

@@ -27,7 +27,11 @@ export function testState(options: TestStateOptions = {}): TestState {
   const fixtures = new FixtureSet();
   fixtures.add(options.fixtures ?? []);
   const clock = { now: () => TEST_NOW };
-  const policies = createPolicies({ keys: { configured: new Set(), fromFixtures: fixtures.apiKeys }, rateLimit: options.rateLimit, now: clock.now });
+  const policies = createPolicies({
+    keys: { configured: new Set(), fromFixtures: fixtures.apiKeys },
+    rateLimit: options.rateLimit,
+    now: clock.now,
+  });
   return {
     fixtures,
     models: new ModelRegistry(options.models ?? [], fixtures),

@@ -8,7 +8,8 @@ export interface ProcessErrors {
 
 export function watchProcessErrors(): ProcessErrors {
   const errors: string[] = [];
-  const record = (kind: string) => (failure: unknown) => void errors.push(`${kind}: ${(failure as Error)?.stack ?? String(failure)}`);
+  const record = (kind: string) => (failure: unknown) =>
+    void errors.push(`${kind}: ${(failure as Error)?.stack ?? String(failure)}`);
   const onException = record("uncaught exception");
   const onRejection = record("unhandled rejection");
   process.on("uncaughtException", onException);

@@ -34,7 +34,8 @@ function parseResponse(data: Buffer, method: string, ended: boolean): { response
     headers[name] = name in headers ? `${headers[name]}, ${value}` : value;
   }
   const start = headEnd + HEAD_END.length;
-  if (method === "HEAD" || status === 204 || status === 304 || (status >= 100 && status < 200)) return { response: { status, headers, body: Buffer.alloc(0) }, used: start };
+  if (method === "HEAD" || status === 204 || status === 304 || (status >= 100 && status < 200))
+    return { response: { status, headers, body: Buffer.alloc(0) }, used: start };
   if (/chunked/i.test(headers["transfer-encoding"] ?? "")) return parseChunked(data, start, status, headers);
   if (headers["content-length"] !== undefined) {
     const length = Number(headers["content-length"]);
@@ -45,7 +46,12 @@ function parseResponse(data: Buffer, method: string, ended: boolean): { response
   return ended ? { response: { status, headers, body: data.subarray(start) }, used: data.length } : null;
 }
 
-function parseChunked(data: Buffer, from: number, status: number, headers: Record<string, string>): { response: RawResponse; used: number } | null {
+function parseChunked(
+  data: Buffer,
+  from: number,
+  status: number,
+  headers: Record<string, string>,
+): { response: RawResponse; used: number } | null {
   const parts: Buffer[] = [];
   let at = from;
   for (;;) {
@@ -131,7 +137,12 @@ export class RawConnection {
 }
 
 /** Serialises one request: the method and target exactly as given, a Host header, and the body's length. */
-export function rawRequest(method: string, target: string, body?: Buffer, headers: Record<string, string> = {}): Buffer {
+export function rawRequest(
+  method: string,
+  target: string,
+  body?: Buffer,
+  headers: Record<string, string> = {},
+): Buffer {
   let head = `${method} ${target} HTTP/1.1\r\nhost: 127.0.0.1\r\n`;
   for (const [name, value] of Object.entries(headers)) head += `${name}: ${value}\r\n`;
   if (body !== undefined) head += `content-length: ${body.length}\r\n`;

@@ -22,7 +22,9 @@ export function connectRaw(url: string): Promise<RawConnection> {
     socket.once("error", reject);
     socket.once("connect", () => {
       const opened = performance.now();
-      const closed = new Promise<{ afterMs: number; data: string }>((done) => socket.once("close", () => done({ afterMs: performance.now() - opened, data })));
+      const closed = new Promise<{ afterMs: number; data: string }>((done) =>
+        socket.once("close", () => done({ afterMs: performance.now() - opened, data })),
+      );
       resolve({ socket, received: () => data, closed });
     });
   });

@@ -21,11 +21,16 @@ export interface CountedTool {
   function?: { name: string; description?: string; parameters?: unknown };
 }
 
-export function promptTokens(model: string, messages: readonly CountedMessage[], tools: readonly CountedTool[] = []): number {
+export function promptTokens(
+  model: string,
+  messages: readonly CountedMessage[],
+  tools: readonly CountedTool[] = [],
+): number {
   let total = 3;
   for (const m of messages) {
     total += 3 + countTokens(model, m.role) + countTokens(model, typeof m.content === "string" ? m.content : "");
-    for (const call of m.tool_calls ?? []) total += 3 + countTokens(model, call.function?.name) + countTokens(model, call.function?.arguments);
+    for (const call of m.tool_calls ?? [])
+      total += 3 + countTokens(model, call.function?.name) + countTokens(model, call.function?.arguments);
   }
   for (const { function: f } of tools) {
     if (!f) continue;
@@ -36,7 +41,12 @@ export function promptTokens(model: string, messages: readonly CountedMessage[],
 }
 
 /** The `usage` of a chat completion that answered `messages` with `reply`. */
-export function chatUsage(model: string, messages: readonly CountedMessage[], reply: string | null, tools: readonly CountedTool[] = []) {
+export function chatUsage(
+  model: string,
+  messages: readonly CountedMessage[],
+  reply: string | null,
+  tools: readonly CountedTool[] = [],
+) {
   const prompt_tokens = promptTokens(model, messages, tools);
   const completion_tokens = countTokens(model, reply);
   return { prompt_tokens, completion_tokens, total_tokens: prompt_tokens + completion_tokens };

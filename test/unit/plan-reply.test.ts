@@ -27,7 +27,12 @@ function conversation(params: Partial<GenerationParams> = {}): Conversation {
 }
 
 function plan(reply: Reply, params: Partial<GenerationParams> = {}, options: Partial<PlanOptions> = {}): Plan {
-  return planReply(conversation(params), reply, { ids: createIdSource(1), wire: OPENAI_SURFACE_WIRE, ...options }, new TokenCache());
+  return planReply(
+    conversation(params),
+    reply,
+    { ids: createIdSource(1), wire: OPENAI_SURFACE_WIRE, ...options },
+    new TokenCache(),
+  );
 }
 
 const tokensOf = (text: string): string[] => encode(text).map((token) => decode([token]));

@@ -4,7 +4,13 @@
 import { describe, expect, it } from "vitest";
 import { createIdSource } from "../../src/core/ids.js";
 import { planReply, TokenCache } from "../../src/core/plan.js";
-import { createResponsesSurface, ResponseStore, type ConnectionMemory, type ResponsesConversation, type StoredResponse } from "../../src/protocols/openai/responses/index.js";
+import {
+  createResponsesSurface,
+  ResponseStore,
+  type ConnectionMemory,
+  type ResponsesConversation,
+  type StoredResponse,
+} from "../../src/protocols/openai/responses/index.js";
 import { isApiError } from "../../src/protocols/types.js";
 
 const NOW = 1_700_000_000_000;
@@ -20,7 +26,8 @@ function setup(connection?: ConnectionMemory) {
     if (isApiError(parsed)) throw new Error(parsed.message);
     return parsed;
   };
-  const plan = (conversation: ResponsesConversation, content: string) => planReply(conversation, { content }, { ids, wire: surface }, tokens);
+  const plan = (conversation: ResponsesConversation, content: string) =>
+    planReply(conversation, { content }, { ids, wire: surface }, tokens);
   return { surface, store, context, parse, plan };
 }
 
@@ -45,7 +52,11 @@ describe("Responses after delivery", () => {
       surface.renderBody(answered, conversation, context).delivery,
       surface.renderStream(answered, conversation, context).delivery,
       surface.renderStreamText!(answered, conversation, context).delivery,
-      surface.renderStreamError!({ status: 500, type: "server_error", code: null, param: null, message: "boom" }, conversation, context).delivery,
+      surface.renderStreamError!(
+        { status: 500, type: "server_error", code: null, param: null, message: "boom" },
+        conversation,
+        context,
+      ).delivery,
     ];
     expect(store.size).toBe(0);
     expect(new Set(renders.map((stored) => stored?.id)).size).toBe(4);
@@ -59,7 +70,10 @@ describe("Responses after delivery", () => {
     surface.delivered!(conversation, rendered.delivery, false);
     const stored = store.find(JSON.parse(rendered.text).id)!;
     expect(stored.response).toEqual(JSON.parse(rendered.text));
-    expect(stored.history.map((message) => [message.role, message.content])).toEqual([["user", "hello"], ["assistant", "Hi there."]]);
+    expect(stored.history.map((message) => [message.role, message.content])).toEqual([
+      ["user", "hello"],
+      ["assistant", "Hi there."],
+    ]);
     const followUp = parse({ input: "and again", previous_response_id: stored.id });
     expect(followUp.messages.map((message) => message.content)).toEqual(["hello", "Hi there.", "and again"]);
   });
@@ -93,7 +107,11 @@ describe("Responses after delivery", () => {
     const parent = firstStream.delivery!.id;
 
     const failing = parse({ input: "again", previous_response_id: parent });
-    const failed = surface.renderStreamError!({ status: 500, type: "server_error", code: null, param: null, message: "boom" }, failing, context);
+    const failed = surface.renderStreamError!(
+      { status: 500, type: "server_error", code: null, param: null, message: "boom" },
+      failing,
+      context,
+    );
     surface.delivered!(failing, failed.delivery, true);
     expect(forgotten).toEqual([parent]);
     expect(remembered).toEqual([parent, failed.delivery!.id]);

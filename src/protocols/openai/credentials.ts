@@ -9,7 +9,8 @@ import type { Credentials, RequestHead } from "../types.js";
  */
 export function bearerToken(header: string | undefined): string | undefined {
   if (header === undefined) return undefined;
-  if (header.startsWith("Bearer ") || (header.charCodeAt(6) === 32 && header.slice(0, 6).toLowerCase() === "bearer")) return header.slice(7).trim();
+  if (header.startsWith("Bearer ") || (header.charCodeAt(6) === 32 && header.slice(0, 6).toLowerCase() === "bearer"))
+    return header.slice(7).trim();
   return undefined;
 }
 
@@ -18,7 +19,10 @@ export function bearerToken(header: string | undefined): string | undefined {
  * a key that is let in, that header then stands in req.headers, so the rate limiter counts the request
  * against the key that let it in. Otherwise the first non-empty Bearer key of them all, for the 401.
  */
-function admit(req: RequestHead, accepts: (key: string) => boolean): { ok: true } | { ok: false; presented: string | undefined } {
+function admit(
+  req: RequestHead,
+  accepts: (key: string) => boolean,
+): { ok: true } | { ok: false; presented: string | undefined } {
   const values = req.headersDistinct.authorization;
   let presented = bearerToken(req.headers.authorization) || undefined;
   if (values === undefined || values.length < 2) return { ok: false, presented };

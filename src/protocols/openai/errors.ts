@@ -27,8 +27,20 @@ export function defaultErrorType(status: number): string {
   return DEFAULT_TYPES[status] ?? (status >= 500 ? "server_error" : "invalid_request_error");
 }
 
-export function openAIError(status: number, message: string, fields: OpenAIErrorFields = {}, headers?: Record<string, string>): ApiError {
-  return { status, type: fields.type ?? defaultErrorType(status), code: fields.code ?? null, param: fields.param ?? null, message, headers };
+export function openAIError(
+  status: number,
+  message: string,
+  fields: OpenAIErrorFields = {},
+  headers?: Record<string, string>,
+): ApiError {
+  return {
+    status,
+    type: fields.type ?? defaultErrorType(status),
+    code: fields.code ?? null,
+    param: fields.param ?? null,
+    message,
+    headers,
+  };
 }
 
 /** 400 for a request that is missing a required field or has one of the wrong type. */
@@ -37,6 +49,8 @@ export function invalidRequest(message: string, param: string | null, code: stri
 }
 
 /** The HTTP body of an OpenAI error, its fields in OpenAI's order. */
-export function renderOpenAIError(error: ApiError): { error: { message: string; type: string; param: string | null; code: string | null } } {
+export function renderOpenAIError(error: ApiError): {
+  error: { message: string; type: string; param: string | null; code: string | null };
+} {
   return { error: { message: error.message, type: error.type, param: error.param, code: error.code } };
 }

@@ -80,8 +80,12 @@ const ENTRIES: readonly (readonly [string, number, string?])[] = [
 
 /** The catalogue in its listing order, built once: every server without a `models` list shares these objects. */
 export const OPENAI_MODEL_LIST: readonly ModelObject[] = Object.freeze(
-  ENTRIES.map(([id, created, ownedBy = "system"]) => Object.freeze({ id, object: "model" as const, created, owned_by: ownedBy })),
+  ENTRIES.map(([id, created, ownedBy = "system"]) =>
+    Object.freeze({ id, object: "model" as const, created, owned_by: ownedBy }),
+  ),
 );
 
 // A Map, so a model named "constructor" or "__proto__" finds nothing.
-export const OPENAI_MODELS: ReadonlyMap<string, ModelObject> = new Map(OPENAI_MODEL_LIST.map((model) => [model.id, model]));
+export const OPENAI_MODELS: ReadonlyMap<string, ModelObject> = new Map(
+  OPENAI_MODEL_LIST.map((model) => [model.id, model]),
+);

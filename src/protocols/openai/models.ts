@@ -36,7 +36,14 @@ const OUTPUT_LIMITS = new Map<string, OutputLimit>([
   ...["gpt-4.1", "gpt-4.1-mini", "gpt-4.1-nano"].map((id) => [id, at(32_768)] as const),
   ...["gpt-4o", "gpt-4o-mini", "chatgpt-4o-latest", "gpt-4.5-preview"].map((id) => [id, at(16_384)] as const),
   // gpt-4o's first snapshot answered with at most 4,096 tokens, as GPT-4 Turbo did.
-  ...["gpt-4o-2024-05-13", "gpt-4-turbo", "gpt-4-turbo-preview", "gpt-4-1106-preview", "gpt-4-0125-preview", "gpt-4-vision-preview"].map((id) => [id, at(4_096)] as const),
+  ...[
+    "gpt-4o-2024-05-13",
+    "gpt-4-turbo",
+    "gpt-4-turbo-preview",
+    "gpt-4-1106-preview",
+    "gpt-4-0125-preview",
+    "gpt-4-vision-preview",
+  ].map((id) => [id, at(4_096)] as const),
   ["gpt-4", at(8_192, 8_192)],
   ["gpt-3.5-turbo", at(4_096)],
   ["gpt-3.5-turbo-instruct", at(4_096, 4_097)],
@@ -66,7 +73,10 @@ function modelObject(id: string, ownedBy = "understudy"): ModelObject {
 export class ModelRegistry {
   private readonly configured = new Map<string, ModelConfig>();
 
-  constructor(models: readonly (string | ModelConfig)[], private readonly fixtures: FixtureSet) {
+  constructor(
+    models: readonly (string | ModelConfig)[],
+    private readonly fixtures: FixtureSet,
+  ) {
     for (const model of models) {
       const config = typeof model === "string" ? { id: model } : model;
       this.configured.set(config.id, config);
@@ -76,7 +86,8 @@ export class ModelRegistry {
   /** Models named by fixtures (`match.model` strings), which are always served. */
   private fixtureModels(): string[] {
     const names = new Set<string>();
-    for (const fixture of this.fixtures.all()) if (typeof fixture.match.model === "string") names.add(fixture.match.model);
+    for (const fixture of this.fixtures.all())
+      if (typeof fixture.match.model === "string") names.add(fixture.match.model);
     return [...names];
   }
 
@@ -112,7 +123,11 @@ export class ModelRegistry {
 
   routes(): ResourceRoute[] {
     return [
-      { method: "GET", pattern: /^\/models$/, handle: () => ({ status: 200, body: { object: "list", data: this.list() } }) },
+      {
+        method: "GET",
+        pattern: /^\/models$/,
+        handle: () => ({ status: 200, body: { object: "list", data: this.list() } }),
+      },
       {
         method: "GET",
         pattern: /^\/models\/(.+)$/,

@@ -13,7 +13,11 @@ const REPLY_PRIMING = 3;
 const TOKENS_PER_TOOL_DEFINITION = 9;
 const TOKENS_PER_TOOL_CALL = 3;
 
-export function countPromptTokens(messages: readonly Message[], tools: readonly ToolDefinition[], countTokens: TokenCounter): number {
+export function countPromptTokens(
+  messages: readonly Message[],
+  tools: readonly ToolDefinition[],
+  countTokens: TokenCounter,
+): number {
   let total = REPLY_PRIMING;
   for (const message of messages) {
     total += TOKENS_PER_MESSAGE + countTokens(message.role) + countTokens(message.content);

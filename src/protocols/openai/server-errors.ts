@@ -25,11 +25,16 @@ function rateLimited(error: RateLimited): ApiError {
   const message =
     `Rate limit reached for ${error.model} in organization org-understudy on ${what}: Limit ${error.capacity}, Used ${error.used}, Requested ${error.requested}. ` +
     `Please try again in ${Number(seconds.toFixed(3))}s. Visit https://platform.openai.com/account/rate-limits to learn more.`;
-  return openAIError(429, message, { type: error.limit, code: "rate_limit_exceeded" }, {
-    ...error.limiterHeaders,
-    "retry-after": String(Math.max(1, Math.ceil(seconds))),
-    "retry-after-ms": String(error.retryAfterMs),
-  });
+  return openAIError(
+    429,
+    message,
+    { type: error.limit, code: "rate_limit_exceeded" },
+    {
+      ...error.limiterHeaders,
+      "retry-after": String(Math.max(1, Math.ceil(seconds))),
+      "retry-after-ms": String(error.retryAfterMs),
+    },
+  );
 }
 
 /** A fixture's own error: its type and code where it names them, OpenAI's defaults by status where not. */
@@ -38,7 +43,12 @@ function fixtureError(error: FixtureError): ApiError {
   if (error.status === 429) headers["retry-after"] = String(error.retryAfter ?? 1);
   else if (error.retryAfter !== undefined) headers["retry-after"] = String(error.retryAfter);
   const code = error.code !== undefined ? error.code : error.status === 429 ? "rate_limit_exceeded" : null;
-  return openAIError(error.status, error.detail, { type: error.type ?? defaultErrorType(error.status), code, param: error.param }, headers);
+  return openAIError(
+    error.status,
+    error.detail,
+    { type: error.type ?? defaultErrorType(error.status), code, param: error.param },
+    headers,
+  );
 }
 
 /** A catalogue error as the OpenAI API would answer it. */
@@ -47,7 +57,11 @@ export function describeOpenAIError(error: ServerError): ApiError {
     case "no_match":
       return invalidRequest(error.detail, null, "no_match");
     case "model_not_found":
-      return openAIError(404, `The model \`${error.model}\` does not exist or you do not have access to it.`, { type: "invalid_request_error", param: "model", code: "model_not_found" });
+      return openAIError(404, `The model \`${error.model}\` does not exist or you do not have access to it.`, {
+        type: "invalid_request_error",
+        param: "model",
+        code: "model_not_found",
+      });
     case "rate_limited":
       return rateLimited(error);
     case "fixture_error":

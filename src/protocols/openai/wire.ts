@@ -11,7 +11,10 @@ import { describeOpenAIError } from "./server-errors.js";
 const OPENAI_VERSION = "2020-10-01";
 
 /** One literal per answer: the shape V8 builds fastest, and no copy of a shared object. */
-const answerHeaders = (requestId: string): AnswerHeaders => ({ "x-request-id": requestId, "openai-version": OPENAI_VERSION });
+const answerHeaders = (requestId: string): AnswerHeaders => ({
+  "x-request-id": requestId,
+  "openai-version": OPENAI_VERSION,
+});
 
 /** The wire of the OpenAI API, and the server's default for routes with no surface of their own. */
 export const OPENAI_WIRE: SurfaceWire = {
@@ -41,7 +44,8 @@ export const OPENAI_TOOL_CALL_IDS = { prefix: "call_", length: 24 } as const;
  * The wire of an OpenAI generation surface: OPENAI_WIRE plus its stream negotiation, tool call ids and
  * the per-message prompt formula (legacy Completions counts its raw prompt instead).
  */
-export const OPENAI_SURFACE_WIRE: SurfaceWire & Pick<Surface, "asksForStream" | "negotiateStream" | "toolCallIds" | "promptTokens"> = {
+export const OPENAI_SURFACE_WIRE: SurfaceWire &
+  Pick<Surface, "asksForStream" | "negotiateStream" | "toolCallIds" | "promptTokens"> = {
   ...OPENAI_WIRE,
   asksForStream,
   negotiateStream,

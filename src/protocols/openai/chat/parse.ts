@@ -1,5 +1,12 @@
 // Parses a Chat Completions request body into the canonical conversation, or an OpenAI-shaped 400.
-import type { Conversation, GenerationParams, Message, Role, ToolCall, ToolDefinition } from "../../../core/conversation.js";
+import type {
+  Conversation,
+  GenerationParams,
+  Message,
+  Role,
+  ToolCall,
+  ToolDefinition,
+} from "../../../core/conversation.js";
 import type { ResponseFormat } from "../../../core/format-check.js";
 import type { ApiError } from "../../types.js";
 import { contentText, isRecord, shownValue } from "../content.js";
@@ -10,16 +17,25 @@ import { validateChatParameters } from "../validate.js";
 const ROLES = new Set<string>(["system", "developer", "user", "assistant", "tool", "function"]);
 
 function parseToolCalls(value: unknown, param: string): ToolCall[] | ApiError {
-  if (!Array.isArray(value)) return invalidRequest(`Invalid type for '${param}': expected an array.`, param, "invalid_type");
+  if (!Array.isArray(value))
+    return invalidRequest(`Invalid type for '${param}': expected an array.`, param, "invalid_type");
   const calls: ToolCall[] = [];
   for (let i = 0; i < value.length; i++) {
     const call = value[i];
     const fn = isRecord(call) ? call.function : undefined;
     if (!isRecord(call) || !isRecord(fn) || typeof fn.name !== "string") {
-      return invalidRequest(`Missing required parameter: '${param}[${i}].function.name'.`, `${param}[${i}].function.name`, "missing_required_parameter");
+      return invalidRequest(
+        `Missing required parameter: '${param}[${i}].function.name'.`,
+        `${param}[${i}].function.name`,
+        "missing_required_parameter",
+      );
     }
     if (typeof fn.arguments !== "string") {
-      return invalidRequest(`Invalid type for '${param}[${i}].function.arguments': expected a string.`, `${param}[${i}].function.arguments`, "invalid_type");
+      return invalidRequest(
+        `Invalid type for '${param}[${i}].function.arguments': expected a string.`,
+        `${param}[${i}].function.arguments`,
+        "invalid_type",
+      );
     }
     calls.push({ id: typeof call.id === "string" ? call.id : "", name: fn.name, arguments: fn.arguments });
   }
@@ -40,7 +56,9 @@ function parseMessage(raw: unknown, i: number): Message | ApiError {
   const role: Role = raw.role === "function" ? "tool" : (raw.role as Role);
   const message: Message = { role, content: contentText(raw.content) };
   if (typeof raw.name === "string" && role !== "tool") message.name = raw.name;
-  if (role === "tool") message.toolCallId = typeof raw.tool_call_id === "string" ? raw.tool_call_id : typeof raw.name === "string" ? raw.name : undefined;
+  if (role === "tool")
+    message.toolCallId =
+      typeof raw.tool_call_id === "string" ? raw.tool_call_id : typeof raw.name === "string" ? raw.name : undefined;
   if (role === "assistant" && raw.tool_calls !== undefined && raw.tool_calls !== null) {
     const calls = parseToolCalls(raw.tool_calls, `${param}.tool_calls`);
     if (!Array.isArray(calls)) return calls;
@@ -56,7 +74,11 @@ function parseTools(body: Record<string, unknown>): ToolDefinition[] {
       if (!isRecord(tool)) continue;
       const spec = isRecord(tool.function) ? tool.function : isRecord(tool.custom) ? tool.custom : undefined;
       if (spec && typeof spec.name === "string") {
-        tools.push({ name: spec.name, description: typeof spec.description === "string" ? spec.description : undefined, parameters: spec.parameters });
+        tools.push({
+          name: spec.name,
+          description: typeof spec.description === "string" ? spec.description : undefined,
+          parameters: spec.parameters,
+        });
       }
     }
   }
@@ -64,7 +86,11 @@ function parseTools(body: Record<string, unknown>): ToolDefinition[] {
   if (Array.isArray(body.functions)) {
     for (const fn of body.functions) {
       if (isRecord(fn) && typeof fn.name === "string") {
-        tools.push({ name: fn.name, description: typeof fn.description === "string" ? fn.description : undefined, parameters: fn.parameters });
+        tools.push({
+          name: fn.name,
+          description: typeof fn.description === "string" ? fn.description : undefined,
+          parameters: fn.parameters,
+        });
       }
     }
   }
@@ -82,16 +108,30 @@ export function parseChatRequest(body: unknown): Conversation | ApiError {
   if (!Array.isArray(messages)) return messages;
   const invalid = validateChatParameters(body, messages.map((m) => m.content).join("\n"));
   if (invalid) return invalid;
-  return { api: "chat.completions", model: model, messages, tools: parseTools(body), stream: body.stream === true, params: parseChatParams(body), body };
+  return {
+    api: "chat.completions",
+    model: model,
+    messages,
+    tools: parseTools(body),
+    stream: body.stream === true,
+    params: parseChatParams(body),
+    body,
+  };
 }
 
 /** `messages`, or (as inference servers such as Mini-SGLang accept) a raw `prompt` as one user message. */
 function parseMessages(body: Record<string, unknown>): Message[] | ApiError {
   if (body.messages === undefined && typeof body.prompt === "string") return [{ role: "user", content: body.prompt }];
-  if (body.messages === undefined) return invalidRequest("Missing required parameter: 'messages'.", "messages", "missing_required_parameter");
-  if (!Array.isArray(body.messages)) return invalidRequest("Invalid type for 'messages': expected an array.", "messages", "invalid_type");
+  if (body.messages === undefined)
+    return invalidRequest("Missing required parameter: 'messages'.", "messages", "missing_required_parameter");
+  if (!Array.isArray(body.messages))
+    return invalidRequest("Invalid type for 'messages': expected an array.", "messages", "invalid_type");
   if (body.messages.length === 0) {
-    return invalidRequest("Invalid 'messages': empty array. Expected an array with minimum length 1, but got an empty array instead.", "messages", "empty_array");
+    return invalidRequest(
+      "Invalid 'messages': empty array. Expected an array with minimum length 1, but got an empty array instead.",
+      "messages",
+      "empty_array",
+    );
   }
   const messages: Message[] = [];
   for (let i = 0; i < body.messages.length; i++) {

@@ -30,11 +30,20 @@ const quotedChatId = (plan: Plan, context: RenderContext): string =>
 const unixSeconds = (context: RenderContext): number => Math.floor(context.clock.now() / 1000);
 
 function renderMessage(choice: PlannedChoice) {
-  const message: Record<string, unknown> = { role: "assistant", content: choice.content, refusal: null, annotations: [] };
+  const message: Record<string, unknown> = {
+    role: "assistant",
+    content: choice.content,
+    refusal: null,
+    annotations: [],
+  };
   // Not part of OpenAI's schema: the field DeepSeek-style clients read reasoning text from.
   if (choice.reasoning !== null) message.reasoning_content = choice.reasoning;
   if (choice.toolCalls.length > 0) {
-    message.tool_calls = choice.toolCalls.map((call) => ({ id: call.id, type: "function", function: { name: call.name, arguments: call.arguments } }));
+    message.tool_calls = choice.toolCalls.map((call) => ({
+      id: call.id,
+      type: "function",
+      function: { name: call.name, arguments: call.arguments },
+    }));
   }
   return message;
 }
@@ -53,8 +62,16 @@ function renderBodyTail(plan: Plan): string {
 /** One choice's chunks, each the part of a chunk after its envelope head. */
 function renderChoiceChunks(choice: PlannedChoice, tail: string): ChoiceChunks {
   const chunks = new ChoiceChunks();
-  const chunk = (delta: unknown, token: boolean, finishReason: string | null = null, logprobs: unknown = null): void => {
-    chunks.add(`{"index":${choice.index},"delta":${JSON.stringify(delta)},"logprobs":${JSON.stringify(logprobs)},"finish_reason":${JSON.stringify(finishReason)}}${tail}`, token);
+  const chunk = (
+    delta: unknown,
+    token: boolean,
+    finishReason: string | null = null,
+    logprobs: unknown = null,
+  ): void => {
+    chunks.add(
+      `{"index":${choice.index},"delta":${JSON.stringify(delta)},"logprobs":${JSON.stringify(logprobs)},"finish_reason":${JSON.stringify(finishReason)}}${tail}`,
+      token,
+    );
   };
   const textFollows = choice.content !== null || choice.toolCalls.length === 0;
   chunk({ role: "assistant", content: textFollows ? "" : null, refusal: null }, false);
@@ -64,8 +81,12 @@ function renderChoiceChunks(choice: PlannedChoice, tail: string): ChoiceChunks {
     chunk({ content: piece }, true, null, logprobs);
   });
   choice.toolCalls.forEach((call, index) => {
-    chunk({ tool_calls: [{ index, id: call.id, type: "function", function: { name: call.name, arguments: "" } }] }, false);
-    for (const fragment of call.argumentChunks) chunk({ tool_calls: [{ index, function: { arguments: fragment } }] }, true);
+    chunk(
+      { tool_calls: [{ index, id: call.id, type: "function", function: { name: call.name, arguments: "" } }] },
+      false,
+    );
+    for (const fragment of call.argumentChunks)
+      chunk({ tool_calls: [{ index, function: { arguments: fragment } }] }, true);
   });
   chunk({}, false, choice.finishReason);
   return chunks;
@@ -79,7 +100,10 @@ function renderChunkParts(plan: Plan, includeUsage: boolean): ChunkParts {
   const tail = includeUsage ? `],"usage":null}` : "]}";
   const chunks = interleaveChoices(plan.choices.map((choice) => renderChoiceChunks(choice, tail)));
   if (!includeUsage) return chunks;
-  return { parts: [...chunks.parts, `],"usage":${JSON.stringify(renderChatUsage(plan))}}`], tokens: [...chunks.tokens, false] };
+  return {
+    parts: [...chunks.parts, `],"usage":${JSON.stringify(renderChatUsage(plan))}}`],
+    tokens: [...chunks.tokens, false],
+  };
 }
 
 /** The stream as SSE text cut at every chunk's envelope, and the size of those pieces together. */
@@ -118,12 +142,16 @@ export function createChatRenderer() {
     renderStream(plan: Plan, conversation: Conversation, context: RenderContext): RenderedStream {
       const includeUsage = conversation.params.includeUsage;
       // Every chunk shares its envelope; only the part after it differs.
-      const events = (includeUsage ? streamsWithUsage : streams).get(plan, (p) => envelopedEvents(renderChunkParts(p, includeUsage)));
+      const events = (includeUsage ? streamsWithUsage : streams).get(plan, (p) =>
+        envelopedEvents(renderChunkParts(p, includeUsage)),
+      );
       return { events, envelope: streamHead(plan, context) };
     },
     renderStreamText(plan: Plan, conversation: Conversation, context: RenderContext): SizedText {
       const includeUsage = conversation.params.includeUsage;
-      const { segments, bytes } = (includeUsage ? textsWithUsage : texts).get(plan, (p) => renderSseSegments(renderChunkParts(p, includeUsage).parts));
+      const { segments, bytes } = (includeUsage ? textsWithUsage : texts).get(plan, (p) =>
+        renderSseSegments(renderChunkParts(p, includeUsage).parts),
+      );
       const head = streamHead(plan, context);
       return { text: segments.join(head), bytes: bytes + (segments.length - 1) * Buffer.byteLength(head) };
     },

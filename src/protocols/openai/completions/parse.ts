@@ -1,5 +1,10 @@
 // Parses a legacy Completions request (POST /v1/completions) into the canonical conversation, or an OpenAI-shaped 400.
-import { DEFAULT_PARAMS, type Conversation, type GenerationParams, type RawPrompt } from "../../../core/conversation.js";
+import {
+  DEFAULT_PARAMS,
+  type Conversation,
+  type GenerationParams,
+  type RawPrompt,
+} from "../../../core/conversation.js";
 import { decodeTokenList, encodingForModel, type EncodingName } from "../../../core/tokenizer.js";
 import type { ApiError } from "../../types.js";
 import { outputLimit, stopSequences } from "../chat/parse.js";
@@ -32,7 +37,11 @@ function parsePrompts(value: unknown, encoding: EncodingName, suffix: string | u
     const decoded = decodeTokenList(tokenLists[i], encoding);
     if ("unknownToken" in decoded) {
       const param = tokenLists.length === 1 && typeof list[0] === "number" ? "prompt" : `prompt[${i}]`;
-      return invalidRequest(`Invalid '${param}': token ${decoded.unknownToken} is not in the ${encoding} vocabulary.`, param, "invalid_value");
+      return invalidRequest(
+        `Invalid '${param}': token ${decoded.unknownToken} is not in the ${encoding} vocabulary.`,
+        param,
+        "invalid_value",
+      );
     }
     prompts.push({ text: decoded.text, tokens: tokenLists[i], suffix });
   }
@@ -54,7 +63,10 @@ function parseCompletionsParams(body: Record<string, unknown>): GenerationParams
 }
 
 /** One conversation per prompt, each its own user message; the prompt is matched as the user's text. */
-function promptConversation(base: Omit<CompletionsConversation, "rawPrompt">, prompt: RawPrompt): CompletionsConversation {
+function promptConversation(
+  base: Omit<CompletionsConversation, "rawPrompt">,
+  prompt: RawPrompt,
+): CompletionsConversation {
   return { ...base, messages: [{ role: "user", content: prompt.text }], rawPrompt: prompt };
 }
 
@@ -62,7 +74,8 @@ export function parseCompletionsRequest(body: unknown): CompletionsConversation 
   if (!isRecord(body)) return invalidRequest("The request body must be a JSON object.", null, "invalid_type");
   const model = requireModel(body);
   if (typeof model !== "string") return model;
-  if (body.prompt === undefined || body.prompt === null) return invalidRequest("Missing required parameter: 'prompt'.", "prompt", "missing_required_parameter");
+  if (body.prompt === undefined || body.prompt === null)
+    return invalidRequest("Missing required parameter: 'prompt'.", "prompt", "missing_required_parameter");
   const invalid = validateCompletionsParameters(body);
   if (invalid) return invalid;
   const suffix = typeof body.suffix === "string" && body.suffix.length > 0 ? body.suffix : undefined;

@@ -49,7 +49,11 @@ function promptPieces(setting: ChoiceSetting, top: number): Piece[] {
   const tokens = setting.prompt.tokens ?? splitTokens(setting.prompt.text, encoding).tokens;
   const entries = tokenLogprobs(tokens, encoding, top);
   let at = 0;
-  return tokenPieces(tokens, encoding).map((piece, i) => ({ text: piece.text, entries: entries.slice(at, (at += piece.count)), unconditioned: i === 0 }));
+  return tokenPieces(tokens, encoding).map((piece, i) => ({
+    text: piece.text,
+    entries: entries.slice(at, (at += piece.count)),
+    unconditioned: i === 0,
+  }));
 }
 
 function completionPieces(choice: PlannedChoice): Piece[] {
@@ -64,7 +68,9 @@ function legacyLogprobs(pieces: Piece[], top: number, offset: number): LegacyLog
       const unconditioned = piece.unconditioned === true && i === 0;
       result.tokens.push(entry.token);
       result.token_logprobs.push(unconditioned ? null : entry.logprob);
-      result.top_logprobs?.push(unconditioned ? null : Object.fromEntries(entry.top_logprobs.map((alt) => [alt.token, alt.logprob])));
+      result.top_logprobs?.push(
+        unconditioned ? null : Object.fromEntries(entry.top_logprobs.map((alt) => [alt.token, alt.logprob])),
+      );
       result.text_offset.push(offset);
     });
     offset += characters(piece.text);
@@ -73,7 +79,8 @@ function legacyLogprobs(pieces: Piece[], top: number, offset: number): LegacyLog
 }
 
 /** Completions has no tool calls: a reply that ends in one simply stops. */
-const legacyFinishReason = (reason: FinishReason): FinishReason => (reason === "tool_calls" || reason === "function_call" ? "stop" : reason);
+const legacyFinishReason = (reason: FinishReason): FinishReason =>
+  reason === "tool_calls" || reason === "function_call" ? "stop" : reason;
 
 function settingFor(choice: PlannedChoice, conversation: CompletionsConversation): ChoiceSetting {
   const { prompts, echo } = conversation.completions;
@@ -91,7 +98,11 @@ function renderChoice(choice: PlannedChoice, setting: ChoiceSetting) {
 
 function renderUsage(plan: Plan) {
   const { usage } = plan;
-  return { prompt_tokens: usage.promptTokens, completion_tokens: usage.completionTokens, total_tokens: usage.totalTokens };
+  return {
+    prompt_tokens: usage.promptTokens,
+    completion_tokens: usage.completionTokens,
+    total_tokens: usage.totalTokens,
+  };
 }
 
 /** The body after `"created":N`, as JSON text. */
@@ -113,15 +124,23 @@ function renderChoiceChunks(choice: PlannedChoice, setting: ChoiceSetting): Choi
   // The echoed prompt is not generated: it goes out at once, before the first token.
   if (echo && prompt.text.length > 0) chunk(prompt.text, top === null ? [] : promptPieces(setting, top), false);
   completionPieces(choice).forEach((piece) => chunk(piece.text, [piece], true));
-  chunks.add(`${JSON.stringify({ text: "", index: choice.index, logprobs: null, finish_reason: legacyFinishReason(choice.finishReason) })}]}`, false);
+  chunks.add(
+    `${JSON.stringify({ text: "", index: choice.index, logprobs: null, finish_reason: legacyFinishReason(choice.finishReason) })}]}`,
+    false,
+  );
   return chunks;
 }
 
 /** Every chunk after its envelope head (`{"id":...,"choices":[`): choices interleaved, one per chunk, then the usage chunk. */
 function renderChunkParts(plan: Plan, conversation: CompletionsConversation): ChunkParts {
-  const chunks = interleaveChoices(plan.choices.map((choice) => renderChoiceChunks(choice, settingFor(choice, conversation))));
+  const chunks = interleaveChoices(
+    plan.choices.map((choice) => renderChoiceChunks(choice, settingFor(choice, conversation))),
+  );
   if (!conversation.params.includeUsage) return chunks;
-  return { parts: [...chunks.parts, `],"usage":${JSON.stringify(renderUsage(plan))}}`], tokens: [...chunks.tokens, false] };
+  return {
+    parts: [...chunks.parts, `],"usage":${JSON.stringify(renderUsage(plan))}}`],
+    tokens: [...chunks.tokens, false],
+  };
 }
 
 const completionId = (plan: Plan, context: RenderContext): string =>
@@ -129,7 +148,8 @@ const completionId = (plan: Plan, context: RenderContext): string =>
 const unixSeconds = (context: RenderContext): number => Math.floor(context.clock.now() / 1000);
 
 /** Echo and logprobs depend on the prompt's text, which the plan's reuse key does not cover. */
-const reusable = (conversation: CompletionsConversation): boolean => conversation.params.topLogprobs === null && !conversation.completions.echo;
+const reusable = (conversation: CompletionsConversation): boolean =>
+  conversation.params.topLogprobs === null && !conversation.completions.echo;
 
 export function createCompletionsRenderer() {
   const bodies = new RenderCache<SizedText>();

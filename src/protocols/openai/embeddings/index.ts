@@ -29,8 +29,20 @@ export interface EmbeddingsRouteDeps {
 }
 
 /** An input as the conversation fixtures match: one user message, on the `embeddings` api. */
-function inputConversation(request: EmbeddingsRequest, input: EmbeddingInput, body: Record<string, unknown>): Conversation {
-  return { api: "embeddings", model: request.model, messages: [{ role: "user", content: input.text }], tools: [], stream: false, params: { ...DEFAULT_PARAMS }, body };
+function inputConversation(
+  request: EmbeddingsRequest,
+  input: EmbeddingInput,
+  body: Record<string, unknown>,
+): Conversation {
+  return {
+    api: "embeddings",
+    model: request.model,
+    messages: [{ role: "user", content: input.text }],
+    tools: [],
+    stream: false,
+    params: { ...DEFAULT_PARAMS },
+    body,
+  };
 }
 
 /**
@@ -46,7 +58,11 @@ function pinnedVector(fixtures: FixtureSet, conversation: Conversation): { vecto
 }
 
 /** Each input's pinned vector, or null where it gets a derived one; or the 400 for a pinned vector of the wrong length. */
-function pinnedVectors(fixtures: FixtureSet, request: EmbeddingsRequest, wire: Record<string, unknown>): { pinned: (number[] | null)[]; labels: Set<string> } | ResourceRefusal {
+function pinnedVectors(
+  fixtures: FixtureSet,
+  request: EmbeddingsRequest,
+  wire: Record<string, unknown>,
+): { pinned: (number[] | null)[]; labels: Set<string> } | ResourceRefusal {
   const labels = new Set<string>();
   const pinned: (number[] | null)[] = [];
   for (const input of request.inputs) {
@@ -60,7 +76,11 @@ function pinnedVectors(fixtures: FixtureSet, request: EmbeddingsRequest, wire: R
       const message =
         `Invalid 'dimensions': fixture ${hit.label} pins a vector of ${hit.vector.length} dimensions for '${input.param}', ` +
         `but the request asked for ${wanted}. Leave 'dimensions' out, or pin a vector of that length.`;
-      return { error: invalidRequest(message, "dimensions", "invalid_value"), model: request.model, fixture: hit.label };
+      return {
+        error: invalidRequest(message, "dimensions", "invalid_value"),
+        model: request.model,
+        fixture: hit.label,
+      };
     }
   }
   return { pinned, labels };
@@ -74,13 +94,18 @@ export function createEmbeddingsRoute({ fixtures, tokens }: EmbeddingsRouteDeps)
     handle(_params, _query, body): ResourceAnswer | Promise<ResourceAnswer> {
       const request = parseEmbeddingsRequest(body);
       const wire = isRecord(body) ? body : {};
-      if ("status" in request) return typeof wire.model === "string" ? { error: request, model: wire.model } : { error: request };
-      const texts = request.inputs.filter((input) => input.tokenCount === undefined).map((input) => [request.encoding, input.text] as const);
+      if ("status" in request)
+        return typeof wire.model === "string" ? { error: request, model: wire.model } : { error: request };
+      const texts = request.inputs
+        .filter((input) => input.tokenCount === undefined)
+        .map((input) => [request.encoding, input.text] as const);
       let length = 0;
       for (const [, text] of texts) length += text.length;
       if (length <= SLICED_TEXT_CHARS) return answer(request, wire);
       // Megabytes of input text: counted a slice at a time first, so other clients are answered meanwhile.
-      return tokens.prepareTexts(texts, () => false).then((prepared) => tokens.withPrepared(prepared ?? new Map(), () => answer(request, wire)));
+      return tokens
+        .prepareTexts(texts, () => false)
+        .then((prepared) => tokens.withPrepared(prepared ?? new Map(), () => answer(request, wire)));
     },
   };
 
@@ -96,7 +121,12 @@ export function createEmbeddingsRoute({ fixtures, tokens }: EmbeddingsRouteDeps)
     for (const one of pinned) components += one ? one.length : dimensions;
     const answer =
       components <= ONE_WRITE_COMPONENTS
-        ? renderEmbeddings(model, inputs.map((_input, i) => vector(i)), encodingFormat, promptTokens)
+        ? renderEmbeddings(
+            model,
+            inputs.map((_input, i) => vector(i)),
+            encodingFormat,
+            promptTokens,
+          )
         : renderEmbeddingsInParts({ model, count: inputs.length, vector, format: encodingFormat, promptTokens });
     return { status: 200, body: answer, model, fixture: labels.size > 0 ? [...labels].join(", ") : null };
   }

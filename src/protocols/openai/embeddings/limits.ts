@@ -19,7 +19,11 @@ const tooLongInput = (tokens: number): ApiError =>
 
 // OpenAI's words for a request over the summed limit: its own type and code, param null.
 const tooManyTokens = (tokens: number): ApiError =>
-  openAIError(400, `Requested ${tokens} tokens, max ${MAX_REQUEST_TOKENS} tokens per request`, { type: "max_tokens_per_request", param: null, code: "max_tokens_per_request" });
+  openAIError(400, `Requested ${tokens} tokens, max ${MAX_REQUEST_TOKENS} tokens per request`, {
+    type: "max_tokens_per_request",
+    param: null,
+    code: "max_tokens_per_request",
+  });
 
 /** The inputs' token counts as they are added up, and the first count over the per-input limit. */
 export class TokenTally {

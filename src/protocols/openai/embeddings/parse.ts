@@ -37,7 +37,8 @@ const DEFAULT_DIMENSIONS = 1536;
 const MAX_UNKNOWN_DIMENSIONS = 3072;
 
 // OpenAI's own answer to an input of the wrong shape, an empty string, or an empty token list.
-const INVALID_INPUT = "'$.input' is invalid. Please check the API reference: https://platform.openai.com/docs/api-reference.";
+const INVALID_INPUT =
+  "'$.input' is invalid. Please check the API reference: https://platform.openai.com/docs/api-reference.";
 
 interface ModelDimensions {
   native: number;
@@ -59,7 +60,11 @@ const isTokenList = (value: unknown): value is number[] =>
 function tokenInput(tokens: number[], encoding: EncodingName, param: string): EmbeddingInput | ApiError {
   const decoded = decodeTokenList(tokens, encoding);
   if ("text" in decoded) return { text: decoded.text, tokenCount: tokens.length, param };
-  return invalidRequest(`Invalid '${param}': token ${decoded.unknownToken} is not in the ${encoding} vocabulary.`, param, "invalid_value");
+  return invalidRequest(
+    `Invalid '${param}': token ${decoded.unknownToken} is not in the ${encoding} vocabulary.`,
+    param,
+    "invalid_value",
+  );
 }
 
 /**
@@ -71,7 +76,11 @@ function parseInput(input: unknown, encoding: EncodingName): EmbeddingInput[] | 
   if (typeof input === "string") return input.length > 0 ? [{ text: input, param: "input" }] : invalid;
   if (!Array.isArray(input)) return invalid;
   if (input.length === 0) {
-    return invalidRequest("Invalid 'input': empty array. Expected an array with minimum length 1, but got an empty array instead.", "input", "empty_array");
+    return invalidRequest(
+      "Invalid 'input': empty array. Expected an array with minimum length 1, but got an empty array instead.",
+      "input",
+      "empty_array",
+    );
   }
   // One token list is one input, however long: the 2,048 limit counts inputs, and OpenAI's cookbook
   // embeds long texts as flat lists of 8,191 tokens (the 8,192-token limit applies instead).
@@ -89,7 +98,9 @@ function parseInput(input: unknown, encoding: EncodingName): EmbeddingInput[] | 
     );
   }
   if (input.every((item) => typeof item === "string")) {
-    return input.every((item) => item.length > 0) ? input.map((text: string, i) => ({ text, param: `input[${i}]` })) : invalid;
+    return input.every((item) => item.length > 0)
+      ? input.map((text: string, i) => ({ text, param: `input[${i}]` }))
+      : invalid;
   }
   if (!input.every(isTokenList)) return invalid;
   // Token lists are measured before they are decoded, so a request over the limits costs no decoding.
@@ -112,21 +123,37 @@ function describeType(value: unknown): string {
   return typeof value === "object" ? "an object" : `a ${typeof value}`;
 }
 
-function parseDimensions(body: Record<string, unknown>, model: string): { requested?: number; dimensions: number } | ApiError {
+function parseDimensions(
+  body: Record<string, unknown>,
+  model: string,
+): { requested?: number; dimensions: number } | ApiError {
   const { native, max } = modelDimensions(model);
   // OpenAI refuses the parameter for ada-002 even when it names the native size, or is null; its
   // answer names neither a param nor a code.
-  if (max === 0 && "dimensions" in body) return invalidRequest("This model does not support specifying dimensions.", null);
+  if (max === 0 && "dimensions" in body)
+    return invalidRequest("This model does not support specifying dimensions.", null);
   const value = body.dimensions;
   if (value === undefined || value === null) return { dimensions: native };
   if (typeof value !== "number" || !Number.isInteger(value)) {
-    return invalidRequest(`Invalid type for 'dimensions': expected an integer, but got ${describeType(value)} instead.`, "dimensions", "invalid_type");
+    return invalidRequest(
+      `Invalid type for 'dimensions': expected an integer, but got ${describeType(value)} instead.`,
+      "dimensions",
+      "invalid_type",
+    );
   }
   if (value < 1) {
-    return invalidRequest(`Invalid 'dimensions': integer below minimum value. Expected a value >= 1, but got ${value} instead.`, "dimensions", "integer_below_min_value");
+    return invalidRequest(
+      `Invalid 'dimensions': integer below minimum value. Expected a value >= 1, but got ${value} instead.`,
+      "dimensions",
+      "integer_below_min_value",
+    );
   }
   if (value > max) {
-    return invalidRequest(`Invalid 'dimensions': integer above maximum value. Expected a value <= ${max}, but got ${value} instead.`, "dimensions", "integer_above_max_value");
+    return invalidRequest(
+      `Invalid 'dimensions': integer above maximum value. Expected a value <= ${max}, but got ${value} instead.`,
+      "dimensions",
+      "integer_above_max_value",
+    );
   }
   return { requested: value, dimensions: value };
 }
@@ -135,10 +162,15 @@ export function parseEmbeddingsRequest(body: unknown): EmbeddingsRequest | ApiEr
   if (!isRecord(body)) return invalidRequest("The request body must be a JSON object.", null, "invalid_type");
   const model = requireModel(body);
   if (typeof model !== "string") return model;
-  if (body.input === undefined) return invalidRequest("Missing required parameter: 'input'.", "input", "missing_required_parameter");
+  if (body.input === undefined)
+    return invalidRequest("Missing required parameter: 'input'.", "input", "missing_required_parameter");
   const format = body.encoding_format ?? "float";
   if (format !== "float" && format !== "base64") {
-    return invalidRequest(`Invalid value: '${shownValue(format)}'. Supported values are: 'float' and 'base64'.`, "encoding_format", "invalid_value");
+    return invalidRequest(
+      `Invalid value: '${shownValue(format)}'. Supported values are: 'float' and 'base64'.`,
+      "encoding_format",
+      "invalid_value",
+    );
   }
   if (body.user !== undefined && body.user !== null && typeof body.user !== "string") {
     return invalidRequest("Invalid type for 'user': expected a string.", "user", "invalid_type");
@@ -148,5 +180,12 @@ export function parseEmbeddingsRequest(body: unknown): EmbeddingsRequest | ApiEr
   const encoding = encodingForModel(model);
   const inputs = parseInput(body.input, encoding);
   if ("status" in inputs) return inputs;
-  return { model: model, encoding, inputs, encodingFormat: format, requestedDimensions: dimensions.requested, dimensions: dimensions.dimensions };
+  return {
+    model: model,
+    encoding,
+    inputs,
+    encodingFormat: format,
+    requestedDimensions: dimensions.requested,
+    dimensions: dimensions.dimensions,
+  };
 }

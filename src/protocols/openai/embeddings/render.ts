@@ -17,7 +17,12 @@ export interface EmbeddingsBody {
   usage: { prompt_tokens: number; total_tokens: number };
 }
 
-export function renderEmbeddings(model: string, vectors: readonly (readonly number[])[], format: EncodingFormat, promptTokens: number): EmbeddingsBody {
+export function renderEmbeddings(
+  model: string,
+  vectors: readonly (readonly number[])[],
+  format: EncodingFormat,
+  promptTokens: number,
+): EmbeddingsBody {
   const data = vectors.map((vector, index) => ({
     object: "embedding" as const,
     index,
@@ -44,7 +49,13 @@ export interface PartedEmbeddings {
 }
 
 /** Yields the text JSON.stringify(renderEmbeddings(...)) would give, byte for byte, a few vectors at a time. */
-function* embeddingsText({ model, count, vector, format, promptTokens }: PartedEmbeddings): Generator<string, void, undefined> {
+function* embeddingsText({
+  model,
+  count,
+  vector,
+  format,
+  promptTokens,
+}: PartedEmbeddings): Generator<string, void, undefined> {
   const tail = `],"model":${JSON.stringify(model)},"usage":{"prompt_tokens":${promptTokens},"total_tokens":${promptTokens}}}`;
   let index = 0;
   let head = `{"object":"list","data":[`;

@@ -52,15 +52,35 @@ function errorFields(error: ApiError) {
 const NO_OUTPUT = {};
 
 /** A response to keep once it was sent, rendered by `response` when first read; a warm-up or failed one adds no assistant turn. */
-function storedResponse(conversation: ResponsesConversation, id: string, response: () => Record<string, unknown>, plan: Plan | null): StoredResponse {
+function storedResponse(
+  conversation: ResponsesConversation,
+  id: string,
+  response: () => Record<string, unknown>,
+  plan: Plan | null,
+): StoredResponse {
   const choice = plan?.choices[0];
   const replied = choice !== undefined && (choice.content !== null || choice.toolCalls.length > 0);
-  return new StoredResponse(id, response, conversation.responses.inputItems, conversation.responses.history, replied ? choice : null);
+  return new StoredResponse(
+    id,
+    response,
+    conversation.responses.inputItems,
+    conversation.responses.history,
+    replied ? choice : null,
+  );
 }
 
 /** The event-by-event stream of a plan, and the response it ends with for the store. */
-function renderStream(plan: Plan, conversation: ResponsesConversation, context: RenderContext): RenderedStream<StoredResponse> {
-  const { events, response } = renderResponseStream(plan, conversation, context, newResponseFrame(context, plan.responseId));
+function renderStream(
+  plan: Plan,
+  conversation: ResponsesConversation,
+  context: RenderContext,
+): RenderedStream<StoredResponse> {
+  const { events, response } = renderResponseStream(
+    plan,
+    conversation,
+    context,
+    newResponseFrame(context, plan.responseId),
+  );
   return { events, envelope: "", delivery: storedResponse(conversation, response.id as string, () => response, plan) };
 }
 
@@ -69,7 +89,10 @@ function renderStream(plan: Plan, conversation: ResponsesConversation, context: 
  * WebSocket, kept as its lane's latest; a continuation that fails evicts its parent from the connection,
  * as the real API does.
  */
-function keepDelivered(store: ResponseStore, connection: ConnectionMemory | undefined): NonNullable<ResponsesSurface["delivered"]> {
+function keepDelivered(
+  store: ResponseStore,
+  connection: ConnectionMemory | undefined,
+): NonNullable<ResponsesSurface["delivered"]> {
   return (conversation, stored, failed) => {
     const parent = conversation.responses.previousResponseId;
     if (failed && connection && parent !== null) connection.forget(parent);
@@ -93,7 +116,10 @@ export function createResponsesSurface(deps: ResponsesSurfaceDeps): ResponsesSur
     replay(conversation, replayIds) {
       const { responses } = conversation;
       if (responses.generatedIds.length === 0) return conversation;
-      return { ...conversation, responses: { ...responses, inputItems: redrawIds(responses.inputItems, responses.generatedIds, replayIds) } };
+      return {
+        ...conversation,
+        responses: { ...responses, inputItems: redrawIds(responses.inputItems, responses.generatedIds, replayIds) },
+      };
     },
     parse: (body) => parseResponsesRequest(body, lookup, ids),
     // A known model's output limit. Nothing multiplies a Responses answer (one output, no n or ignore_eos,
@@ -101,9 +127,17 @@ export function createResponsesSurface(deps: ResponsesSurfaceDeps): ResponsesSur
     checkModel: responsesOutputLimit,
     renderBody(plan, conversation, context): RenderedText<StoredResponse> {
       const output = buildOutputItems(plan, drawOutputIds(plan, context));
-      const response = renderResponseObject(conversation, newResponseFrame(context, plan.responseId), { status: finalStatus(plan), output, plan });
+      const response = renderResponseObject(conversation, newResponseFrame(context, plan.responseId), {
+        status: finalStatus(plan),
+        output,
+        plan,
+      });
       const text = JSON.stringify(response);
-      return { text, bytes: Buffer.byteLength(text), delivery: storedResponse(conversation, response.id as string, () => response, plan) };
+      return {
+        text,
+        bytes: Buffer.byteLength(text),
+        delivery: storedResponse(conversation, response.id as string, () => response, plan),
+      };
     },
     renderStream,
     renderStreamText(plan, conversation, context): RenderedText<StoredResponse> {
@@ -119,12 +153,29 @@ export function createResponsesSurface(deps: ResponsesSurfaceDeps): ResponsesSur
       // What a read of the stored response needs, and no more: most are never read, and a server keeps
       // a thousand of them, each copied by the collector until it is old.
       const { id, createdAt } = frame;
-      const render = () => renderResponseObject(conversation, { id, createdAt }, { status: finalStatus(plan), output: buildOutputItems(plan, itemIds), plan, completedAt });
-      return streamText(plan, plan.reuse, conversation, frame, itemIds, completedAt, storedResponse(conversation, id, render, plan));
+      const render = () =>
+        renderResponseObject(
+          conversation,
+          { id, createdAt },
+          { status: finalStatus(plan), output: buildOutputItems(plan, itemIds), plan, completedAt },
+        );
+      return streamText(
+        plan,
+        plan.reuse,
+        conversation,
+        frame,
+        itemIds,
+        completedAt,
+        storedResponse(conversation, id, render, plan),
+      );
     },
     renderStreamError(error, conversation, context) {
       const { events, response } = renderFailedStream(conversation, newResponseFrame(context), errorFields(error));
-      return { events, envelope: "", delivery: storedResponse(conversation, response.id as string, () => response, null) };
+      return {
+        events,
+        envelope: "",
+        delivery: storedResponse(conversation, response.id as string, () => response, null),
+      };
     },
     delivered: keepDelivered(store, connection),
     renderErrorFrame,
@@ -136,7 +187,12 @@ export function createResponsesSurface(deps: ResponsesSurfaceDeps): ResponsesSur
 }
 
 function notFound(id: string) {
-  return { error: openAIError(404, `Response with id '${id}' not found.`, { type: "invalid_request_error", param: "response_id" }) };
+  return {
+    error: openAIError(404, `Response with id '${id}' not found.`, {
+      type: "invalid_request_error",
+      param: "response_id",
+    }),
+  };
 }
 
 /** GET and DELETE /v1/responses/{id}, GET /v1/responses/{id}/input_items. */
@@ -153,7 +209,8 @@ export function responsesResourceRoutes(store: ResponseStore): ResourceRoute[] {
     {
       method: "DELETE",
       pattern: /^\/responses\/([^/]+)$/,
-      handle: ([id]) => (store.delete(id) ? { status: 200, body: { id, object: "response", deleted: true } } : notFound(id)),
+      handle: ([id]) =>
+        store.delete(id) ? { status: 200, body: { id, object: "response", deleted: true } } : notFound(id),
     },
     {
       method: "GET",
@@ -169,7 +226,13 @@ export function responsesResourceRoutes(store: ResponseStore): ResourceRoute[] {
         const page = items.slice(0, limit);
         return {
           status: 200,
-          body: { object: "list", data: page, first_id: page[0]?.id ?? null, last_id: page.at(-1)?.id ?? null, has_more: items.length > limit },
+          body: {
+            object: "list",
+            data: page,
+            first_id: page[0]?.id ?? null,
+            last_id: page.at(-1)?.id ?? null,
+            has_more: items.length > limit,
+          },
         };
       },
     },

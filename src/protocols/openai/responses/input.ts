@@ -29,9 +29,14 @@ function textItem(role: string, text: string, id: string): Record<string, unknow
 }
 
 /** The items with their generated ids drawn again, in the order parseInput drew them; the rest shared. */
-export function redrawIds(items: readonly Record<string, unknown>[], generated: readonly GeneratedId[], ids: IdSource): Record<string, unknown>[] {
+export function redrawIds(
+  items: readonly Record<string, unknown>[],
+  generated: readonly GeneratedId[],
+  ids: IdSource,
+): Record<string, unknown>[] {
   const redrawn = items.slice();
-  for (const { index, prefix } of generated) redrawn[index] = { ...items[index], id: ids.next(prefix, ID_LENGTH, "hex") };
+  for (const { index, prefix } of generated)
+    redrawn[index] = { ...items[index], id: ids.next(prefix, ID_LENGTH, "hex") };
   return redrawn;
 }
 
@@ -44,9 +49,18 @@ function appendToolCall(messages: Message[], call: ToolCall): void {
 
 export function parseInput(input: unknown, ids: IdSource): ParsedInput | ApiError {
   if (typeof input === "string") {
-    return { messages: [{ role: "user", content: input }], items: [textItem("user", input, ids.next("msg_", ID_LENGTH, "hex"))], generatedIds: [{ index: 0, prefix: "msg_" }] };
+    return {
+      messages: [{ role: "user", content: input }],
+      items: [textItem("user", input, ids.next("msg_", ID_LENGTH, "hex"))],
+      generatedIds: [{ index: 0, prefix: "msg_" }],
+    };
   }
-  if (!Array.isArray(input)) return invalidRequest("Invalid type for 'input': expected a string or an array of input items.", "input", "invalid_type");
+  if (!Array.isArray(input))
+    return invalidRequest(
+      "Invalid type for 'input': expected a string or an array of input items.",
+      "input",
+      "invalid_type",
+    );
   const messages: Message[] = [];
   const items: Record<string, unknown>[] = [];
   const generatedIds: GeneratedId[] = [];
@@ -57,28 +71,47 @@ export function parseInput(input: unknown, ids: IdSource): ParsedInput | ApiErro
     return ids.next(prefix, ID_LENGTH, "hex");
   };
   /** The item with its id first, as the API lists items; the client's other fields are kept as sent. */
-  const withId = (id: unknown, fields: Record<string, unknown>): Record<string, unknown> => Object.assign({ id }, fields, { id });
+  const withId = (id: unknown, fields: Record<string, unknown>): Record<string, unknown> =>
+    Object.assign({ id }, fields, { id });
   for (let i = 0; i < input.length; i++) {
     const item: unknown = input[i];
     const param = `input[${i}]`;
-    if (!isRecord(item)) return invalidRequest(`Invalid type for '${param}': expected an object.`, param, "invalid_type");
+    if (!isRecord(item))
+      return invalidRequest(`Invalid type for '${param}': expected an object.`, param, "invalid_type");
     const type = item.type ?? (item.role !== undefined ? "message" : undefined);
     if (type === "message") {
       if (typeof item.role !== "string" || !MESSAGE_ROLES.has(item.role)) {
-        return invalidRequest(`Invalid value: '${shownValue(item.role)}'. Supported values are: 'assistant', 'system', 'developer', and 'user'.`, `${param}.role`, "invalid_value");
+        return invalidRequest(
+          `Invalid value: '${shownValue(item.role)}'. Supported values are: 'assistant', 'system', 'developer', and 'user'.`,
+          `${param}.role`,
+          "invalid_value",
+        );
       }
       const content = typeof item.content === "string" ? item.content : contentText(item.content);
       messages.push({ role: item.role as Role, content });
-      items.push(typeof item.content === "string" ? textItem(item.role, content, idFor(undefined, "msg_") as string) : withId(idFor(item.id, "msg_"), { status: "completed", ...item, type: "message" }));
+      items.push(
+        typeof item.content === "string"
+          ? textItem(item.role, content, idFor(undefined, "msg_") as string)
+          : withId(idFor(item.id, "msg_"), { status: "completed", ...item, type: "message" }),
+      );
     } else if (type === "function_call") {
       if (typeof item.call_id !== "string" || typeof item.name !== "string") {
-        return invalidRequest(`Missing required parameter: '${param}.${typeof item.call_id !== "string" ? "call_id" : "name"}'.`, param, "missing_required_parameter");
+        return invalidRequest(
+          `Missing required parameter: '${param}.${typeof item.call_id !== "string" ? "call_id" : "name"}'.`,
+          param,
+          "missing_required_parameter",
+        );
       }
       const args = typeof item.arguments === "string" ? item.arguments : JSON.stringify(item.arguments ?? {});
       appendToolCall(messages, { id: item.call_id, name: item.name, arguments: args });
       items.push(withId(idFor(item.id, "fc_"), { status: "completed", ...item }));
     } else if (type === "function_call_output") {
-      if (typeof item.call_id !== "string") return invalidRequest(`Missing required parameter: '${param}.call_id'.`, `${param}.call_id`, "missing_required_parameter");
+      if (typeof item.call_id !== "string")
+        return invalidRequest(
+          `Missing required parameter: '${param}.call_id'.`,
+          `${param}.call_id`,
+          "missing_required_parameter",
+        );
       const output = typeof item.output === "string" ? item.output : contentText(item.output);
       messages.push({ role: "tool", content: output, toolCallId: item.call_id });
       items.push(withId(idFor(item.id, "fco_"), { status: "completed", ...item }));
@@ -86,7 +119,11 @@ export function parseInput(input: unknown, ids: IdSource): ParsedInput | ApiErro
       // Earlier reasoning is context for the model, not a turn of the conversation.
       items.push({ ...item });
     } else {
-      return invalidRequest(`Invalid value: '${shownValue(type)}'. Supported input item types are 'message', 'function_call', 'function_call_output' and 'reasoning'.`, `${param}.type`, "invalid_value");
+      return invalidRequest(
+        `Invalid value: '${shownValue(type)}'. Supported input item types are 'message', 'function_call', 'function_call_output' and 'reasoning'.`,
+        `${param}.type`,
+        "invalid_value",
+      );
     }
   }
   return { messages, items, generatedIds };
@@ -98,7 +135,11 @@ export function findUnansweredOutput(messages: readonly Message[]): ApiError | n
   for (const message of messages) {
     for (const call of message.toolCalls ?? []) calls.add(call.id);
     if (message.role === "tool" && message.toolCallId !== undefined && !calls.has(message.toolCallId)) {
-      return invalidRequest(`No tool call found for function call output with call_id ${message.toolCallId}.`, "input", null);
+      return invalidRequest(
+        `No tool call found for function call output with call_id ${message.toolCallId}.`,
+        "input",
+        null,
+      );
     }
   }
   return null;

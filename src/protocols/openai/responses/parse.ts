@@ -25,7 +25,11 @@ export interface ResponsesConversation extends Conversation {
 }
 
 export function previousResponseNotFound(id: string): ApiError {
-  return invalidRequest(`Previous response with id '${id}' not found.`, "previous_response_id", "previous_response_not_found");
+  return invalidRequest(
+    `Previous response with id '${id}' not found.`,
+    "previous_response_id",
+    "previous_response_not_found",
+  );
 }
 
 function parseTools(tools: unknown): ToolDefinition[] {
@@ -35,7 +39,11 @@ function parseTools(tools: unknown): ToolDefinition[] {
     // Responses function tools are flat; Chat-style nested ones are accepted too.
     const spec = isRecord(tool) && isRecord(tool.function) ? tool.function : tool;
     if (isRecord(spec) && typeof spec.name === "string") {
-      parsed.push({ name: spec.name, description: typeof spec.description === "string" ? spec.description : undefined, parameters: spec.parameters });
+      parsed.push({
+        name: spec.name,
+        description: typeof spec.description === "string" ? spec.description : undefined,
+        parameters: spec.parameters,
+      });
     }
   }
   return parsed;
@@ -48,7 +56,11 @@ function textFormat(text: unknown): ResponseFormat | null {
   return { type: format.type, name: typeof format.name === "string" ? format.name : undefined, schema: format.schema };
 }
 
-export function parseResponsesRequest(body: unknown, lookup: ResponseLookup, ids: IdSource): ResponsesConversation | ApiError {
+export function parseResponsesRequest(
+  body: unknown,
+  lookup: ResponseLookup,
+  ids: IdSource,
+): ResponsesConversation | ApiError {
   if (!isRecord(body)) return invalidRequest("The request body must be a JSON object.", null, "invalid_type");
   const model = requireModel(body);
   if (typeof model !== "string") return model;
@@ -80,7 +92,12 @@ export function parseResponsesRequest(body: unknown, lookup: ResponseLookup, ids
     messages,
     tools: parseTools(body.tools),
     stream: body.stream === true,
-    params: { ...DEFAULT_PARAMS, includeUsage: true, maxOutputTokens: outputLimit(body.max_output_tokens), responseFormat: textFormat(body.text) },
+    params: {
+      ...DEFAULT_PARAMS,
+      includeUsage: true,
+      maxOutputTokens: outputLimit(body.max_output_tokens),
+      responseFormat: textFormat(body.text),
+    },
     body,
     responses: { inputItems: input.items, generatedIds: input.generatedIds, history, previousResponseId },
   };

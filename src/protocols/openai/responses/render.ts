@@ -48,7 +48,14 @@ export function buildOutputItems(plan: Plan, itemIds: readonly string[]): Output
     });
   }
   for (const call of choice.toolCalls) {
-    items.push({ id: itemIds[next++], type: "function_call", status: "completed", call_id: call.id, name: call.name, arguments: call.arguments });
+    items.push({
+      id: itemIds[next++],
+      type: "function_call",
+      status: "completed",
+      call_id: call.id,
+      name: call.name,
+      arguments: call.arguments,
+    });
   }
   return items;
 }
@@ -74,8 +81,20 @@ export interface ResponseState {
 
 /** The request fields renderResponseObject echoes back (a test keeps this list complete). */
 export const ECHOED_FIELDS = [
-  "instructions", "max_output_tokens", "max_tool_calls", "parallel_tool_calls", "reasoning", "store", "temperature",
-  "text", "tool_choice", "tools", "top_p", "truncation", "user", "metadata",
+  "instructions",
+  "max_output_tokens",
+  "max_tool_calls",
+  "parallel_tool_calls",
+  "reasoning",
+  "store",
+  "temperature",
+  "text",
+  "tool_choice",
+  "tools",
+  "top_p",
+  "truncation",
+  "user",
+  "metadata",
 ] as const;
 
 /**
@@ -93,7 +112,11 @@ export function echoKey(conversation: ResponsesConversation): string {
 }
 
 /** The full `response` object, echoing the request's settings as the real API does. */
-export function renderResponseObject(conversation: ResponsesConversation, frame: ResponseFrame, state: ResponseState): Record<string, unknown> {
+export function renderResponseObject(
+  conversation: ResponsesConversation,
+  frame: ResponseFrame,
+  state: ResponseState,
+): Record<string, unknown> {
   const body = conversation.body;
   const reasoning = isRecord(body.reasoning) ? body.reasoning : {};
   const text = isRecord(body.text) ? body.text : {};

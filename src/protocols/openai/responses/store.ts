@@ -5,7 +5,8 @@ import type { PlannedChoice } from "../../../core/plan.js";
 
 function replyMessage(choice: PlannedChoice): Message {
   const message: Message = { role: "assistant", content: choice.content ?? "" };
-  if (choice.toolCalls.length) message.toolCalls = choice.toolCalls.map(({ id, name, arguments: args }) => ({ id, name, arguments: args }));
+  if (choice.toolCalls.length)
+    message.toolCalls = choice.toolCalls.map(({ id, name, arguments: args }) => ({ id, name, arguments: args }));
   return message;
 }
 

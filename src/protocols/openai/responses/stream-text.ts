@@ -56,7 +56,14 @@ function renderTemplate(plan: Plan, conversation: ResponsesConversation, markerF
   let next = 0;
   const markerContext: RenderContext = { ids: { next: () => itemId(next++) }, clock: { now: () => 0 } };
   const output = buildOutputItems(plan, drawOutputIds(plan, markerContext));
-  const { events } = renderResponseStream(plan, conversation, markerContext, markerFrame, output, COMPLETED_AT as unknown as number);
+  const { events } = renderResponseStream(
+    plan,
+    conversation,
+    markerContext,
+    markerFrame,
+    output,
+    COMPLETED_AT as unknown as number,
+  );
   return cut(formatSse(wholeEvents(events)));
 }
 

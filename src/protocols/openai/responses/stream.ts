@@ -3,7 +3,15 @@
 import type { Plan, PlannedChoice } from "../../../core/plan.js";
 import type { RenderContext, StreamEvent } from "../../types.js";
 import type { ResponsesConversation } from "./parse.js";
-import { buildOutputItems, drawOutputIds, finalStatus, outputTextPart, renderResponseObject, type OutputItem, type ResponseFrame } from "./render.js";
+import {
+  buildOutputItems,
+  drawOutputIds,
+  finalStatus,
+  outputTextPart,
+  renderResponseObject,
+  type OutputItem,
+  type ResponseFrame,
+} from "./render.js";
 
 class EventList {
   readonly events: StreamEvent[] = [];
@@ -21,7 +29,13 @@ class EventList {
 }
 
 /** Deltas are most of a stream's events; they are assembled around the JSON of the delta alone. */
-function pushDeltas(list: EventList, type: string, at: Record<string, unknown>, deltas: readonly string[], suffix = ""): void {
+function pushDeltas(
+  list: EventList,
+  type: string,
+  at: Record<string, unknown>,
+  deltas: readonly string[],
+  suffix = "",
+): void {
   const prefix = `${JSON.stringify(at).slice(0, -1)},"delta":`;
   for (const delta of deltas) list.pushJson(type, `${prefix}${JSON.stringify(delta)}${suffix}}`, true);
 }
@@ -39,7 +53,10 @@ function pushReasoning(list: EventList, item: OutputItem, outputIndex: number, c
 function pushMessage(list: EventList, item: OutputItem, outputIndex: number, choice: PlannedChoice): void {
   const at = { item_id: item.id, output_index: outputIndex, content_index: 0 };
   const text = choice.content ?? "";
-  list.push("response.output_item.added", { output_index: outputIndex, item: { ...item, status: "in_progress", content: [] } });
+  list.push("response.output_item.added", {
+    output_index: outputIndex,
+    item: { ...item, status: "in_progress", content: [] },
+  });
   list.push("response.content_part.added", { ...at, part: outputTextPart("") });
   pushDeltas(list, "response.output_text.delta", at, choice.contentChunks, ',"logprobs":[]');
   list.push("response.output_text.done", { ...at, text, logprobs: [] });
@@ -49,7 +66,10 @@ function pushMessage(list: EventList, item: OutputItem, outputIndex: number, cho
 
 function pushFunctionCall(list: EventList, item: OutputItem, outputIndex: number, chunks: readonly string[]): void {
   const at = { item_id: item.id, output_index: outputIndex };
-  list.push("response.output_item.added", { output_index: outputIndex, item: { ...item, status: "in_progress", arguments: "" } });
+  list.push("response.output_item.added", {
+    output_index: outputIndex,
+    item: { ...item, status: "in_progress", arguments: "" },
+  });
   pushDeltas(list, "response.function_call_arguments.delta", at, chunks);
   list.push("response.function_call_arguments.done", { ...at, name: item.name, arguments: item.arguments });
   list.push("response.output_item.done", { output_index: outputIndex, item });
@@ -102,7 +122,12 @@ export interface StreamErrorFields {
  * both flat (as the OpenAPI schema has it) and nested (as first-party servers send it, per the SDK),
  * so readers of either shape find it.
  */
-export function renderFailedStream(conversation: ResponsesConversation, frame: ResponseFrame, error: StreamErrorFields, extra: Record<string, unknown> = {}) {
+export function renderFailedStream(
+  conversation: ResponsesConversation,
+  frame: ResponseFrame,
+  error: StreamErrorFields,
+  extra: Record<string, unknown> = {},
+) {
   const list = new EventList();
   pushOpening(list, conversation, frame);
   list.push("error", { code: error.code, message: error.message, param: error.param, error, ...extra });

@@ -6,8 +6,20 @@ import { eventData } from "../../sse.js";
 import { isApiError, type RenderedStream, type SurfaceWire } from "../../types.js";
 import { OPENAI_WIRE } from "../wire.js";
 import { renderErrorFrame } from "./error-frame.js";
-import { createResponsesSurface, type ConnectionMemory, type ResponsesSurfaceDeps, type StoredResponse } from "./index.js";
-import { backgroundUnsupported, frameNotJson, frameNotObject, frameTypeRefused, invalidStreamId, laneLimitReached } from "./websocket-errors.js";
+import {
+  createResponsesSurface,
+  type ConnectionMemory,
+  type ResponsesSurfaceDeps,
+  type StoredResponse,
+} from "./index.js";
+import {
+  backgroundUnsupported,
+  frameNotJson,
+  frameNotObject,
+  frameTypeRefused,
+  invalidStreamId,
+  laneLimitReached,
+} from "./websocket-errors.js";
 
 const STREAM_ID = /^[A-Za-z0-9_.-]{1,256}$/;
 const MAX_NAMED_LANES = 32;
@@ -56,14 +68,16 @@ function readFrame(data: string, limits: FrameLimits, wire: SurfaceWire): Respon
   } catch {
     return renderErrorFrame(frameNotJson(), undefined);
   }
-  if (typeof frame !== "object" || frame === null || Array.isArray(frame)) return renderErrorFrame(frameNotObject(), undefined);
+  if (typeof frame !== "object" || frame === null || Array.isArray(frame))
+    return renderErrorFrame(frameNotObject(), undefined);
   const { type, stream_id: streamId, ...body } = frame as Record<string, unknown>;
   // Only a string names a lane; anything else is refused below, and never echoed back.
   const lane = typeof streamId === "string" ? streamId : undefined;
   const nested = limits.nesting(frame, data.length);
   if (nested) return renderErrorFrame(wire.describeError(nested), lane);
   if (type !== "response.create") return renderErrorFrame(frameTypeRefused(type), lane);
-  if (streamId !== undefined && (lane === undefined || !STREAM_ID.test(lane))) return renderErrorFrame(invalidStreamId(), lane);
+  if (streamId !== undefined && (lane === undefined || !STREAM_ID.test(lane)))
+    return renderErrorFrame(invalidStreamId(), lane);
   if (body.background === true) return renderErrorFrame(backgroundUnsupported(), lane);
   // The stream is implicit on a WebSocket; the lane stays in the body so the surface remembers by lane.
   const request = { ...body, stream: true, ...(lane !== undefined ? { stream_id: lane } : {}) };

@@ -37,17 +37,27 @@ const chatFunction = object({
 const tool = tagged("type", {
   function: object({ function: { required: true, check: chatFunction } }),
   custom: object({
-    custom: { required: true, check: object({ name: { required: true, check: name }, description: { check: string() }, format: { check: anyObject } }) },
+    custom: {
+      required: true,
+      check: object({
+        name: { required: true, check: name },
+        description: { check: string() },
+        format: { check: anyObject },
+      }),
+    },
   }),
 });
 
 /** The names of the request's tools of one kind (`function` or `custom`). */
 function toolNames(body: Record<string, unknown>, kind: "function" | "custom"): string[] {
   if (!Array.isArray(body.tools)) return [];
-  return body.tools.flatMap((t) => (isRecord(t) && isRecord(t[kind]) && typeof t[kind].name === "string" ? [t[kind].name] : []));
+  return body.tools.flatMap((t) =>
+    isRecord(t) && isRecord(t[kind]) && typeof t[kind].name === "string" ? [t[kind].name] : [],
+  );
 }
 
-const namedChoice = (member: "function" | "custom") => object({ [member]: { required: true, check: object({ name: { required: true, check: string() } }) } });
+const namedChoice = (member: "function" | "custom") =>
+  object({ [member]: { required: true, check: object({ name: { required: true, check: string() } }) } });
 
 /** The shape of an object `tool_choice`; an unknown or missing type is read as a function choice, as OpenAI does. */
 const toolChoiceObject: Check = (value, path, context) => {
@@ -57,7 +67,10 @@ const toolChoiceObject: Check = (value, path, context) => {
     return object({
       allowed_tools: {
         required: true,
-        check: object({ mode: { required: true, check: oneOf(["auto", "required"]) }, tools: { required: true, check: arrayOf(anyObject) } }),
+        check: object({
+          mode: { required: true, check: oneOf(["auto", "required"]) },
+          tools: { required: true, check: arrayOf(anyObject) },
+        }),
       },
     })(value, path, context);
   }
@@ -77,7 +90,11 @@ const toolChoice: Check = (value, path, context) => {
 
   const tools = context.body.tools;
   if (value !== "none" && (!Array.isArray(tools) || tools.length === 0)) {
-    return invalidRequest(`Invalid value for '${path}': '${path}' is only allowed when 'tools' are specified.`, path, null);
+    return invalidRequest(
+      `Invalid value for '${path}': '${path}' is only allowed when 'tools' are specified.`,
+      path,
+      null,
+    );
   }
   if (!isRecord(value) || (value.type !== "function" && value.type !== "custom")) return null;
   const wanted = (value[value.type] as Record<string, unknown>).name as string;
@@ -150,7 +167,11 @@ export function validateChatParameters(body: Record<string, unknown>, messageTex
   if (error) return error;
   const format = body.response_format;
   if (isRecord(format) && format.type === "json_object" && !mentionsJson(messageText ?? messagesText(body))) {
-    return invalidRequest("'messages' must contain the word 'json' in some form, to use 'response_format' of type 'json_object'.", "messages", null);
+    return invalidRequest(
+      "'messages' must contain the word 'json' in some form, to use 'response_format' of type 'json_object'.",
+      "messages",
+      null,
+    );
   }
   return null;
 }

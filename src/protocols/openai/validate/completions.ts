@@ -60,7 +60,11 @@ function bestOfConflict(body: Record<string, unknown>): ApiError | null {
     );
   }
   if (body.best_of > n && body.stream === true) {
-    return invalidRequest("Invalid value for 'best_of': 'best_of' cannot be used with 'stream': results that are picked server-side cannot be streamed.", "best_of", "invalid_value");
+    return invalidRequest(
+      "Invalid value for 'best_of': 'best_of' cannot be used with 'stream': results that are picked server-side cannot be streamed.",
+      "best_of",
+      "invalid_value",
+    );
   }
   return null;
 }

@@ -31,17 +31,29 @@ export interface AnsweredPart {
 }
 
 /** Tokens in choice `slot` of a reply before any limit: its reasoning, text and tool-call arguments. */
-function replyTokens(reply: Reply, slot: number, tokens: TokenCache, count: TokenCounter, conversation: Conversation): number {
+function replyTokens(
+  reply: Reply,
+  slot: number,
+  tokens: TokenCache,
+  count: TokenCounter,
+  conversation: Conversation,
+): number {
   const alternatives = reply.choices;
   if (!alternatives?.length) {
     // The planner tokenizes the reply this same way (and keeps it), so this costs nothing extra.
     const choice = tokens.choice(reply, tokens.encodingFor(conversation.model));
-    return choice.content.count + choice.reasoning.count + choice.toolArguments.reduce((sum, args) => sum + args.count, 0);
+    return (
+      choice.content.count + choice.reasoning.count + choice.toolArguments.reduce((sum, args) => sum + args.count, 0)
+    );
   }
   const alternative = alternatives[slot % alternatives.length];
   const text = (value: string | undefined): number => (value ? count(value) : 0);
   const calls = alternative.toolCalls ?? reply.toolCalls ?? [];
-  return text(alternative.content ?? reply.content) + text(alternative.reasoning ?? reply.reasoning) + calls.reduce((sum, call) => sum + text(argumentsText(call.arguments)), 0);
+  return (
+    text(alternative.content ?? reply.content) +
+    text(alternative.reasoning ?? reply.reasoning) +
+    calls.reduce((sum, call) => sum + text(argumentsText(call.arguments)), 0)
+  );
 }
 
 /** How a surface's requests name what multiplies an answer, and what its choices repeat of the prompt. */
@@ -55,7 +67,10 @@ export interface CeilingTerms<C extends Conversation> {
 }
 
 export const CHAT_CEILING: CeilingTerms<Conversation> = {
-  limitParam: ({ body }) => (body.max_completion_tokens !== undefined && body.max_completion_tokens !== null ? "max_completion_tokens" : "max_tokens"),
+  limitParam: ({ body }) =>
+    body.max_completion_tokens !== undefined && body.max_completion_tokens !== null
+      ? "max_completion_tokens"
+      : "max_tokens",
   logprobsParam: "top_logprobs",
   echoedTokens: () => 0,
 };
@@ -64,7 +79,8 @@ export const COMPLETIONS_CEILING: CeilingTerms<CompletionsConversation> = {
   limitParam: () => "max_tokens",
   logprobsParam: "logprobs",
   // The prompt without its suffix: the echo repeats what comes before the insertion point.
-  echoedTokens: ({ completions, rawPrompt }, count) => (!completions.echo ? 0 : rawPrompt.tokens ? rawPrompt.tokens.length : count(rawPrompt.text)),
+  echoedTokens: ({ completions, rawPrompt }, count) =>
+    !completions.echo ? 0 : rawPrompt.tokens ? rawPrompt.tokens.length : count(rawPrompt.text),
 };
 
 interface Total {
@@ -75,7 +91,12 @@ interface Total {
 }
 
 /** Every choice of every part, in tokens. */
-function totalTokens<C extends Conversation>(parts: readonly C[], hits: readonly AnsweredPart[], tokens: TokenCache, terms: CeilingTerms<C>): Total {
+function totalTokens<C extends Conversation>(
+  parts: readonly C[],
+  hits: readonly AnsweredPart[],
+  tokens: TokenCache,
+  terms: CeilingTerms<C>,
+): Total {
   const total: Total = { choices: 0, tokens: 0, longest: 0 };
   for (let p = 0; p < parts.length; p++) {
     const part = parts[p];
@@ -86,7 +107,10 @@ function totalTokens<C extends Conversation>(parts: readonly C[], hits: readonly
     // Without alternatives every choice is the same length, so one stands for all.
     const distinct = reply.choices?.length ? Math.min(n, reply.choices.length) : 1;
     for (let slot = 0; slot < distinct; slot++) {
-      const own = ignoreEos && limit !== undefined ? limit : Math.min(limit ?? Infinity, replyTokens(reply, slot, tokens, count, part));
+      const own =
+        ignoreEos && limit !== undefined
+          ? limit
+          : Math.min(limit ?? Infinity, replyTokens(reply, slot, tokens, count, part));
       const copies = Math.floor((n - slot - 1) / distinct) + 1;
       total.tokens += copies * (own + echoed);
       total.longest = Math.max(total.longest, own + echoed);
@@ -96,11 +120,20 @@ function totalTokens<C extends Conversation>(parts: readonly C[], hits: readonly
   return total;
 }
 
-function ceilingError<C extends Conversation>(conversation: C, total: Total, weight: number, terms: CeilingTerms<C>): ApiError {
+function ceilingError<C extends Conversation>(
+  conversation: C,
+  total: Total,
+  weight: number,
+  terms: CeilingTerms<C>,
+): ApiError {
   const limit = terms.limitParam(conversation);
   const several = conversation.params.n > 1;
-  const each = total.longest * total.choices === total.tokens ? `${total.longest} tokens each` : `up to ${total.longest} tokens`;
-  const what = total.choices > 1 ? `${total.choices} choices of ${each} (${total.tokens} tokens in all)` : `${total.tokens} tokens`;
+  const each =
+    total.longest * total.choices === total.tokens ? `${total.longest} tokens each` : `up to ${total.longest} tokens`;
+  const what =
+    total.choices > 1
+      ? `${total.choices} choices of ${each} (${total.tokens} tokens in all)`
+      : `${total.tokens} tokens`;
   const weighted = weight > 1 ? `, each counted ${weight} times for its log probabilities,` : "";
   const lower = [several ? "'n'" : null, `'${limit}'`, weight > 1 ? `'${terms.logprobsParam}'` : null].filter(Boolean);
   return invalidRequest(
@@ -115,7 +148,12 @@ function ceilingError<C extends Conversation>(conversation: C, total: Total, wei
  * answer are counted (several choices or prompts, ignore_eos, log probabilities): a single plain answer
  * is as long as its fixture (or the fallback) makes it, and an ordinary request costs nothing here.
  */
-export function generationCeilingError<C extends Conversation>(parts: readonly C[], hits: readonly AnsweredPart[], tokens: TokenCache, terms: CeilingTerms<C>): ApiError | null {
+export function generationCeilingError<C extends Conversation>(
+  parts: readonly C[],
+  hits: readonly AnsweredPart[],
+  tokens: TokenCache,
+  terms: CeilingTerms<C>,
+): ApiError | null {
   const conversation = parts[0];
   const { n, ignoreEos, maxOutputTokens, topLogprobs } = conversation.params;
   const extended = ignoreEos && maxOutputTokens !== undefined;

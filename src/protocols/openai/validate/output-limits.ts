@@ -12,7 +12,11 @@ import { countPromptTokens, countRawPrompt } from "../prompt-tokens.js";
 const CHAT_LIMIT_PARAMS = ["max_tokens", "max_completion_tokens"] as const;
 
 const tooLarge = (param: string, value: number, limit: number): ApiError =>
-  invalidRequest(`${param} is too large: ${value}. This model supports at most ${limit} completion tokens, whereas you provided ${value}.`, param, "invalid_value");
+  invalidRequest(
+    `${param} is too large: ${value}. This model supports at most ${limit} completion tokens, whereas you provided ${value}.`,
+    param,
+    "invalid_value",
+  );
 
 /** The output limit of the model a request asks for more tokens of, or undefined when it sets none or the model is not OpenAI's. */
 function limitFor(conversation: Conversation): OutputLimit | undefined {
@@ -51,7 +55,8 @@ export function completionsOutputLimit(conversation: CompletionsConversation, to
   const limit = limitFor(conversation);
   if (limit === undefined) return null;
   const value = conversation.params.maxOutputTokens ?? 0;
-  if (limit.contextWindow === undefined) return value > limit.maxOutputTokens ? tooLarge("max_tokens", value, limit.maxOutputTokens) : null;
+  if (limit.contextWindow === undefined)
+    return value > limit.maxOutputTokens ? tooLarge("max_tokens", value, limit.maxOutputTokens) : null;
   const count = tokens.counter(tokens.encodingFor(conversation.model));
   for (const prompt of conversation.completions.prompts) {
     const promptTokens = countRawPrompt(prompt, count);

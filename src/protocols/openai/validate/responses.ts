@@ -58,7 +58,13 @@ const flatFunction = object({
 
 // A Chat-style `{type:"function", function:{…}}` is accepted too, as the parser reads it.
 const nestedFunction = object({
-  function: { check: object({ name: { required: true, check: name }, description: { check: string() }, parameters: { check: anyObject } }) },
+  function: {
+    check: object({
+      name: { required: true, check: name },
+      description: { check: string() },
+      parameters: { check: anyObject },
+    }),
+  },
 });
 
 /** One tool: function and custom tools are checked; built-in tools (web_search, mcp, …) are left to their own schemas. */
@@ -66,8 +72,10 @@ const tool: Check = (value, path, context) => {
   if (!isRecord(value)) return typeError(path, "an object", value);
   if (value.type === undefined || value.type === null) return missing(`${path}.type`);
   if (typeof value.type !== "string") return typeError(`${path}.type`, "a string", value.type);
-  if (value.type === "function") return (isRecord(value.function) ? nestedFunction : flatFunction)(value, path, context);
-  if (value.type === "custom") return object({ name: { required: true, check: name }, description: { check: string() } })(value, path, context);
+  if (value.type === "function")
+    return (isRecord(value.function) ? nestedFunction : flatFunction)(value, path, context);
+  if (value.type === "custom")
+    return object({ name: { required: true, check: name }, description: { check: string() } })(value, path, context);
   return null;
 };
 
@@ -91,7 +99,9 @@ const toolChoice: Check = (value, path, context) => {
   const error = object({ name: { required: true, check: string() } })(value, path, context);
   if (error) return error;
   const wanted = value.name as string;
-  return toolNames(context.body, value.type).includes(wanted) ? null : invalidRequest(`Tool choice '${wanted}' not found in 'tools' parameter.`, path, null);
+  return toolNames(context.body, value.type).includes(wanted)
+    ? null
+    : invalidRequest(`Tool choice '${wanted}' not found in 'tools' parameter.`, path, null);
 };
 
 /** In the order they are checked: the OAS `CreateResponse` ranges plus its prose limits (metadata, names). */
@@ -122,7 +132,10 @@ function inputMessagesText(body: Record<string, unknown>): string {
   if (typeof body.input === "string") return body.input;
   if (!Array.isArray(body.input)) return "";
   return body.input
-    .filter((item): item is Record<string, unknown> => isRecord(item) && (item.type === "message" || (item.type === undefined && "role" in item)))
+    .filter(
+      (item): item is Record<string, unknown> =>
+        isRecord(item) && (item.type === "message" || (item.type === undefined && "role" in item)),
+    )
     .map((item) => contentText(item.content))
     .join("\n");
 }

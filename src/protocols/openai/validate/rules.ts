@@ -57,7 +57,11 @@ export function listValues(values: readonly string[], conjunction = "and"): stri
 }
 
 export const typeError = (path: string, expected: string, value: unknown): ApiError =>
-  invalidRequest(`Invalid type for '${path}': expected ${expected}, but got ${describe(value)} instead.`, path, "invalid_type");
+  invalidRequest(
+    `Invalid type for '${path}': expected ${expected}, but got ${describe(value)} instead.`,
+    path,
+    "invalid_type",
+  );
 
 export const missing = (path: string): ApiError =>
   invalidRequest(`Missing required parameter: '${path}'.`, path, "missing_required_parameter");
@@ -65,7 +69,13 @@ export const missing = (path: string): ApiError =>
 export const invalidValue = (path: string, value: string, supported: readonly string[]): ApiError =>
   invalidRequest(`Invalid value: '${value}'. Supported values are: ${listValues(supported)}.`, path, "invalid_value");
 
-function outOfRange(path: string, kind: "decimal" | "integer", value: number, min?: number, max?: number): ApiError | null {
+function outOfRange(
+  path: string,
+  kind: "decimal" | "integer",
+  value: number,
+  min?: number,
+  max?: number,
+): ApiError | null {
   if (min !== undefined && value < min) {
     return invalidRequest(
       `Invalid '${path}': ${kind} below minimum value. Expected a value >= ${min}, but got ${value} instead.`,
@@ -95,9 +105,12 @@ export const decimal =
 export const integer =
   (min?: number, max?: number): Check =>
   (value, path) =>
-    typeof value !== "number" || !Number.isInteger(value) ? typeError(path, "an integer", value) : outOfRange(path, "integer", value, min, max);
+    typeof value !== "number" || !Number.isInteger(value)
+      ? typeError(path, "an integer", value)
+      : outOfRange(path, "integer", value, min, max);
 
-export const boolean: Check = (value, path) => (typeof value === "boolean" ? null : typeError(path, "a boolean", value));
+export const boolean: Check = (value, path) =>
+  typeof value === "boolean" ? null : typeError(path, "a boolean", value);
 
 export interface StringLimits {
   maxLength?: number;
@@ -258,7 +271,9 @@ export const all =
 export const onlyWhenEnabled =
   (flag: string): Check =>
   (_value, path, context) =>
-    context.body[flag] === true ? null : invalidRequest(`The '${path}' parameter is only allowed when '${flag}' is enabled.`, path, null);
+    context.body[flag] === true
+      ? null
+      : invalidRequest(`The '${path}' parameter is only allowed when '${flag}' is enabled.`, path, null);
 
 // ---- Shared by both surfaces ----
 

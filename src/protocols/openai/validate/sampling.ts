@@ -2,7 +2,18 @@
 // stream_options and the inference-server top_k. (A model's own output limit is checked once the
 // model is resolved: see output-limits.ts.)
 import { invalidRequest } from "../errors.js";
-import { all, arrayOf, boolean, type Check, integer, mapOf, object, onlyWhenEnabled, string, typeError } from "./rules.js";
+import {
+  all,
+  arrayOf,
+  boolean,
+  type Check,
+  integer,
+  mapOf,
+  object,
+  onlyWhenEnabled,
+  string,
+  typeError,
+} from "./rules.js";
 
 /** `stop`: one string, or 1–4 of them (OAS `StopConfiguration`). */
 export const stop: Check = (value, path, context) =>
@@ -15,7 +26,13 @@ export const stop: Check = (value, path, context) =>
 /** `logit_bias`: token ids (as keys) to integer biases in −100..100. */
 export const logitBias = mapOf(integer(-100, 100), {
   key: (key, path) =>
-    /^\d+$/.test(key) ? null : invalidRequest(`Invalid key in '${path}': ${key}. You should only be submitting non-negative integers.`, path, null),
+    /^\d+$/.test(key)
+      ? null
+      : invalidRequest(
+          `Invalid key in '${path}': ${key}. You should only be submitting non-negative integers.`,
+          path,
+          null,
+        ),
 });
 
 export const streamOptions = all(
@@ -27,5 +44,9 @@ export const streamOptions = all(
 export const topK = all(integer(), (value, path) =>
   value === -1 || (value as number) >= 1
     ? null
-    : invalidRequest(`Invalid value for '${path}': expected -1 (no top-k filtering) or an integer >= 1, but got ${value as number} instead.`, path, "invalid_value"),
+    : invalidRequest(
+        `Invalid value for '${path}': expected -1 (no top-k filtering) or an integer >= 1, but got ${value as number} instead.`,
+        path,
+        "invalid_value",
+      ),
 );
