@@ -113,7 +113,7 @@ describe("embeddings.create with options", () => {
     expect(Math.abs(norm(short) - 1)).toBeLessThan(1e-6);
     const prefix = full.slice(0, 256);
     const scaled = prefix.map((x) => x / norm(prefix));
-    short.forEach((x, i) => expect(x).toBeCloseTo(scaled[i], 6));
+    for (const [i, x] of short.entries()) expect(x).toBeCloseTo(scaled[i], 6);
   });
 
   it("defaults to 3072 components for text-embedding-3-large and 1536 for ada-002", async () => {
@@ -185,7 +185,7 @@ describe("fixtures that pin a vector", () => {
     const response = await client.embeddings.create({ model: MODEL, input: "hello" });
     const vector = response.data[0].embedding;
     expect(vector).toHaveLength(PINNED.length);
-    vector.forEach((x, i) => expect(Math.abs(x - PINNED[i])).toBeLessThan(1e-7));
+    for (const [i, x] of vector.entries()) expect(Math.abs(x - PINNED[i])).toBeLessThan(1e-7);
     expect(vector).toEqual(PINNED.map(Math.fround));
   });
 

@@ -39,7 +39,7 @@ async function once(method: string, target: string) {
   conn.close();
   const [first, health] = x.responses;
   const body =
-    first && first.body.length && first.headers["content-type"] === "application/json"
+    first?.body.length && first.headers["content-type"] === "application/json"
       ? JSON.parse(first.body.toString("utf8"))
       : null;
   return { status: first?.status, body, connection: first?.headers.connection, nextStatus: health?.status };

@@ -11,7 +11,7 @@ import { expectConforms } from "./support/openapi.js";
 
 const hi = [{ role: "user" as const, content: "hi" }];
 // A reply of exactly 600 tokens in o200k: "word" repeated, each " word" one token.
-const LONG_REPLY = "word" + " word".repeat(599);
+const LONG_REPLY = `word${" word".repeat(599)}`;
 
 let server: ServerInstance;
 let fallback: ServerInstance;

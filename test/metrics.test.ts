@@ -160,7 +160,11 @@ async function scrape(server: { url: string }): Promise<{ families: Map<string, 
 }
 
 /** The value of the one sample named `name` whose labels include `labels` (undefined when absent). */
-function valueOf(families: Map<string, Family>, name: string, labels: Record<string, string> = {}): number | undefined {
+function sampleValue(
+  families: Map<string, Family>,
+  name: string,
+  labels: Record<string, string> = {},
+): number | undefined {
   const family = familyOf(name, families);
   const matches = (family?.samples ?? []).filter(
     (s) => s.name === name && Object.entries(labels).every(([k, v]) => s.labels[k] === v),
@@ -209,7 +213,7 @@ describe("GET /metrics", () => {
     // No Authorization header: scrapers send none.
     const { families, text } = await scrape(server);
     const requests = (route: string, status: string, transport = "http") =>
-      valueOf(families, "understudy_requests_total", { route, status, transport });
+      sampleValue(families, "understudy_requests_total", { route, status, transport });
     expect(requests("chat.completions", "200")).toBe(3);
     expect(requests("chat.completions", "401")).toBe(1);
     expect(requests("responses", "200")).toBe(2);
@@ -224,10 +228,13 @@ describe("GET /metrics", () => {
     expect(server.journal.all().some((e) => e.path.includes("metrics"))).toBe(false);
 
     expect(
-      valueOf(families, "understudy_request_duration_seconds_count", { route: "chat.completions", transport: "http" }),
+      sampleValue(families, "understudy_request_duration_seconds_count", {
+        route: "chat.completions",
+        transport: "http",
+      }),
     ).toBe(4);
     expect(
-      valueOf(families, "understudy_request_duration_seconds_bucket", {
+      sampleValue(families, "understudy_request_duration_seconds_bucket", {
         route: "chat.completions",
         transport: "http",
         le: "+Inf",
@@ -235,10 +242,10 @@ describe("GET /metrics", () => {
     ).toBe(4);
     expect(familyOf("understudy_requests_total", families)!.type).toBe("counter");
     expect(familyOf("understudy_streams_in_flight", families)!.type).toBe("gauge");
-    expect(valueOf(families, "understudy_streams_in_flight")).toBe(0);
-    expect(valueOf(families, "understudy_queue_depth")).toBe(0);
-    expect(valueOf(families, "process_resident_memory_bytes")).toBeGreaterThan(1_000_000);
-    expect(valueOf(families, "understudy_uptime_seconds")).toBeGreaterThan(0);
+    expect(sampleValue(families, "understudy_streams_in_flight")).toBe(0);
+    expect(sampleValue(families, "understudy_queue_depth")).toBe(0);
+    expect(sampleValue(families, "process_resident_memory_bytes")).toBeGreaterThan(1_000_000);
+    expect(sampleValue(families, "understudy_uptime_seconds")).toBeGreaterThan(0);
     for (const name of [
       "understudy_time_to_first_token_seconds",
       "understudy_inter_token_latency_seconds",
@@ -264,9 +271,9 @@ describe("GET /metrics", () => {
       await sdk(a).chat.completions.create({ model: MODEL, messages: [{ role: "user", content: "hi" }] });
     await sdk(b).chat.completions.create({ model: MODEL, messages: [{ role: "user", content: "hi" }] });
     const labels = { route: "chat.completions", status: "200", transport: "http" };
-    expect(valueOf((await scrape(a)).families, "understudy_requests_total", labels)).toBe(2);
-    expect(valueOf((await scrape(b)).families, "understudy_requests_total", labels)).toBe(1);
-    expect(valueOf((await scrape(await serve())).families, "understudy_requests_total", labels)).toBeUndefined();
+    expect(sampleValue((await scrape(a)).families, "understudy_requests_total", labels)).toBe(2);
+    expect(sampleValue((await scrape(b)).families, "understudy_requests_total", labels)).toBe(1);
+    expect(sampleValue((await scrape(await serve())).families, "understudy_requests_total", labels)).toBeUndefined();
   });
 });
 
@@ -278,13 +285,13 @@ describe("ServerMetrics", () => {
     metrics.interToken(Number.NaN);
     const families = parseExposition(renderExposition(metrics.snapshot()));
     checkHistograms(families);
-    expect(valueOf(families, "understudy_time_to_first_token_seconds_bucket", { le: "0.025" })).toBe(0);
-    expect(valueOf(families, "understudy_time_to_first_token_seconds_bucket", { le: "0.05" })).toBe(1);
-    expect(valueOf(families, "understudy_time_to_first_token_seconds_bucket", { le: "30" })).toBe(1);
-    expect(valueOf(families, "understudy_time_to_first_token_seconds_bucket", { le: "+Inf" })).toBe(2);
-    expect(valueOf(families, "understudy_time_to_first_token_seconds_sum")).toBeCloseTo(60.05, 6);
-    expect(valueOf(families, "understudy_inter_token_latency_seconds_count")).toBe(1);
-    expect(valueOf(families, "understudy_inter_token_latency_seconds_sum")).toBe(0);
+    expect(sampleValue(families, "understudy_time_to_first_token_seconds_bucket", { le: "0.025" })).toBe(0);
+    expect(sampleValue(families, "understudy_time_to_first_token_seconds_bucket", { le: "0.05" })).toBe(1);
+    expect(sampleValue(families, "understudy_time_to_first_token_seconds_bucket", { le: "30" })).toBe(1);
+    expect(sampleValue(families, "understudy_time_to_first_token_seconds_bucket", { le: "+Inf" })).toBe(2);
+    expect(sampleValue(families, "understudy_time_to_first_token_seconds_sum")).toBeCloseTo(60.05, 6);
+    expect(sampleValue(families, "understudy_inter_token_latency_seconds_count")).toBe(1);
+    expect(sampleValue(families, "understudy_inter_token_latency_seconds_sum")).toBe(0);
   });
 
   it("tracks the gauges and folds routes past its limit into 'other', escaping label values", () => {
@@ -296,12 +303,12 @@ describe("ServerMetrics", () => {
     metrics.requestFinished('we"ird\\route\n', 200, 5);
     for (let i = 0; i < 100; i++) metrics.requestFinished(`route${i}`, 200, 1);
     const families = parseExposition(renderExposition(metrics.snapshot()));
-    expect(valueOf(families, "understudy_streams_in_flight")).toBe(1);
-    expect(valueOf(families, "understudy_queue_depth")).toBe(7);
-    expect(valueOf(families, "understudy_requests_total", { route: 'we"ird\\route\n' })).toBe(1);
+    expect(sampleValue(families, "understudy_streams_in_flight")).toBe(1);
+    expect(sampleValue(families, "understudy_queue_depth")).toBe(7);
+    expect(sampleValue(families, "understudy_requests_total", { route: 'we"ird\\route\n' })).toBe(1);
     const routes = new Set(familyOf("understudy_requests_total", families)!.samples.map((s) => s.labels.route));
     expect(routes.size).toBe(33); // 32 distinct routes, then "other"
-    expect(valueOf(families, "understudy_requests_total", { route: "other" })).toBe(69);
+    expect(sampleValue(families, "understudy_requests_total", { route: "other" })).toBe(69);
   });
 
   it("sums several servers' snapshots (the workers of --workers): routes and statuses of either, histograms and gauges added", () => {
@@ -319,18 +326,18 @@ describe("ServerMetrics", () => {
     const families = parseExposition(renderExposition(mergeSnapshots([first, b.snapshot()])));
     checkHistograms(families);
     const chat = { route: "chat.completions", transport: "http" };
-    expect(valueOf(families, "understudy_requests_total", { ...chat, status: "200" })).toBe(2);
-    expect(valueOf(families, "understudy_requests_total", { ...chat, status: "404" })).toBe(1);
+    expect(sampleValue(families, "understudy_requests_total", { ...chat, status: "200" })).toBe(2);
+    expect(sampleValue(families, "understudy_requests_total", { ...chat, status: "404" })).toBe(1);
     expect(
-      valueOf(families, "understudy_requests_total", { route: "responses", transport: "websocket", status: "200" }),
+      sampleValue(families, "understudy_requests_total", { route: "responses", transport: "websocket", status: "200" }),
     ).toBe(1);
-    expect(valueOf(families, "understudy_request_duration_seconds_bucket", { ...chat, le: "0.001" })).toBe(2);
-    expect(valueOf(families, "understudy_request_duration_seconds_count", chat)).toBe(3);
-    expect(valueOf(families, "understudy_request_duration_seconds_sum", chat)).toBeCloseTo(0.032, 9);
-    expect(valueOf(families, "understudy_time_to_first_token_seconds_bucket", { le: "0.05" })).toBe(1);
-    expect(valueOf(families, "understudy_time_to_first_token_seconds_count")).toBe(2);
-    expect(valueOf(families, "understudy_streams_in_flight")).toBe(2);
-    expect(valueOf(families, "understudy_queue_depth")).toBe(3);
+    expect(sampleValue(families, "understudy_request_duration_seconds_bucket", { ...chat, le: "0.001" })).toBe(2);
+    expect(sampleValue(families, "understudy_request_duration_seconds_count", chat)).toBe(3);
+    expect(sampleValue(families, "understudy_request_duration_seconds_sum", chat)).toBeCloseTo(0.032, 9);
+    expect(sampleValue(families, "understudy_time_to_first_token_seconds_bucket", { le: "0.05" })).toBe(1);
+    expect(sampleValue(families, "understudy_time_to_first_token_seconds_count")).toBe(2);
+    expect(sampleValue(families, "understudy_streams_in_flight")).toBe(2);
+    expect(sampleValue(families, "understudy_queue_depth")).toBe(3);
     // The snapshots merged are left as they were.
     expect(first.routes[0].byStatus).toEqual([
       [200, 1],
@@ -355,22 +362,22 @@ describe("latency as measured at the socket (needs the stream writer's hooks)", 
     for await (const chunk of stream) {
       if (!chunk.choices[0]?.delta.content) continue;
       if (contentChunks++ === 0)
-        inFlightMidStream = valueOf((await scrape(server)).families, "understudy_streams_in_flight");
+        inFlightMidStream = sampleValue((await scrape(server)).families, "understudy_streams_in_flight");
     }
     expect(contentChunks).toBeGreaterThan(3);
     expect(inFlightMidStream).toBe(1);
 
     const { families } = await scrape(server);
-    expect(valueOf(families, "understudy_streams_in_flight")).toBe(0);
-    expect(valueOf(families, "understudy_time_to_first_token_seconds_count")).toBe(1);
-    const ttft = valueOf(families, "understudy_time_to_first_token_seconds_sum")!;
+    expect(sampleValue(families, "understudy_streams_in_flight")).toBe(0);
+    expect(sampleValue(families, "understudy_time_to_first_token_seconds_count")).toBe(1);
+    const ttft = sampleValue(families, "understudy_time_to_first_token_seconds_sum")!;
     expect(ttft).toBeGreaterThanOrEqual(0.045);
     expect(ttft).toBeLessThan(0.5);
-    expect(valueOf(families, "understudy_time_to_first_token_seconds_bucket", { le: "0.025" })).toBe(0);
+    expect(sampleValue(families, "understudy_time_to_first_token_seconds_bucket", { le: "0.025" })).toBe(0);
 
-    const gaps = valueOf(families, "understudy_inter_token_latency_seconds_count")!;
+    const gaps = sampleValue(families, "understudy_inter_token_latency_seconds_count")!;
     expect(gaps).toBe(contentChunks - 1);
-    const meanGap = valueOf(families, "understudy_inter_token_latency_seconds_sum")! / gaps;
+    const meanGap = sampleValue(families, "understudy_inter_token_latency_seconds_sum")! / gaps;
     expect(meanGap).toBeGreaterThanOrEqual(0.008);
     expect(meanGap).toBeLessThan(0.1);
   });
@@ -390,13 +397,13 @@ describe("latency as measured at the socket (needs the stream writer's hooks)", 
       Date.now() < until && depth !== 1;
       await new Promise((r) => setTimeout(r, 10))
     ) {
-      depth = valueOf((await scrape(server)).families, "understudy_queue_depth");
+      depth = sampleValue((await scrape(server)).families, "understudy_queue_depth");
     }
     expect(depth).toBe(1);
     await Promise.all(answers);
     const { families } = await scrape(server);
-    expect(valueOf(families, "understudy_queue_depth")).toBe(0);
-    expect(valueOf(families, "understudy_streams_in_flight")).toBe(0);
-    expect(valueOf(families, "understudy_time_to_first_token_seconds_count")).toBe(2);
+    expect(sampleValue(families, "understudy_queue_depth")).toBe(0);
+    expect(sampleValue(families, "understudy_streams_in_flight")).toBe(0);
+    expect(sampleValue(families, "understudy_time_to_first_token_seconds_count")).toBe(2);
   });
 });

@@ -125,7 +125,7 @@ describe("a large or pathological request does not starve other clients", () => 
   it("answers GET /health within 200 ms while a 5.5 MB body of unbroken text is counted", async () => {
     const server = await serve([{ match: { userMessage: "x" }, response: { content: "done" } }]);
     // Three kinds of run the tokenizer's pattern does not break (letters, CJK, spaces): 5.5 MB in all.
-    const content = "x".repeat(2_000_000) + "漢字仮名".repeat(125_000) + " ".repeat(2_000_000) + "x";
+    const content = `${"x".repeat(2_000_000) + "漢字仮名".repeat(125_000) + " ".repeat(2_000_000)}x`;
     const big = chat(server, content).then(async (res) => ({ status: res.status, body: await json(res) }));
     const latencies = await healthLatenciesUntil(server, big);
     const answer = await big;

@@ -61,7 +61,9 @@ export async function runScenario(scenario, env) {
     row.runs = Object.fromEntries(parts.map((p) => [p.who, []]));
     for (let round = 0; round < env.opts.rounds; round++) {
       const results = await measureTogether(parts, scenario.id, round, env.opts);
-      parts.forEach((p, i) => row.runs[p.who].push(results[i]));
+      parts.forEach((p, i) => {
+        row.runs[p.who].push(results[i]);
+      });
     }
   } finally {
     await bare.stop();

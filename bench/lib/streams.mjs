@@ -218,7 +218,7 @@ export function runStreams(url, path, body, headers, options) {
       else {
         rampDone = true;
         stopAt = durationMs > 0 ? performance.now() + durationMs : 0;
-        hardStop = setTimeout(() => finish(), (durationMs > 0 ? durationMs : 0) + graceMs);
+        hardStop = setTimeout(() => finish(), Math.max(durationMs, 0) + graceMs);
       }
     };
     let hardStop;

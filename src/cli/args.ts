@@ -115,6 +115,7 @@ function timeouts(values: Partial<Record<string, unknown>>): TimeoutOptions {
 }
 
 export function parseCliArgs(argv: string[]): CliOptions {
+  // biome-ignore lint/suspicious/noImplicitAnyLet: typed by its one assignment, which parseArgs infers from the options
   let values;
   try {
     ({ values } = parseArgs({

@@ -7,7 +7,7 @@ import { tokenLogprobs, type TokenLogprob } from "./logprobs.js";
 import { planKey } from "./plan-key.js";
 import type { FinishReason, Reply, ReplyChoice } from "./reply.js";
 import { applyBudget, cutAtStop, extendToLimit, type Segment } from "./shape.js";
-import { argumentsText, TokenCache } from "./token-cache.js";
+import { argumentsText, type TokenCache } from "./token-cache.js";
 import { splitCharacters, splitTokens, tokenPieces, type EncodingName } from "./tokenizer.js";
 import { NO_DELAY, type Timing } from "./timing.js";
 import type { PromptFormula, Usage } from "./usage.js";

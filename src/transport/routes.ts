@@ -75,7 +75,7 @@ export class RouteTable {
     // A Map, not an object: a request's path is a fresh string, and looking it up as a property key
     // first searches V8's table of every interned string.
     const exact = this.exact.get(path);
-    if (exact !== undefined && exact.route.methods.includes(method)) return exact;
+    if (exact?.route.methods.includes(method)) return exact;
     for (const route of this.patterns) {
       if (!route.methods.includes(method)) continue;
       const found = (route.path as RegExp).exec(path);
@@ -90,7 +90,7 @@ export class RouteTable {
    */
   labelOf(path: string): string {
     const exact = this.exact.get(path);
-    if (exact !== undefined && exact.route.recorded) return exact.route.label;
+    if (exact?.route.recorded) return exact.route.label;
     for (const route of this.patterns) if ((route.path as RegExp).test(path)) return route.label;
     return UNKNOWN_ROUTE;
   }

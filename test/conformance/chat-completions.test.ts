@@ -245,7 +245,8 @@ describe.each(cases)("chat completion: $name", (c) => {
       expect(res.status).toBe(200);
       expect(res.headers.get("content-type")).toBe("text/event-stream; charset=utf-8");
       const chunks = parseSse(await res.text());
-      chunks.forEach((chunk, i) => expectConforms("CreateChatCompletionStreamResponse", chunk, `chunk ${i}`));
+      for (const [i, chunk] of chunks.entries())
+        expectConforms("CreateChatCompletionStreamResponse", chunk, `chunk ${i}`);
 
       // One id and one timestamp for the whole stream, as the spec says ("Each chunk has the same ID").
       expect(new Set(chunks.map((chunk) => chunk.id)).size).toBe(1);

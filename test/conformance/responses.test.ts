@@ -287,7 +287,7 @@ describe.each(cases)("responses: $name", (c) => {
     expect(res.status).toBe(200);
     expect(res.headers.get("content-type")).toMatch(/^text\/event-stream/);
     const events = parseSse(await res.text());
-    events.forEach((e, i) => expectConforms("ResponseStreamEvent", e, `event ${i} (${e.type})`));
+    for (const [i, e] of events.entries()) expectConforms("ResponseStreamEvent", e, `event ${i} (${e.type})`);
     const final = expectEventStream(events, c);
     expectResponse(final, c);
     if (c.error) {
@@ -311,7 +311,7 @@ describe.each(cases)("responses: $name", (c) => {
       ws.send(frame);
       const events = await ws.until((e) => TERMINAL.has(e.type));
       ws.close();
-      events.forEach((e, i) => expectConforms("ResponsesServerEvent", e, `frame ${i} (${e.type})`));
+      for (const [i, e] of events.entries()) expectConforms("ResponsesServerEvent", e, `frame ${i} (${e.type})`);
       expect(events.every((e) => e.stream_id === streamId)).toBe(true);
       const final = expectEventStream(
         events.map(({ stream_id: _id, ...e }) => e),

@@ -41,6 +41,7 @@ const UNICODE = [
   "Z̴̡̛̙͓a̵̢l̷g̶o̸",
   "\\u0000",
   "%00%ff",
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: a template-injection probe, sent as plain text
   "${{7*7}}",
 ];
 const NUMBERS = [

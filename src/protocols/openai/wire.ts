@@ -29,7 +29,7 @@ export const OPENAI_WIRE: SurfaceWire = {
 /** The real API answers JSON unless `stream: true`; a client that asks for an event stream in `Accept` gets one. */
 function asksForStream(req: RequestHead): boolean {
   const accept = req.headers.accept;
-  return accept !== undefined && accept.includes("text/event-stream");
+  return accept?.includes("text/event-stream") === true;
 }
 
 /** A body that leaves `stream` unset is read as `stream: true` when its headers ask for a stream (seed 001's samples). */

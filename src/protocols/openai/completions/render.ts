@@ -123,7 +123,7 @@ function renderChoiceChunks(choice: PlannedChoice, setting: ChoiceSetting): Choi
   };
   // The echoed prompt is not generated: it goes out at once, before the first token.
   if (echo && prompt.text.length > 0) chunk(prompt.text, top === null ? [] : promptPieces(setting, top), false);
-  completionPieces(choice).forEach((piece) => chunk(piece.text, [piece], true));
+  for (const piece of completionPieces(choice)) chunk(piece.text, [piece], true);
   chunks.add(
     `${JSON.stringify({ text: "", index: choice.index, logprobs: null, finish_reason: legacyFinishReason(choice.finishReason) })}]}`,
     false,

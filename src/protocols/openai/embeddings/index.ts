@@ -67,7 +67,7 @@ function pinnedVectors(
   const pinned: (number[] | null)[] = [];
   for (const input of request.inputs) {
     const hit = pinnedVector(fixtures, inputConversation(request, input, wire));
-    pinned.push(hit && hit.vector);
+    pinned.push(hit?.vector ?? null);
     if (!hit) continue;
     labels.add(hit.label);
     const wanted = request.requestedDimensions;
