@@ -114,40 +114,39 @@ function timeouts(values: Partial<Record<string, unknown>>): TimeoutOptions {
   return given;
 }
 
+/** The flags parseArgs reads; values are checked and converted in parseCliArgs. */
+const FLAGS = {
+  fixtures: { type: "string", short: "f", multiple: true },
+  port: { type: "string", short: "p" },
+  "api-key": { type: "string", multiple: true },
+  host: { type: "string" },
+  "chunk-size": { type: "string" },
+  latency: { type: "string" },
+  ttft: { type: "string" },
+  tps: { type: "string" },
+  itl: { type: "string" },
+  jitter: { type: "string" },
+  prefill: { type: "string" },
+  "max-concurrency": { type: "string" },
+  fallback: { type: "string" },
+  workers: { type: "string" },
+  seed: { type: "string" },
+  "journal-size": { type: "string" },
+  "response-store-size": { type: "string" },
+  "headers-timeout": { type: "string" },
+  "request-timeout": { type: "string" },
+  "keep-alive-timeout": { type: "string" },
+  quiet: { type: "boolean", short: "q" },
+  help: { type: "boolean", short: "h" },
+  version: { type: "boolean", short: "v" },
+} as const;
+
 export function parseCliArgs(argv: string[]): CliOptions {
-  // biome-ignore lint/suspicious/noImplicitAnyLet: typed by its one assignment, which parseArgs infers from the options
-  let values;
+  let values: ReturnType<
+    typeof parseArgs<{ args: string[]; strict: true; allowPositionals: false; options: typeof FLAGS }>
+  >["values"];
   try {
-    ({ values } = parseArgs({
-      args: argv,
-      strict: true,
-      allowPositionals: false,
-      options: {
-        fixtures: { type: "string", short: "f", multiple: true },
-        port: { type: "string", short: "p" },
-        "api-key": { type: "string", multiple: true },
-        host: { type: "string" },
-        "chunk-size": { type: "string" },
-        latency: { type: "string" },
-        ttft: { type: "string" },
-        tps: { type: "string" },
-        itl: { type: "string" },
-        jitter: { type: "string" },
-        prefill: { type: "string" },
-        "max-concurrency": { type: "string" },
-        fallback: { type: "string" },
-        workers: { type: "string" },
-        seed: { type: "string" },
-        "journal-size": { type: "string" },
-        "response-store-size": { type: "string" },
-        "headers-timeout": { type: "string" },
-        "request-timeout": { type: "string" },
-        "keep-alive-timeout": { type: "string" },
-        quiet: { type: "boolean", short: "q" },
-        help: { type: "boolean", short: "h" },
-        version: { type: "boolean", short: "v" },
-      },
-    }));
+    ({ values } = parseArgs({ args: argv, strict: true, allowPositionals: false, options: FLAGS }));
   } catch (err) {
     throw new UsageError((err as Error).message);
   }

@@ -121,6 +121,23 @@ function shapeContent(
   return { segment, stopped };
 }
 
+/** The content's chunks, and with log probabilities, one chunk per token (whatever the chunk size) with its entries. */
+function contentWithLogprobs(
+  text: Segment,
+  chunks: string[],
+  top: number | null,
+  encoding: EncodingName,
+): { contentChunks: string[]; contentLogprobs: TokenLogprob[][] | null } {
+  if (top === null || text.text === null) return { contentChunks: chunks, contentLogprobs: null };
+  const entries = tokenLogprobs(text.tokenized.tokens, encoding, top);
+  const pieces = tokenPieces(text.tokenized.tokens, encoding);
+  let at = 0;
+  return {
+    contentChunks: pieces.map((piece) => piece.text),
+    contentLogprobs: pieces.map((piece) => entries.slice(at, (at += piece.count))),
+  };
+}
+
 function planChoice(choice: ReplyChoice, index: number, context: ChoiceContext): PlannedChoice {
   const { conversation, encoding, chunkSize, options, tokens } = context;
   const tokenized = tokens.choice(choice, encoding);
@@ -152,18 +169,12 @@ function planChoice(choice: ReplyChoice, index: number, context: ChoiceContext):
     });
   });
 
-  let contentChunks = chunksOf(text);
-  let contentLogprobs: TokenLogprob[][] | null = null;
-  const top = conversation.params.topLogprobs;
-  if (top !== null && text.text !== null) {
-    // Log probabilities go with tokens, so the content streams by token whatever the chunk size.
-    const entries = tokenLogprobs(text.tokenized.tokens, encoding, top);
-    const pieces = tokenPieces(text.tokenized.tokens, encoding);
-    contentChunks = pieces.map((piece) => piece.text);
-    let at = 0;
-    contentLogprobs = pieces.map((piece) => entries.slice(at, (at += piece.count)));
-  }
-
+  const { contentChunks, contentLogprobs } = contentWithLogprobs(
+    text,
+    chunksOf(text),
+    conversation.params.topLogprobs,
+    encoding,
+  );
   const reasoningTokens = reasoning.tokenized.count;
   return {
     index,

@@ -72,6 +72,13 @@ function hasToken(options: SendOptions): boolean {
   return false;
 }
 
+/** One stream being sent: whether it is over, its next scheduled write, and how it ends. */
+interface StreamRun {
+  done: boolean;
+  task: ScheduledTask | null;
+  finish(interrupted: boolean): void;
+}
+
 /** Resolves with whether the peer went away before the end. */
 export function sendStream(options: SendOptions): Promise<{ interrupted: boolean }> {
   const { count, sink, observer, pacing, arrival } = options;
@@ -87,74 +94,82 @@ export function sendStream(options: SendOptions): Promise<{ interrupted: boolean
   const tokens = observer !== undefined && hasToken(options);
   const bounds = pacing === null ? null : groupBounds(count, options.isToken);
   return new Promise((resolve) => {
-    let task: ScheduledTask | null = null;
-    let done = false;
-    const finish = (interrupted: boolean): void => {
-      if (done) return;
-      done = true;
-      if (task) pacing?.scheduler.cancel(task);
-      stopListening();
-      observer?.streamClosed();
-      resolve({ interrupted });
+    const run: StreamRun = {
+      done: false,
+      task: null,
+      finish(interrupted) {
+        if (run.done) return;
+        run.done = true;
+        if (run.task) pacing?.scheduler.cancel(run.task);
+        stopListening();
+        observer?.streamClosed();
+        resolve({ interrupted });
+      },
     };
-    const stopListening = sink.onClose(() => finish(true));
-
-    if (pacing === null || bounds === null) {
-      // Unpaced but large: batch after batch, each once the one before has drained.
-      let at = 0;
-      const writeBatches = (): void => {
-        while (!done) {
-          const to = Math.min(count, at + BATCH_EVENTS);
-          if (at === 0 && tokens) observer?.firstToken(performance.now() - arrival);
-          if (to === count) return (sink.finish(at, to), finish(false));
-          const more = sink.write(at, to);
-          at = to;
-          if (!more) return sink.onDrain(writeBatches);
-        }
-      };
-      return writeBatches();
-    }
-
-    const lastGroup = bounds.length - 2;
-    // Group 0 holds the opening events; groups 1.. one token each.
-    const times = pacing.times(lastGroup);
-    let group = 0;
-    // The stream's clock readings live in an object: a double kept in a closure variable is boxed anew
-    // on every change, once per token. `behind` is how far the stream has fallen behind its timing. A
-    // token written so late that the next would follow it in less than half its gap moves the rest of
-    // the stream with it: the gaps after it keep their length, as on a real server that fell behind,
-    // instead of the overdue tokens going out in a burst (which a client would read as a collapse of the
-    // timing). Lateness under that, the scheduler's ordinary jitter, is not carried over, so it cannot
-    // add up over a stream and slow its rate.
-    const clock = { lastTokenAt: 0, behind: 0 };
-    // The task object, once it has run: scheduled again for the next token instead of a new one.
-    let spare: ScheduledTask | undefined;
-    const writeDue = (): void => {
-      if (task !== null) spare = task;
-      task = null;
-      // One reading per call: the writes in between take microseconds, the gaps milliseconds.
-      const now = performance.now();
-      while (!done) {
-        if (group > 0) {
-          const due = pacing.start + times[group - 1] + clock.behind;
-          if (due > now + TICK_TOLERANCE_MS) {
-            task = pacing.scheduler.schedule(due, writeDue, spare);
-            return;
-          }
-          const late = now - due;
-          if (late > TICK_TOLERANCE_MS && group < lastGroup && late > (times[group] - times[group - 1]) / 2)
-            clock.behind += late;
-          if (group === 1) observer?.firstToken(now - arrival);
-          else observer?.interToken(now - clock.lastTokenAt);
-          clock.lastTokenAt = now;
-        }
-        const from = bounds[group];
-        const to = bounds[group + 1];
-        if (group === lastGroup) return (sink.finish(from, to), finish(false));
-        group++;
-        if (from < to && !sink.write(from, to)) return sink.onDrain(writeDue);
-      }
-    };
-    writeDue();
+    const stopListening = sink.onClose(() => run.finish(true));
+    if (pacing === null || bounds === null) writeInBatches(options, run, tokens);
+    else writePaced(options, run, pacing, bounds);
   });
+}
+
+/** An unpaced but large stream: batch after batch, each once the one before has drained. */
+function writeInBatches(options: SendOptions, run: StreamRun, tokens: boolean): void {
+  const { count, sink, observer, arrival } = options;
+  let at = 0;
+  const writeBatches = (): void => {
+    while (!run.done) {
+      const to = Math.min(count, at + BATCH_EVENTS);
+      if (at === 0 && tokens) observer?.firstToken(performance.now() - arrival);
+      if (to === count) return (sink.finish(at, to), run.finish(false));
+      const more = sink.write(at, to);
+      at = to;
+      if (!more) return sink.onDrain(writeBatches);
+    }
+  };
+  writeBatches();
+}
+
+/** A paced stream: each group of events (group 0 the opening ones, then one token each) at its time. */
+function writePaced(options: SendOptions, run: StreamRun, pacing: StreamPacing, bounds: number[]): void {
+  const { sink, observer, arrival } = options;
+  const lastGroup = bounds.length - 2;
+  const times = pacing.times(lastGroup);
+  let group = 0;
+  // The stream's clock readings live in an object: a double kept in a closure variable is boxed anew
+  // on every change, once per token. `behind` is how far the stream has fallen behind its timing. A
+  // token written so late that the next would follow it in less than half its gap moves the rest of
+  // the stream with it: the gaps after it keep their length, as on a real server that fell behind,
+  // instead of the overdue tokens going out in a burst (which a client would read as a collapse of the
+  // timing). Lateness under that, the scheduler's ordinary jitter, is not carried over, so it cannot
+  // add up over a stream and slow its rate.
+  const clock = { lastTokenAt: 0, behind: 0 };
+  // The task object, once it has run: scheduled again for the next token instead of a new one.
+  let spare: ScheduledTask | undefined;
+  const writeDue = (): void => {
+    if (run.task !== null) spare = run.task;
+    run.task = null;
+    // One reading per call: the writes in between take microseconds, the gaps milliseconds.
+    const now = performance.now();
+    while (!run.done) {
+      if (group > 0) {
+        const due = pacing.start + times[group - 1] + clock.behind;
+        if (due > now + TICK_TOLERANCE_MS) {
+          run.task = pacing.scheduler.schedule(due, writeDue, spare);
+          return;
+        }
+        const late = now - due;
+        if (late > TICK_TOLERANCE_MS && group < lastGroup && late > (times[group] - times[group - 1]) / 2)
+          clock.behind += late;
+        if (group === 1) observer?.firstToken(now - arrival);
+        else observer?.interToken(now - clock.lastTokenAt);
+        clock.lastTokenAt = now;
+      }
+      const from = bounds[group];
+      const to = bounds[group + 1];
+      if (group === lastGroup) return (sink.finish(from, to), run.finish(false));
+      group++;
+      if (from < to && !sink.write(from, to)) return sink.onDrain(writeDue);
+    }
+  };
+  writeDue();
 }

@@ -102,6 +102,62 @@ function keepDelivered(
   };
 }
 
+/** The JSON answer, and the response it stores once delivered. */
+function renderResponseBody(
+  plan: Plan,
+  conversation: ResponsesConversation,
+  context: RenderContext,
+): RenderedText<StoredResponse> {
+  const output = buildOutputItems(plan, drawOutputIds(plan, context));
+  const response = renderResponseObject(conversation, newResponseFrame(context, plan.responseId), {
+    status: finalStatus(plan),
+    output,
+    plan,
+  });
+  const text = JSON.stringify(response);
+  return {
+    text,
+    bytes: Buffer.byteLength(text),
+    delivery: storedResponse(conversation, response.id as string, () => response, plan),
+  };
+}
+
+/** The whole stream as one SSE text, from the surface's template when the plan can reuse one. */
+function renderResponseStreamText(
+  streamText: ReturnType<typeof createResponsesStreamText>,
+  plan: Plan,
+  conversation: ResponsesConversation,
+  context: RenderContext,
+): RenderedText<StoredResponse> {
+  if (plan.reuse === null) {
+    const stream = renderStream(plan, conversation, context);
+    const text = formatSse(stream);
+    return { text, bytes: Buffer.byteLength(text), delivery: stream.delivery };
+  }
+  // The ids are drawn in renderStream's order (response, then items), so a seeded server sends the same ones.
+  const frame = newResponseFrame(context, plan.responseId);
+  const itemIds = drawOutputIds(plan, context);
+  const completedAt = Math.floor(context.clock.now() / 1000);
+  // What a read of the stored response needs, and no more: most are never read, and a server keeps
+  // a thousand of them, each copied by the collector until it is old.
+  const { id, createdAt } = frame;
+  const render = () =>
+    renderResponseObject(
+      conversation,
+      { id, createdAt },
+      { status: finalStatus(plan), output: buildOutputItems(plan, itemIds), plan, completedAt },
+    );
+  return streamText(
+    plan,
+    plan.reuse,
+    conversation,
+    frame,
+    itemIds,
+    completedAt,
+    storedResponse(conversation, id, render, plan),
+  );
+}
+
 export function createResponsesSurface(deps: ResponsesSurfaceDeps): ResponsesSurface {
   const { store, ids, tokens, connection } = deps;
   const streamText = createResponsesStreamText();
@@ -125,50 +181,10 @@ export function createResponsesSurface(deps: ResponsesSurfaceDeps): ResponsesSur
     // A known model's output limit. Nothing multiplies a Responses answer (one output, no n or ignore_eos,
     // no log probabilities), so it has no generation ceiling to check.
     checkModel: responsesOutputLimit,
-    renderBody(plan, conversation, context): RenderedText<StoredResponse> {
-      const output = buildOutputItems(plan, drawOutputIds(plan, context));
-      const response = renderResponseObject(conversation, newResponseFrame(context, plan.responseId), {
-        status: finalStatus(plan),
-        output,
-        plan,
-      });
-      const text = JSON.stringify(response);
-      return {
-        text,
-        bytes: Buffer.byteLength(text),
-        delivery: storedResponse(conversation, response.id as string, () => response, plan),
-      };
-    },
+    renderBody: renderResponseBody,
     renderStream,
-    renderStreamText(plan, conversation, context): RenderedText<StoredResponse> {
-      if (plan.reuse === null) {
-        const stream = renderStream(plan, conversation, context);
-        const text = formatSse(stream);
-        return { text, bytes: Buffer.byteLength(text), delivery: stream.delivery };
-      }
-      // The ids are drawn in renderStream's order (response, then items), so a seeded server sends the same ones.
-      const frame = newResponseFrame(context, plan.responseId);
-      const itemIds = drawOutputIds(plan, context);
-      const completedAt = Math.floor(context.clock.now() / 1000);
-      // What a read of the stored response needs, and no more: most are never read, and a server keeps
-      // a thousand of them, each copied by the collector until it is old.
-      const { id, createdAt } = frame;
-      const render = () =>
-        renderResponseObject(
-          conversation,
-          { id, createdAt },
-          { status: finalStatus(plan), output: buildOutputItems(plan, itemIds), plan, completedAt },
-        );
-      return streamText(
-        plan,
-        plan.reuse,
-        conversation,
-        frame,
-        itemIds,
-        completedAt,
-        storedResponse(conversation, id, render, plan),
-      );
-    },
+    renderStreamText: (plan, conversation, context) =>
+      renderResponseStreamText(streamText, plan, conversation, context),
     renderStreamError(error, conversation, context) {
       const { events, response } = renderFailedStream(conversation, newResponseFrame(context), errorFields(error));
       return {

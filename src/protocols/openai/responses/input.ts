@@ -61,72 +61,98 @@ export function parseInput(input: unknown, ids: IdSource): ParsedInput | ApiErro
       "input",
       "invalid_type",
     );
-  const messages: Message[] = [];
-  const items: Record<string, unknown>[] = [];
-  const generatedIds: GeneratedId[] = [];
-  /** An id for the item about to be pushed: the client's own, or a generated one (recorded). A null id is none. */
-  const idFor = (given: unknown, prefix: string): unknown => {
-    if (given !== undefined && given !== null) return given;
-    generatedIds.push({ index: items.length, prefix });
-    return ids.next(prefix, ID_LENGTH, "hex");
-  };
-  /** The item with its id first, as the API lists items; the client's other fields are kept as sent. */
-  const withId = (id: unknown, fields: Record<string, unknown>): Record<string, unknown> =>
-    Object.assign({ id }, fields, { id });
+  const parsed = new InputItems(ids);
   for (let i = 0; i < input.length; i++) {
-    const item: unknown = input[i];
-    const param = `input[${i}]`;
+    const failed = parsed.add(input[i], `input[${i}]`);
+    if (failed) return failed;
+  }
+  return { messages: parsed.messages, items: parsed.items, generatedIds: parsed.generatedIds };
+}
+
+/** The conversation and the input items of an input list, one item at a time. */
+class InputItems {
+  readonly messages: Message[] = [];
+  readonly items: Record<string, unknown>[] = [];
+  readonly generatedIds: GeneratedId[] = [];
+
+  constructor(private readonly ids: IdSource) {}
+
+  /** An id for the item about to be pushed: the client's own, or a generated one (recorded). A null id is none. */
+  private idFor(given: unknown, prefix: string): unknown {
+    if (given !== undefined && given !== null) return given;
+    this.generatedIds.push({ index: this.items.length, prefix });
+    return this.ids.next(prefix, ID_LENGTH, "hex");
+  }
+
+  /** The item with its id first, as the API lists items; the client's other fields are kept as sent. */
+  private withId(id: unknown, fields: Record<string, unknown>): Record<string, unknown> {
+    return Object.assign({ id }, fields, { id });
+  }
+
+  /** Adds one item, or returns the 400 it gets. */
+  add(item: unknown, param: string): ApiError | null {
     if (!isRecord(item))
       return invalidRequest(`Invalid type for '${param}': expected an object.`, param, "invalid_type");
     const type = item.type ?? (item.role !== undefined ? "message" : undefined);
-    if (type === "message") {
-      if (typeof item.role !== "string" || !MESSAGE_ROLES.has(item.role)) {
-        return invalidRequest(
-          `Invalid value: '${shownValue(item.role)}'. Supported values are: 'assistant', 'system', 'developer', and 'user'.`,
-          `${param}.role`,
-          "invalid_value",
-        );
-      }
-      const content = typeof item.content === "string" ? item.content : contentText(item.content);
-      messages.push({ role: item.role as Role, content });
-      items.push(
-        typeof item.content === "string"
-          ? textItem(item.role, content, idFor(undefined, "msg_") as string)
-          : withId(idFor(item.id, "msg_"), { status: "completed", ...item, type: "message" }),
-      );
-    } else if (type === "function_call") {
-      if (typeof item.call_id !== "string" || typeof item.name !== "string") {
-        return invalidRequest(
-          `Missing required parameter: '${param}.${typeof item.call_id !== "string" ? "call_id" : "name"}'.`,
-          param,
-          "missing_required_parameter",
-        );
-      }
-      const args = typeof item.arguments === "string" ? item.arguments : JSON.stringify(item.arguments ?? {});
-      appendToolCall(messages, { id: item.call_id, name: item.name, arguments: args });
-      items.push(withId(idFor(item.id, "fc_"), { status: "completed", ...item }));
-    } else if (type === "function_call_output") {
-      if (typeof item.call_id !== "string")
-        return invalidRequest(
-          `Missing required parameter: '${param}.call_id'.`,
-          `${param}.call_id`,
-          "missing_required_parameter",
-        );
-      const output = typeof item.output === "string" ? item.output : contentText(item.output);
-      messages.push({ role: "tool", content: output, toolCallId: item.call_id });
-      items.push(withId(idFor(item.id, "fco_"), { status: "completed", ...item }));
-    } else if (type === "reasoning" || type === "item_reference") {
+    if (type === "message") return this.addMessage(item, param);
+    if (type === "function_call") return this.addCall(item, param);
+    if (type === "function_call_output") return this.addOutput(item, param);
+    if (type === "reasoning" || type === "item_reference") {
       // Earlier reasoning is context for the model, not a turn of the conversation.
-      items.push({ ...item });
-    } else {
+      this.items.push({ ...item });
+      return null;
+    }
+    return invalidRequest(
+      `Invalid value: '${shownValue(type)}'. Supported input item types are 'message', 'function_call', 'function_call_output' and 'reasoning'.`,
+      `${param}.type`,
+      "invalid_value",
+    );
+  }
+
+  private addMessage(item: Record<string, unknown>, param: string): ApiError | null {
+    if (typeof item.role !== "string" || !MESSAGE_ROLES.has(item.role)) {
       return invalidRequest(
-        `Invalid value: '${shownValue(type)}'. Supported input item types are 'message', 'function_call', 'function_call_output' and 'reasoning'.`,
-        `${param}.type`,
+        `Invalid value: '${shownValue(item.role)}'. Supported values are: 'assistant', 'system', 'developer', and 'user'.`,
+        `${param}.role`,
         "invalid_value",
       );
     }
+    const content = typeof item.content === "string" ? item.content : contentText(item.content);
+    this.messages.push({ role: item.role as Role, content });
+    this.items.push(
+      typeof item.content === "string"
+        ? textItem(item.role, content, this.idFor(undefined, "msg_") as string)
+        : this.withId(this.idFor(item.id, "msg_"), { status: "completed", ...item, type: "message" }),
+    );
+    return null;
   }
-  return { messages, items, generatedIds };
+
+  private addCall(item: Record<string, unknown>, param: string): ApiError | null {
+    if (typeof item.call_id !== "string" || typeof item.name !== "string") {
+      return invalidRequest(
+        `Missing required parameter: '${param}.${typeof item.call_id !== "string" ? "call_id" : "name"}'.`,
+        param,
+        "missing_required_parameter",
+      );
+    }
+    const args = typeof item.arguments === "string" ? item.arguments : JSON.stringify(item.arguments ?? {});
+    appendToolCall(this.messages, { id: item.call_id, name: item.name, arguments: args });
+    this.items.push(this.withId(this.idFor(item.id, "fc_"), { status: "completed", ...item }));
+    return null;
+  }
+
+  private addOutput(item: Record<string, unknown>, param: string): ApiError | null {
+    if (typeof item.call_id !== "string")
+      return invalidRequest(
+        `Missing required parameter: '${param}.call_id'.`,
+        `${param}.call_id`,
+        "missing_required_parameter",
+      );
+    const output = typeof item.output === "string" ? item.output : contentText(item.output);
+    this.messages.push({ role: "tool", content: output, toolCallId: item.call_id });
+    this.items.push(this.withId(this.idFor(item.id, "fco_"), { status: "completed", ...item }));
+    return null;
+  }
 }
 
 /** A `function_call_output` must answer a call made earlier in the conversation, as the real API checks. */
