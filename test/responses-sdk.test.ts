@@ -255,8 +255,7 @@ describe("raw WebSocket frames", () => {
     ws.close();
   });
 
-  // KNOWN BUG (src/transport/websocket.ts): `generate: false` is ignored and the full reply is generated.
-  // WIRE.md §4: it is a warm-up that returns a response id to chain from, with no output. Flip to `it` once fixed.
+  // `generate: false` is a warm-up that returns a response id to chain from, with no output.
   it("treats generate:false as a warm-up: a completed response with no output that a later turn can chain from", async () => {
     const { ws, frames } = await openSocket();
     ws.send(

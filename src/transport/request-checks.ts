@@ -1,5 +1,5 @@
 // What the HTTP transport reads from a request before the pipeline sees it: the declared content
-// type, the JSON body, and the API key that rate limits are kept per.
+// type, and the API key that rate limits are kept per.
 import type { IncomingMessage } from "node:http";
 import { unsupportedMediaType, type UnsupportedMediaType } from "../core/errors.js";
 import type { Credentials, RequestHead } from "../protocols/types.js";
@@ -18,12 +18,4 @@ export function unsupportedContentType(req: IncomingMessage): UnsupportedMediaTy
   if (type === undefined || type === "application/json" || /^\s*application\/([\w.+-]*\+)?json\s*(;|$)/i.test(type))
     return null;
   return unsupportedMediaType(type.split(";")[0].trim());
-}
-
-export function parseJson(text: string): { ok: true; value: unknown } | { ok: false } {
-  try {
-    return { ok: true, value: JSON.parse(text) };
-  } catch {
-    return { ok: false };
-  }
 }
