@@ -8,6 +8,22 @@ import { OPENAI_MODEL_LIST, OPENAI_MODELS } from "../src/protocols/openai/model-
 import { outputLimitOf } from "../src/protocols/openai/models.js";
 import { expectConforms } from "./support/openapi.js";
 
+/** The chat models clients ask for most: listed, and with a known output limit. */
+const MOST_ASKED = [
+  "gpt-5",
+  "gpt-5-mini",
+  "gpt-5-nano",
+  "gpt-4.1",
+  "gpt-4.1-mini",
+  "gpt-4.1-nano",
+  "gpt-4o",
+  "gpt-4o-mini",
+  "o3",
+  "o4-mini",
+  "o1",
+  "gpt-3.5-turbo",
+];
+
 const open: ServerInstance[] = [];
 const mocks: LLMock[] = [];
 afterEach(async () => {
@@ -55,20 +71,7 @@ describe("a server without a models list", () => {
     const server = await serve([]);
     const list = await json(await get(server.url, "/models"));
     const byId = new Map(list.data.map((model: { id: string }) => [model.id, model]));
-    const wanted = [
-      "gpt-5",
-      "gpt-5-mini",
-      "gpt-5-nano",
-      "gpt-4.1",
-      "gpt-4.1-mini",
-      "gpt-4.1-nano",
-      "gpt-4o",
-      "gpt-4o-mini",
-      "o3",
-      "o4-mini",
-      "o1",
-      "gpt-3.5-turbo",
-    ];
+    const wanted = MOST_ASKED;
     for (const id of [...wanted, "text-embedding-3-small", "text-embedding-3-large", "text-embedding-ada-002"])
       expect(byId.has(id), id).toBe(true);
     expect(byId.get("gpt-4o-mini")).toEqual({
@@ -220,20 +223,7 @@ describe("the catalogue", () => {
 
   it("knows the published output limit of the models chat is most often asked of", () => {
     // The limits table (models.ts) and the catalogue are kept apart; this catches the two drifting on the models that matter most.
-    for (const id of [
-      "gpt-5",
-      "gpt-5-mini",
-      "gpt-5-nano",
-      "gpt-4.1",
-      "gpt-4.1-mini",
-      "gpt-4.1-nano",
-      "gpt-4o",
-      "gpt-4o-mini",
-      "o3",
-      "o4-mini",
-      "o1",
-      "gpt-3.5-turbo",
-    ]) {
+    for (const id of MOST_ASKED) {
       expect(OPENAI_MODELS.has(id), id).toBe(true);
       expect(outputLimitOf(id), id).toBeDefined();
     }
