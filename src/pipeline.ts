@@ -245,7 +245,7 @@ export function runParsed(
   const plan = planParts(state, surface, parts, hits, requestTiming);
   let headers = NO_HEADERS;
   for (const policy of state.policies.afterPlan) {
-    const decision = policy.check(plan, conversation, client);
+    const decision = policy.check(plan, conversation, client, surface);
     if (!decision.ok)
       return { kind: "error", error: surface.describeError(decision.error), conversation, fixture: label };
     headers = headers === NO_HEADERS ? decision.headers : { ...headers, ...decision.headers };

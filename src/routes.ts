@@ -1,5 +1,6 @@
 // The server's route table: which surface answers which path, their resource endpoints, /health and
-// /metrics, and the WebSocket endpoint. A new API surface is one entry here (and its folder under protocols/).
+// /metrics, and the WebSocket endpoint. OpenAI's surfaces are listed here; every other provider's folder
+// under protocols/ hands over its own (ProviderRoutes), which are one entry each in PROVIDERS.
 import type { IdSource } from "./core/ids.js";
 import type { Plan, TokenCache } from "./core/plan.js";
 import type { FixtureSet } from "./fixtures/index.js";
@@ -15,12 +16,15 @@ import {
 } from "./protocols/openai/responses/index.js";
 import { responsesWebSocket } from "./protocols/openai/responses/websocket.js";
 import { OPENAI_WIRE } from "./protocols/openai/wire.js";
-import type { Surface } from "./protocols/types.js";
+import { anthropicRoutes } from "./protocols/anthropic/index.js";
+import { azureRoutes } from "./protocols/azure/index.js";
+import { geminiRoutes } from "./protocols/gemini/index.js";
+import type { ProviderRoutes, Surface } from "./protocols/types.js";
 import { resourceRoute } from "./transport/http-resource.js";
 import { healthRoute, notFoundRoute } from "./transport/http-routes.js";
 import { surfaceRoute } from "./transport/http-surface.js";
 import { metricsRoute } from "./transport/metrics-endpoint.js";
-import { RouteTable } from "./transport/routes.js";
+import { RouteTable, type ClaimedNotFound, type Route } from "./transport/routes.js";
 
 export interface RouteDeps {
   fixtures: FixtureSet;
@@ -48,6 +52,18 @@ function withoutCaches(surface: Surface): Surface {
   };
 }
 
+/** The providers besides OpenAI, each from its folder under protocols/. */
+const PROVIDERS: readonly ((deps: RouteDeps) => ProviderRoutes)[] = [anthropicRoutes, geminiRoutes, azureRoutes];
+
+/** A provider's routes as the table holds them; its claimed not-found route, if it has one, goes into `unknown`. */
+function providerRoutes(provider: ProviderRoutes, reusing: (surface: Surface) => Surface, unknown: ClaimedNotFound[]) {
+  if (provider.unknown) unknown.push({ claims: provider.unknown.claims, route: notFoundRoute(provider.unknown.wire) });
+  return [
+    ...provider.surfaces.map(({ path, surface, claims }) => surfaceRoute(path, reusing(surface), claims)),
+    ...provider.resources.map((resource) => resourceRoute(resource, OPENAI_WIRE)),
+  ];
+}
+
 /** Every HTTP route, in the default wire (OpenAI's) where a route has none of its own. */
 export function httpRoutes(deps: RouteDeps): RouteTable {
   const { fixtures, models, store, ids, tokens } = deps;
@@ -57,6 +73,8 @@ export function httpRoutes(deps: RouteDeps): RouteTable {
     createEmbeddingsRoute({ fixtures, tokens }),
     ...models.routes(),
   ];
+  const unknown: ClaimedNotFound[] = [];
+  const others: Route[] = PROVIDERS.flatMap((provider) => providerRoutes(provider(deps), reusing, unknown));
   return new RouteTable(
     [
       surfaceRoute("/chat/completions", reusing(createChatSurface())),
@@ -65,8 +83,10 @@ export function httpRoutes(deps: RouteDeps): RouteTable {
       healthRoute(OPENAI_WIRE),
       metricsRoute(OPENAI_WIRE),
       ...resources.map((resource) => resourceRoute(resource, OPENAI_WIRE)),
+      ...others,
     ],
     notFoundRoute(OPENAI_WIRE),
+    unknown,
   );
 }
 

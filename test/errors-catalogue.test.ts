@@ -44,11 +44,7 @@ const RATE_FACTS = {
   used: 2,
   requested: 1,
   retryAfterMs: 30_000,
-  limiterHeaders: {
-    "x-ratelimit-limit-requests": "2",
-    "x-ratelimit-remaining-requests": "0",
-    "x-ratelimit-reset-requests": "30s",
-  },
+  limits: { requests: { limit: 2, remaining: 0, resetMs: 30_000 }, at: 0 },
 } as const;
 
 /** A request head with the given headers; `authorization` may repeat, as node's headersDistinct keeps it. */
@@ -207,7 +203,9 @@ describe("OpenAI's wording and rendering of the catalogue", () => {
       ),
     );
     expect(Object.entries(headers)).toEqual([
-      ...Object.entries(RATE_FACTS.limiterHeaders),
+      ["x-ratelimit-limit-requests", "2"],
+      ["x-ratelimit-remaining-requests", "0"],
+      ["x-ratelimit-reset-requests", "30s"],
       ["retry-after", "30"],
       ["retry-after-ms", "30000"],
     ]);
@@ -219,7 +217,7 @@ describe("OpenAI's wording and rendering of the catalogue", () => {
         used: 90,
         requested: 40,
         retryAfterMs: 250,
-        limiterHeaders: {},
+        limits: { at: 0 },
       }),
     );
     expect(tokens.body.error).toMatchObject({
@@ -396,13 +394,13 @@ describe("the OpenAI wire", () => {
     const json = head({ accept: "application/json" });
     expect(OPENAI_SURFACE_WIRE.asksForStream(sse)).toBe(true);
     expect(OPENAI_SURFACE_WIRE.asksForStream(json)).toBe(false);
-    expect(OPENAI_SURFACE_WIRE.negotiateStream(sse, { model: "m" })).toEqual({ model: "m", stream: true });
-    expect(OPENAI_SURFACE_WIRE.negotiateStream(sse, { model: "m", stream: false })).toEqual({
+    expect(OPENAI_SURFACE_WIRE.negotiateStream(sse, { model: "m" }, [])).toEqual({ model: "m", stream: true });
+    expect(OPENAI_SURFACE_WIRE.negotiateStream(sse, { model: "m", stream: false }, [])).toEqual({
       model: "m",
       stream: false,
     });
     const body = { model: "m" };
-    expect(OPENAI_SURFACE_WIRE.negotiateStream(json, body)).toBe(body);
-    expect(OPENAI_SURFACE_WIRE.negotiateStream(sse, [1])).toEqual([1]);
+    expect(OPENAI_SURFACE_WIRE.negotiateStream(json, body, [])).toBe(body);
+    expect(OPENAI_SURFACE_WIRE.negotiateStream(sse, [1], [])).toEqual([1]);
   });
 });

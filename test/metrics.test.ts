@@ -214,6 +214,17 @@ describe("GET /metrics", () => {
     const { families, text } = await scrape(server);
     const requests = (route: string, status: string, transport = "http") =>
       sampleValue(families, "understudy_requests_total", { route, status, transport });
+    // Every API route's requests, its 401s included, are labelled with the provider whose API it is.
+    const provider = (route: string, status: string, transport = "http") =>
+      familyOf("understudy_requests_total", families)!.samples.find(
+        (s) => s.labels.route === route && s.labels.status === status && s.labels.transport === transport,
+      )?.labels.provider;
+    expect(provider("chat.completions", "200")).toBe("openai");
+    expect(provider("chat.completions", "401")).toBe("openai");
+    expect(provider("responses", "200", "websocket")).toBe("openai");
+    expect(provider("models", "200")).toBe("openai");
+    expect(provider("health", "200")).toBeUndefined();
+    expect(provider("other", "404")).toBeUndefined();
     expect(requests("chat.completions", "200")).toBe(3);
     expect(requests("chat.completions", "401")).toBe(1);
     expect(requests("responses", "200")).toBe(2);

@@ -162,10 +162,12 @@ describe("understudy --workers", () => {
     // Fresh connections go to the workers in turn, so these scrapes are answered by both.
     const scrapes = await Promise.all([0, 1, 2, 3].map(() => freshGet(cli.url, "/metrics")));
     for (const text of scrapes) {
-      expect(text).toContain('understudy_requests_total{route="chat.completions",transport="http",status="200"} 6\n');
+      expect(text).toContain(
+        'understudy_requests_total{provider="openai",route="chat.completions",transport="http",status="200"} 6\n',
+      );
       expect(text).toContain('understudy_requests_total{route="health",transport="http",status="200"} 10\n');
       expect(text).toContain(
-        'understudy_request_duration_seconds_count{route="chat.completions",transport="http"} 6\n',
+        'understudy_request_duration_seconds_count{provider="openai",route="chat.completions",transport="http"} 6\n',
       );
     }
   });

@@ -1,5 +1,6 @@
 // Errors as values: the structured error every surface renders in its own wire shape, and the catalogue
 // of the errors Understudy itself raises, each a kind with its status, param and the facts its message needs.
+import type { RateLimitState } from "./rate-limit-state.js";
 
 /**
  * An error answer as fields, worded by a surface: what it renders as its HTTP body, an in-stream event
@@ -50,8 +51,8 @@ export interface RateLimited extends Raised<"rate_limited"> {
   /** What the request asked of that limit: 1 request, or its tokens. */
   readonly requested: number;
   readonly retryAfterMs: number;
-  /** The limiter's own headers (limits, remaining, resets), sent with the refusal. */
-  readonly limiterHeaders: Readonly<Record<string, string>>;
+  /** Where the limits stand (limits, remaining, resets), which the refusal's headers tell in the surface's words. */
+  readonly limits: RateLimitState;
 }
 /** A fixture's `error`, or one queued from code (`nextError`): its fields are the fixture author's. */
 export interface FixtureError extends Raised<"fixture_error"> {

@@ -1,4 +1,5 @@
 // A bounded record of every exchange, newest last, for tests to assert on and for the request log.
+import type { Provider } from "../protocols/types.js";
 
 export interface JournalEntry {
   /** The `x-request-id` sent with the answer. */
@@ -9,6 +10,8 @@ export interface JournalEntry {
   path: string;
   /** The API surface, e.g. `chat.completions`; absent for non-API routes. */
   api?: string;
+  /** The provider whose API the request spoke (`openai`, `anthropic`, `gemini`, `azure`); absent for /health and unknown URLs. */
+  provider?: Provider;
   model?: string;
   stream: boolean;
   status: number;

@@ -1,5 +1,7 @@
 // The rate limits' mechanism: token buckets for requests and tokens per minute, per API key, answering
-// with the x-ratelimit-* headers OpenAI sends and, when a bucket is empty, how long to wait.
+// with where the limits stand (which each surface sends as its provider's headers) and, when a bucket is
+// empty, how long to wait.
+import type { LimitState, RateLimitState } from "../core/rate-limit-state.js";
 
 export interface RateLimitConfig {
   /** Requests per minute. */
@@ -8,26 +10,19 @@ export interface RateLimitConfig {
   tpm?: number;
 }
 
-/** A refusal: which limit, how long until it has room, its capacity and what is spent, and the limiter's headers. */
+/** A refusal: which limit, how long until it has room, its capacity and what is spent, and where the limits stand. */
 export interface RateRefusal {
   ok: false;
   kind: "requests" | "tokens";
   retryAfterMs: number;
   limit: number;
   used: number;
-  headers: Record<string, string>;
+  state: RateLimitState;
 }
 
-export type RateDecision = { ok: true; headers: Record<string, string> } | RateRefusal;
+export type RateDecision = { ok: true; state: RateLimitState } | RateRefusal;
 
 const MINUTE_MS = 60_000;
-
-/** A duration as OpenAI writes it in x-ratelimit-reset-*: "1s", "6m0s", "250ms". */
-export function formatReset(ms: number): string {
-  if (ms < 1000) return `${Math.max(0, Math.ceil(ms))}ms`;
-  const seconds = Math.ceil(ms / 1000);
-  return seconds < 60 ? `${seconds}s` : `${Math.floor(seconds / 60)}m${seconds % 60}s`;
-}
 
 /** Refills continuously at `capacity` per minute, as OpenAI's limits do. */
 class Bucket {
@@ -63,11 +58,11 @@ class Bucket {
     return Math.max(0, Math.ceil(this.capacity - this.level));
   }
 
-  headers(kind: "requests" | "tokens"): Record<string, string> {
+  state(): LimitState {
     return {
-      [`x-ratelimit-limit-${kind}`]: String(this.capacity),
-      [`x-ratelimit-remaining-${kind}`]: String(Math.max(0, Math.floor(this.level))),
-      [`x-ratelimit-reset-${kind}`]: formatReset(((this.capacity - this.level) * MINUTE_MS) / this.capacity),
+      limit: this.capacity,
+      remaining: Math.max(0, Math.floor(this.level)),
+      resetMs: ((this.capacity - this.level) * MINUTE_MS) / this.capacity,
     };
   }
 }
@@ -101,10 +96,7 @@ export class RateLimiter {
   take(key: string, tokens: number): RateDecision {
     const now = this.now();
     const { requests, tokens: tokenBucket } = this.bucketsFor(key);
-    const headers = (): Record<string, string> => ({
-      ...requests?.headers("requests"),
-      ...tokenBucket?.headers("tokens"),
-    });
+    const state = (): RateLimitState => ({ requests: requests?.state(), tokens: tokenBucket?.state(), at: now });
     const requestWait = requests?.waitFor(1, now) ?? 0;
     if (requests && requestWait > 0)
       return {
@@ -113,7 +105,7 @@ export class RateLimiter {
         retryAfterMs: requestWait,
         limit: requests.capacity,
         used: requests.used(),
-        headers: headers(),
+        state: state(),
       };
     const tokenWait = tokenBucket?.waitFor(tokens, now) ?? 0;
     if (tokenBucket && tokenWait > 0)
@@ -123,10 +115,10 @@ export class RateLimiter {
         retryAfterMs: tokenWait,
         limit: tokenBucket.capacity,
         used: tokenBucket.used(),
-        headers: headers(),
+        state: state(),
       };
     requests?.take(1);
     tokenBucket?.take(tokens);
-    return { ok: true, headers: headers() };
+    return { ok: true, state: state() };
   }
 }

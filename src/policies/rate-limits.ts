@@ -1,9 +1,10 @@
 // Rate limits: requests and tokens per minute, per API key. A request past either is refused with the
-// catalogue's 429 (retry-after and the x-ratelimit-* headers), before any of its answer is sent.
+// catalogue's 429 (retry-after and the surface's rate-limit headers), before any of its answer is sent.
 import { rateLimited } from "../core/errors.js";
 import type { Plan } from "../core/plan.js";
 import type { Conversation } from "../core/conversation.js";
 import { RateLimiter, type RateLimitConfig, type RateRefusal } from "./rate-limiter.js";
+import type { SurfaceWire } from "../protocols/types.js";
 import type { PlanDecision, PlanPolicy } from "./types.js";
 
 export type { RateLimitConfig } from "./rate-limiter.js";
@@ -17,7 +18,7 @@ function refusal(model: string, decision: RateRefusal, tokens: number): PlanDeci
     used: decision.used,
     requested: decision.kind === "requests" ? 1 : tokens,
     retryAfterMs: decision.retryAfterMs,
-    limiterHeaders: decision.headers,
+    limits: decision.state,
   });
   return { ok: false, error };
 }
@@ -39,10 +40,17 @@ export function rateLimits(config: RateLimitConfig, now: () => number): PlanPoli
     stage: "after-plan",
     deterministic: false,
     engaged: () => true,
-    check(plan: Plan, conversation: Conversation, client: string): PlanDecision {
+    check(
+      plan: Plan,
+      conversation: Conversation,
+      client: string,
+      wire: Pick<SurfaceWire, "rateLimitHeaders">,
+    ): PlanDecision {
       const tokens = plan.usage.totalTokens;
       const decision = limiter.take(client, tokens);
-      return decision.ok ? decision : refusal(conversation.model, decision, tokens);
+      return decision.ok
+        ? { ok: true, headers: wire.rateLimitHeaders(decision.state) }
+        : refusal(conversation.model, decision, tokens);
     },
   };
 }

@@ -3,7 +3,7 @@
 import type { Conversation } from "../core/conversation.js";
 import type { ServerError } from "../core/errors.js";
 import type { Plan } from "../core/plan.js";
-import type { Credentials, RequestHead } from "../protocols/types.js";
+import type { Credentials, RequestHead, SurfaceWire } from "../protocols/types.js";
 
 /**
  * Where a policy runs, in the order a request meets them: before its body is parsed (its credentials),
@@ -52,8 +52,13 @@ export type PlanDecision = { ok: true; headers: Readonly<Record<string, string>>
 
 /** After plan: decides with the answer's size in tokens known (token rate limits). */
 export interface PlanPolicy extends PolicyFacts<"after-plan"> {
-  /** `client`: the API key the request presented ("" without one). */
-  check(plan: Plan, conversation: Conversation, client: string): PlanDecision;
+  /** `client`: the API key the request presented ("" without one); `wire`: how the surface writes rate-limit headers. */
+  check(
+    plan: Plan,
+    conversation: Conversation,
+    client: string,
+    wire: Pick<SurfaceWire, "rateLimitHeaders">,
+  ): PlanDecision;
 }
 
 /** Before delivery: holds a planned answer until it may go out (maxConcurrency's generation slots). */

@@ -1,5 +1,5 @@
 // Server-sent events framing of stream events: the `event:` line when the surface names its events,
-// then the `data:` line and a blank line. The transport writes events framed this way, and surfaces
+// then the `data:` line and a blank line (or, for a `raw` stream, each event's data as it is). The transport writes events framed this way, and surfaces
 // that build a whole stream as one text (renderStreamText) frame it the same way.
 import type { RenderedStream, StreamEvent } from "./types.js";
 
@@ -12,6 +12,7 @@ export const eventData = (stream: RenderedStream, event: StreamEvent): string =>
 
 function formatSseEvent(stream: RenderedStream, event: StreamEvent): string {
   const data = eventData(stream, event);
+  if (stream.framing === "raw") return data;
   return event.event === undefined ? `data: ${data}\n\n` : `event: ${event.event}\ndata: ${data}\n\n`;
 }
 

@@ -6,6 +6,7 @@ import type { Conversation } from "../core/conversation.js";
 import type { ApiError, ServerError } from "../core/errors.js";
 import type { Clock, IdSource } from "../core/ids.js";
 import type { IdFormat, Plan, PlanWire } from "../core/plan.js";
+import type { RateLimitState } from "../core/rate-limit-state.js";
 import type { Reply } from "../core/reply.js";
 import type { TokenCache } from "../core/token-cache.js";
 import type { SizedText } from "./sized-text.js";
@@ -37,11 +38,18 @@ export interface Credentials {
   ): { ok: true } | { ok: false; presented: string | undefined };
 }
 
+/** The providers whose APIs Understudy speaks: the journal records it, metrics are labelled by it. */
+export type Provider = "openai" | "anthropic" | "gemini" | "azure";
+
+/** Whether a request is one a provider's client sent (its headers: Anthropic's `anthropic-version`, say). */
+export type RequestClaim = (req: RequestHead) => boolean;
+
 /**
  * What the transport asks of a surface about its wire instead of knowing its provider. Routes with no
  * surface of their own (/health, unknown URLs, the 401 before a route is known) use the server's default.
  */
 export interface SurfaceWire {
+  readonly provider: Provider;
   readonly credentials: Credentials;
   /** The id each request is given, which its answer's headers carry (OpenAI: `req_` and 32 hex digits). */
   readonly requestIds: IdFormat;
@@ -56,6 +64,8 @@ export interface SurfaceWire {
   describeError(error: ServerError): ApiError;
   /** The HTTP body of an error, in this surface's shape. */
   renderError(error: ApiError): unknown;
+  /** Where the rate limits stand, as the headers this provider sends with every answer while limits are set. */
+  rateLimitHeaders(limits: RateLimitState): Record<string, string>;
 }
 
 /** One streamed event: an SSE `event:` name when the surface uses them, and its data line. */
@@ -80,6 +90,13 @@ export interface RenderedStream<D = unknown> {
   readonly events: readonly StreamEvent[];
   /** Empty for surfaces whose events are whole (the Responses API). */
   readonly envelope: string;
+  /**
+   * How events are written: as SSE (`event:` and `data:` lines; the default), or `raw`, each event's data
+   * as it is, for streams that are not SSE (Gemini's JSON array, written element by element).
+   */
+  readonly framing?: "raw";
+  /** The stream's Content-Type when it is not SSE's. */
+  readonly contentType?: string;
   /** What the surface's after-delivery step is handed once the stream was sent (see Surface.delivered). */
   readonly delivery?: D;
 }
@@ -87,6 +104,8 @@ export interface RenderedStream<D = unknown> {
 /** A rendered body or one-write stream, and what the surface's after-delivery step is handed with it. */
 export interface RenderedText<D = unknown> extends SizedText {
   readonly delivery?: D;
+  /** For a stream's text that is not SSE (see RenderedStream.framing): its Content-Type. */
+  readonly contentType?: string;
 }
 
 export interface RenderContext {
@@ -110,8 +129,16 @@ export interface Surface<C extends Conversation = Conversation, D = unknown> ext
   readonly api: string;
   /** Whether the request's headers ask for a stream (OpenAI: `Accept: text/event-stream`): the memo keeps such requests apart. */
   asksForStream(req: RequestHead): boolean;
-  /** Stream negotiation: the body as this surface reads it given the request's headers (OpenAI: `stream: true` when unset and asked for). */
-  negotiateStream(req: RequestHead, body: unknown): unknown;
+  /**
+   * Stream negotiation: the body as this surface reads it given the request's head and its route's path
+   * parameters (OpenAI: `stream: true` when unset and asked for; Gemini: the model and the method from the path).
+   */
+  negotiateStream(req: RequestHead, body: unknown, params: readonly string[]): unknown;
+  /**
+   * A refusal by the request's head alone, before its body is read (Azure's 400 for a missing
+   * `api-version`); null, or no such check, to go on.
+   */
+  checkHead?(req: RequestHead): ApiError | null;
   /**
    * Its parse reads the body and nothing else, so an identical request parses (and, with stateless
    * fixtures, matches and plans) the same way again and its outcome may be remembered (see PipelineMemo).
@@ -197,12 +224,32 @@ export type ResourceAnswer = ResourceBody | ResourceRefusal;
 export interface ResourceRoute {
   method: string;
   pattern: RegExp;
+  /** Only requests this claims take the route (a path several providers serve: `GET /v1/models`). */
+  claims?: RequestClaim;
+  /** A refusal by the request's head alone, before the body is read (see Surface.checkHead). */
+  checkHead?(req: RequestHead): ApiError | null;
   /** The API name for the journal and request log (e.g. `embeddings`); unset for plain resource endpoints. */
   api?: string;
   /** The wire its answers speak (credentials, headers, errors); unset, the server's default surface's. */
   surface?: SurfaceWire;
   /** The answer, or a promise of it from a route that does a large request's work in slices. */
   handle(params: string[], query: URLSearchParams, body?: unknown): ResourceAnswer | Promise<ResourceAnswer>;
+}
+
+/** A generation surface at a path (without `/v1`, or a pattern whose groups are its parameters). */
+export interface SurfaceEndpoint {
+  path: string | RegExp;
+  surface: Surface;
+  /** Only requests this claims take the route (see ResourceRoute.claims). */
+  claims?: RequestClaim;
+}
+
+/** What a provider's folder adds to the server's route table (src/routes.ts). */
+export interface ProviderRoutes {
+  surfaces: SurfaceEndpoint[];
+  resources: ResourceRoute[];
+  /** The wire that answers requests this provider's clients send to URLs no route serves (404, 401). */
+  unknown?: { wire: SurfaceWire; claims: RequestClaim };
 }
 
 export function isApiError(value: Conversation | ApiError): value is ApiError {

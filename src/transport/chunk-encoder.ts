@@ -10,7 +10,7 @@ const CR = 13;
 const LF = 10;
 
 /**
- * Each write is one chunk (size in hex, CRLF, the events' SSE text, CRLF). The SSE text is written
+ * Each write is one chunk (size in hex, CRLF, the events' SSE text (or raw data), CRLF). The SSE text is written
  * first, after room for the size line, and the size then goes right before it: a native call for each
  * of an event's strings (the envelope and its data) and none for the framing, where formatting each event as a
  * string, measuring it and copying it in took four calls and two new strings. A write the kernel takes whole (the usual case) leaves the
@@ -23,6 +23,7 @@ export class SharedChunkEncoder {
   /** Events [from, to), which must not be empty (a chunk of size 0 would end the body), as one chunk. */
   encode(stream: RenderedStream, from: number, to: number): Buffer {
     const { events, envelope } = stream;
+    const sse = stream.framing !== "raw";
     let at = SIZE_ROOM;
     for (let i = from; i < to; i++) {
       const { event, enveloped, data } = events[i];
@@ -31,16 +32,18 @@ export class SharedChunkEncoder {
         at + 3 * (data.length + (event === undefined ? 0 : event.length) + (enveloped ? envelope.length : 0)) + 20;
       if (most > this.buffer.length) this.grow(at, most);
       const buffer = this.buffer;
-      if (event !== undefined) {
+      if (sse && event !== undefined) {
         at = putText(buffer, at, "event: ");
         at = putText(buffer, at, event);
         buffer[at++] = LF;
       }
-      at = putText(buffer, at, "data: ");
+      if (sse) at = putText(buffer, at, "data: ");
       if (enveloped) at += buffer.write(envelope, at, "utf8");
       at += buffer.write(data, at, "utf8");
-      buffer[at++] = LF;
-      buffer[at++] = LF;
+      if (sse) {
+        buffer[at++] = LF;
+        buffer[at++] = LF;
+      }
     }
     const buffer = this.buffer;
     let start = SIZE_ROOM - 2;

@@ -2,7 +2,7 @@
 // answered (status, fixture, model, error...), and the journal entry built from that once, at the end.
 import type { ApiError } from "../core/errors.js";
 import type { JournalEntry } from "../journal/journal.js";
-import type { AnswerHeaders } from "../protocols/types.js";
+import type { AnswerHeaders, Provider } from "../protocols/types.js";
 import type { ServerState } from "./state.js";
 
 export type Headers = AnswerHeaders;
@@ -31,6 +31,8 @@ export interface ExchangeInfo {
   readonly time: number;
   /** The API surface, once the request is let in; undefined for non-API routes. */
   readonly api: string | undefined;
+  /** The provider whose API it speaks (`openai`, `anthropic`, `gemini`, `azure`); undefined for non-API routes. */
+  readonly provider: Provider | undefined;
   /** The model, once the request is parsed. */
   readonly model: string | undefined;
   /** The label of the fixture that answers, once matched; null while none does. */
@@ -61,6 +63,7 @@ export abstract class Exchange implements ExchangeInfo {
   declare readonly arrival: number;
   declare readonly time: number;
   declare api: string | undefined;
+  declare provider: Provider | undefined;
   declare model: string | undefined;
   declare stream: boolean;
   declare status: number;
@@ -101,6 +104,7 @@ export abstract class Exchange implements ExchangeInfo {
     this.arrival = arrival;
     this.time = time;
     this.api = undefined;
+    this.provider = undefined;
     this.model = undefined;
     this.stream = false;
     this.status = 0;
@@ -143,6 +147,7 @@ export abstract class Exchange implements ExchangeInfo {
     };
     // Optional fields are absent rather than undefined, as users' deep equality checks expect.
     if (this.api !== undefined) entry.api = this.api;
+    if (this.provider !== undefined) entry.provider = this.provider;
     if (this.body !== undefined) entry.body = this.body;
     if (this.model !== undefined) entry.model = this.model;
     if (this.queuedMs !== undefined) entry.queuedMs = this.queuedMs;

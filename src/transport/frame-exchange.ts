@@ -38,6 +38,7 @@ export class FrameExchange extends Exchange {
     this.connection = connection;
     this.request = request;
     this.api = api;
+    this.provider = connection.session.surface.provider;
     // Every answer on a WebSocket is a stream of frames, an error frame included.
     this.stream = true;
     this.status = 200;

@@ -45,6 +45,8 @@ export class HttpExchange extends Exchange {
     this.headers = endpoint.wire.answerHeaders(requestId);
     this.timing = undefined;
     this.params = params;
+    // A provider's route's exchanges are its provider's from the start, a 401 before its body is read included.
+    this.provider = endpoint.provider;
   }
 
   /** The wire the answer speaks: the route's (the server's default for routes with none). */

@@ -29,6 +29,8 @@ export function resourceRoute(resource: ResourceRoute, wire: SurfaceWire): Route
     api: resource.api,
     label: resource.api ?? firstSegment(resource.pattern),
     wire: resource.surface ?? wire,
+    provider: (resource.surface ?? wire).provider,
+    claims: resource.claims,
     serve: (exchange) => serveResource(exchange, resource),
     receive: (exchange, text, bytes) => receiveBody(exchange, resource, text, bytes),
   };
@@ -39,6 +41,11 @@ const queryOf = (url: string): URLSearchParams =>
 
 function serveResource(exchange: HttpExchange, resource: ResourceRoute): void {
   exchange.api = resource.api;
+  const refused = resource.checkHead?.(exchange.req);
+  if (refused) {
+    exchange.req.resume();
+    return settle(exchange, exchange.refuse(refused));
+  }
   if (exchange.method === "POST") return readJsonBody(exchange);
   settle(exchange, answerResource(exchange, resource.handle([...exchange.params], queryOf(exchange.path))));
 }

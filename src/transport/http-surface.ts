@@ -2,7 +2,7 @@
 // when seen before, else parsed and run through the pipeline, then delivered (reply-delivery.ts).
 import { malformedHeader } from "../core/errors.js";
 import { timingFromHeaders } from "../core/timing.js";
-import type { Surface } from "../protocols/types.js";
+import type { RequestClaim, Surface } from "../protocols/types.js";
 import type { HttpExchange } from "./http-exchange.js";
 import { NO_BODY, parseJsonBody, readJsonBody } from "./http-read.js";
 import { run, settle } from "./lifecycle.js";
@@ -17,8 +17,11 @@ const SSE_VARIANT = "sse";
 
 const POST = ["POST"];
 
-/** `path` without `/v1`: the surface answers POSTs there. */
-export function surfaceRoute(path: string, surface: Surface): Route {
+/**
+ * `path` without `/v1` (or a pattern whose groups are handed to the surface's negotiateStream): the
+ * surface answers POSTs there; with `claims`, only those of the requests it claims.
+ */
+export function surfaceRoute(path: string | RegExp, surface: Surface, claims?: RequestClaim): Route {
   return {
     methods: POST,
     path,
@@ -26,28 +29,36 @@ export function surfaceRoute(path: string, surface: Surface): Route {
     recorded: true,
     api: surface.api,
     label: surface.api,
+    provider: surface.provider,
     wire: surface,
-    serve: serveSurface,
+    claims,
+    serve: (exchange) => serveSurface(exchange, surface),
     receive: (exchange, text, bytes) => answerSurface(exchange, surface, text, bytes),
   };
 }
 
-function serveSurface(exchange: HttpExchange): void {
+function serveSurface(exchange: HttpExchange, surface: Surface): void {
   exchange.api = exchange.endpoint.api;
+  const refused = surface.checkHead?.(exchange.req);
+  if (refused) {
+    exchange.req.resume();
+    return settle(exchange, exchange.refuse(refused));
+  }
   exchange.timing = timingFromHeaders(exchange.req.headers);
   readJsonBody(exchange);
 }
 
 /**
- * The memo variant of a request (everything besides its surface and body that shapes the outcome:
- * its timing headers and whether it asks for SSE), or null when the memo may not be used now.
+ * The memo variant of a request (everything besides its surface and body that shapes the outcome: its
+ * timing headers, whether it asks for SSE, its path's parameters), or null when the memo may not be used now.
  */
 function memoVariant(exchange: HttpExchange, surface: Surface): string | null {
-  const { timing, server } = exchange;
+  const { timing, server, params } = exchange;
   if ((timing !== undefined && "error" in timing) || !server.memo.usable(server, surface)) return null;
-  const sse = surface.asksForStream(exchange.req);
-  if (timing === undefined) return sse ? SSE_VARIANT : PLAIN_VARIANT;
-  return `${sse ? SSE_VARIANT : PLAIN_VARIANT}\u0000${JSON.stringify(timing)}`;
+  const sse = surface.asksForStream(exchange.req) ? SSE_VARIANT : PLAIN_VARIANT;
+  // Most routes have no parameters: their variant is a constant, built without a string.
+  const variant = params.length === 0 ? sse : `${sse}\u0000${params.join("/")}`;
+  return timing === undefined ? variant : `${variant}\u0000${JSON.stringify(timing)}`;
 }
 
 function answerSurface(exchange: HttpExchange, surface: Surface, text: string, bytes: number): void {
@@ -74,7 +85,7 @@ function runSurface(
   variant: string | null,
   text: string,
 ): Promise<void> | void {
-  const body = surface.negotiateStream(exchange.req, parsed);
+  const body = surface.negotiateStream(exchange.req, parsed, exchange.params);
   exchange.body = body;
   const { timing } = exchange;
   if (timing !== undefined && "error" in timing)

@@ -13,8 +13,8 @@ function handleRequest(state: ServerState, routes: RouteTable, req: IncomingMess
   const method = req.method ?? "GET";
   const url = req.url ?? "/";
   const path = routePath(url);
-  const match = routes.find(method, path);
-  const route = match === null ? routes.notFound : match.route;
+  const match = routes.find(method, path, req);
+  const route = match === null ? routes.notFoundFor(req) : match.route;
   const { requestIds } = route.wire;
   const requestId = state.ids.next(requestIds.prefix, requestIds.length, requestIds.alphabet);
   const label = match === null ? routes.labelOf(path) : route.label;

@@ -35,6 +35,7 @@ export function metricsRoute(wire: SurfaceWire): Route {
     api: undefined,
     // Never counted; a request to it with another method is counted as "other", as any unknown URL.
     label: UNKNOWN_ROUTE,
+    provider: undefined,
     wire,
     serve: serveMetrics,
     receive: readsNoBody,

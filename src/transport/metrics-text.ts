@@ -11,6 +11,8 @@ export interface HistogramData {
 
 export interface RouteSnapshot {
   route: string;
+  /** The provider whose API the route speaks; absent for /health and unknown URLs. */
+  provider?: string;
   transport: string;
   /** [status, count] pairs. */
   byStatus: [number, number][];
@@ -75,7 +77,7 @@ export function mergeSnapshots(snapshots: readonly MetricsSnapshot[]): MetricsSn
   const routes = new Map<string, RouteSnapshot>();
   for (const snapshot of snapshots) {
     for (const route of snapshot.routes) {
-      const key = `${route.transport}\u0000${route.route}`;
+      const key = `${route.transport}\u0000${route.provider ?? ""}\u0000${route.route}`;
       const seen = routes.get(key);
       if (!seen) {
         routes.set(key, { ...route, byStatus: route.byStatus.map(([status, count]) => [status, count]) });
@@ -107,13 +109,19 @@ export function mergeSnapshots(snapshots: readonly MetricsSnapshot[]): MetricsSn
 /** The exposition text of one snapshot (merge several first), ending in a newline. */
 export function renderExposition(snapshot: MetricsSnapshot): string {
   const out: string[] = [];
-  const routes = [...snapshot.routes].sort((a, b) =>
-    a.route === b.route ? a.transport.localeCompare(b.transport) : a.route.localeCompare(b.route),
-  );
+  const order = (stats: RouteSnapshot): string => `${stats.route}\u0000${stats.provider ?? ""}\u0000${stats.transport}`;
+  const routes = [...snapshot.routes].sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0));
   const labelsOf = (stats: RouteSnapshot): string =>
-    `route="${escapeLabel(stats.route)}",transport="${stats.transport}"`;
+    stats.provider === undefined
+      ? `route="${escapeLabel(stats.route)}",transport="${stats.transport}"`
+      : `provider="${escapeLabel(stats.provider)}",route="${escapeLabel(stats.route)}",transport="${stats.transport}"`;
 
-  header(out, "understudy_requests_total", "counter", "Finished requests by route, transport and HTTP status.");
+  header(
+    out,
+    "understudy_requests_total",
+    "counter",
+    "Finished requests by provider, route, transport and HTTP status.",
+  );
   for (const stats of routes) {
     for (const [status, count] of [...stats.byStatus].sort((a, b) => a[0] - b[0]))
       out.push(`understudy_requests_total{${labelsOf(stats)},status="${status}"} ${count}`);

@@ -47,22 +47,27 @@ class Histogram {
   }
 }
 
-/** Requests seen on one route (and transport): counts by status and one duration histogram. */
+/** Requests seen on one route (and transport and provider): counts by status and one duration histogram. */
 interface RouteStats {
   readonly route: string;
   readonly transport: string;
+  readonly provider: string | undefined;
   readonly byStatus: Map<number, number>;
   readonly duration: Histogram;
 }
 
 export type MetricsTransport = "http" | "websocket";
 
+/** The key of requests no provider's API answered (/health, unknown URLs). */
+const NO_PROVIDER = "";
+
 export class ServerMetrics {
-  /** Route stats by transport, then by route label. */
-  private readonly routes: Record<MetricsTransport, Map<string, RouteStats>> = {
+  /** Route stats by transport, then provider, then route label: maps, so counting builds no key string. */
+  private readonly routes: Record<MetricsTransport, Map<string, Map<string, RouteStats>>> = {
     http: new Map(),
     websocket: new Map(),
   };
+  private readonly routeCount: Record<MetricsTransport, number> = { http: 0, websocket: 0 };
   private streamsInFlight = 0;
   private queueDepth = 0;
   private readonly ttft = new Histogram(TTFT_BUCKETS);
@@ -78,14 +83,23 @@ export class ServerMetrics {
    * One finished exchange. `route` must come from a bounded set (the API name, or a fixed fallback such
    * as "other"), never a raw URL; past MAX_ROUTES distinct routes the rest are folded into "other".
    */
-  requestFinished(route: string, status: number, durationMs: number, transport: MetricsTransport = "http"): void {
-    const routes = this.routes[transport];
+  requestFinished(
+    route: string,
+    status: number,
+    durationMs: number,
+    transport: MetricsTransport = "http",
+    provider?: string,
+  ): void {
+    const byProvider = this.routes[transport];
+    let routes = byProvider.get(provider ?? NO_PROVIDER);
+    if (routes === undefined) byProvider.set(provider ?? NO_PROVIDER, (routes = new Map()));
     let stats = routes.get(route);
     if (!stats) {
-      if (routes.size >= MAX_ROUTES && route !== OVERFLOW_ROUTE)
-        return this.requestFinished(OVERFLOW_ROUTE, status, durationMs, transport);
-      stats = { route, transport, byStatus: new Map(), duration: new Histogram(REQUEST_DURATION_BUCKETS) };
+      if (this.routeCount[transport] >= MAX_ROUTES && route !== OVERFLOW_ROUTE)
+        return this.requestFinished(OVERFLOW_ROUTE, status, durationMs, transport, provider);
+      stats = { route, transport, provider, byStatus: new Map(), duration: new Histogram(REQUEST_DURATION_BUCKETS) };
       routes.set(route, stats);
+      this.routeCount[transport]++;
     }
     // Status codes are integers in 100..599 (0 when the client left before an answer), so this map stays small.
     const code = Number.isInteger(status) && status >= 0 && status < 1000 ? status : 0;
@@ -118,11 +132,14 @@ export class ServerMetrics {
 
   /** Everything counted so far, as plain data. */
   snapshot(): MetricsSnapshot {
-    const routes = [...this.routes.http.values(), ...this.routes.websocket.values()];
+    const routes: RouteStats[] = [];
+    for (const byProvider of [this.routes.http, this.routes.websocket])
+      for (const stats of byProvider.values()) routes.push(...stats.values());
     return {
       routes: routes.map((stats) => ({
         route: stats.route,
         transport: stats.transport,
+        ...(stats.provider === undefined ? {} : { provider: stats.provider }),
         byStatus: [...stats.byStatus],
         duration: stats.duration.data(),
       })),
@@ -140,9 +157,9 @@ export class ServerMetrics {
 /** The Content-Type of the Prometheus text exposition format. */
 export const METRICS_CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
-/** Counts every exchange as it ends, under its route's bounded label and its transport; returns the function that stops. */
+/** Counts every exchange as it ends, under its route's bounded label, its transport and its provider; returns the function that stops. */
 export function countExchanges(metrics: ServerMetrics, events: ExchangeEventSource): () => void {
   return events.on("ended", (entry, exchange) =>
-    metrics.requestFinished(exchange.route, entry.status, entry.durationMs, exchange.transport),
+    metrics.requestFinished(exchange.route, entry.status, entry.durationMs, exchange.transport, exchange.provider),
   );
 }

@@ -1,7 +1,8 @@
 // The route table: every HTTP route (the API surfaces, their resources, /health, /metrics) as a value that
 // says its methods, path, whether it needs credentials, whether it is journalled and counted, and its
-// handler. Exact paths are one Map lookup; patterns are tried in order after them.
-import type { SurfaceWire } from "../protocols/types.js";
+// handler. Exact paths are one Map lookup; patterns are tried in order after them. A path several providers
+// serve (`GET /v1/models`) has a route per provider that claims its clients' requests by their head.
+import type { Provider, RequestClaim, RequestHead, SurfaceWire } from "../protocols/types.js";
 import type { HttpExchange } from "./http-exchange.js";
 
 /** The metrics label of requests no route claims (404s, wrong methods): raw paths never become labels. */
@@ -20,8 +21,15 @@ export interface Route {
   readonly api: string | undefined;
   /** Its bounded metrics label (see ExchangeInfo.route). */
   readonly label: string;
+  /** The provider whose API it serves, for the journal and metrics; undefined for the server's own routes. */
+  readonly provider: Provider | undefined;
   /** The wire its answers speak: credentials, headers, errors. */
   readonly wire: SurfaceWire;
+  /**
+   * Only requests this claims take the route (an Anthropic client's, by its headers); tried before the
+   * route at the same path that claims none. Unset: every request to its path.
+   */
+  readonly claims?: RequestClaim;
   /** Answers a request that was let in; a route that reads a JSON body gets it in `receive` (see http-read). */
   serve(exchange: HttpExchange): void;
   /** A JSON body's text and size in bytes, read within the server's limits. */
@@ -53,35 +61,70 @@ function decodeParam(segment: string): string {
   }
 }
 
+/** The routes of one exact path: those that claim requests by their head, then the one that claims none. */
+interface PathRoutes {
+  readonly claimed: RouteMatch[];
+  plain: RouteMatch | undefined;
+}
+
+/** A route that answers the requests of one provider's clients that no route serves (see RouteTable.notFoundFor). */
+export interface ClaimedNotFound {
+  readonly claims: RequestClaim;
+  readonly route: Route;
+}
+
 export class RouteTable {
-  /** The match of each exact path, built once, so finding one allocates nothing. */
-  private readonly exact = new Map<string, RouteMatch>();
+  /** The matches of each exact path, built once, so finding one allocates nothing. */
+  private readonly exact = new Map<string, PathRoutes>();
   private readonly patterns: Route[] = [];
 
-  /** `notFound` answers what no route does; it is recorded under the label its path has (see labelOf). */
+  /**
+   * `notFound` answers what no route does; it is recorded under the label its path has (see labelOf).
+   * `claimedNotFound`: the same for the clients of other providers, in their wire.
+   */
   constructor(
     routes: readonly Route[],
     readonly notFound: Route,
+    private readonly claimedNotFound: readonly ClaimedNotFound[] = [],
   ) {
+    // Claiming pattern routes go first, so a provider's claim is tried before the route that claims none.
+    for (const route of routes) if (route.path instanceof RegExp && route.claims) this.patterns.push(route);
     for (const route of routes) {
-      if (route.path instanceof RegExp) this.patterns.push(route);
-      else if (this.exact.has(route.path)) throw new Error(`two routes for ${route.path}`);
-      else this.exact.set(route.path, { route, params: NO_PARAMS });
+      if (route.path instanceof RegExp) {
+        if (!route.claims) this.patterns.push(route);
+        continue;
+      }
+      let at = this.exact.get(route.path);
+      if (at === undefined) this.exact.set(route.path, (at = { claimed: [], plain: undefined }));
+      const match = { route, params: NO_PARAMS };
+      if (route.claims) at.claimed.push(match);
+      else if (at.plain !== undefined) throw new Error(`two routes for ${route.path}`);
+      else at.plain = match;
     }
   }
 
-  /** The route answering `method` on `path` (already without `/v1`), or null. */
-  find(method: string, path: string): RouteMatch | null {
+  /** The route answering `method` on `path` (already without `/v1`) for a request with `req`'s head, or null. */
+  find(method: string, path: string, req: RequestHead): RouteMatch | null {
     // A Map, not an object: a request's path is a fresh string, and looking it up as a property key
     // first searches V8's table of every interned string.
     const exact = this.exact.get(path);
-    if (exact?.route.methods.includes(method)) return exact;
+    if (exact !== undefined) {
+      for (const match of exact.claimed)
+        if (match.route.methods.includes(method) && match.route.claims?.(req)) return match;
+      if (exact.plain?.route.methods.includes(method)) return exact.plain;
+    }
     for (const route of this.patterns) {
-      if (!route.methods.includes(method)) continue;
+      if (!route.methods.includes(method) || (route.claims && !route.claims(req))) continue;
       const found = (route.path as RegExp).exec(path);
       if (found) return { route, params: found.slice(1).map(decodeParam) };
     }
     return null;
+  }
+
+  /** What answers a request no route does: in the wire of the provider whose client sent it, else the default. */
+  notFoundFor(req: RequestHead): Route {
+    for (const claimed of this.claimedNotFound) if (claimed.claims(req)) return claimed.route;
+    return this.notFound;
   }
 
   /**
@@ -90,7 +133,8 @@ export class RouteTable {
    */
   labelOf(path: string): string {
     const exact = this.exact.get(path);
-    if (exact?.route.recorded) return exact.route.label;
+    const route = exact?.plain?.route ?? exact?.claimed[0]?.route;
+    if (route?.recorded) return route.label;
     for (const route of this.patterns) if ((route.path as RegExp).test(path)) return route.label;
     return UNKNOWN_ROUTE;
   }

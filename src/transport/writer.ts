@@ -45,14 +45,21 @@ const SSE_HEADERS = {
   connection: "keep-alive",
 };
 
+/** A stream's headers: SSE's, or those of a stream with a Content-Type of its own (Gemini's JSON array). */
+function streamHeaders(headers: Record<string, string | number>, contentType: string | undefined) {
+  Object.assign(headers, SSE_HEADERS);
+  if (contentType !== undefined) headers["content-type"] = contentType;
+  return headers;
+}
+
 /** Sends a whole unpaced SSE stream in one write, reporting it to the metrics as a stream. */
 export function writeSseText(
   res: ServerResponse,
-  text: SizedText,
+  text: SizedText & { readonly contentType?: string },
   headers: Record<string, string | number>,
   delivery: SseDelivery & { hasTokens: boolean },
 ): void {
-  res.writeHead(200, Object.assign(headers, SSE_HEADERS));
+  res.writeHead(200, streamHeaders(headers, text.contentType));
   res.end(text.text, writeEncoding(text));
   const { observer } = delivery;
   if (!observer) return;
@@ -83,7 +90,7 @@ export function writeSse(
   headers: Record<string, string | number>,
   delivery: SseDelivery,
 ): Promise<{ interrupted: boolean }> {
-  res.writeHead(200, Object.assign(headers, SSE_HEADERS));
+  res.writeHead(200, streamHeaders(headers, stream.contentType));
   return sendStream({
     count: stream.events.length,
     isToken: isTokenEvent(stream.events),

@@ -83,8 +83,13 @@ export class ModelRegistry {
     }
   }
 
+  /** The configured models (`models` option), in their order; empty without a configured list. */
+  configuredModels(): ModelConfig[] {
+    return [...this.configured.values()];
+  }
+
   /** Models named by fixtures (`match.model` strings), which are always served. */
-  private fixtureModels(): string[] {
+  fixtureModels(): string[] {
     const names = new Set<string>();
     for (const fixture of this.fixtures.all())
       if (typeof fixture.match.model === "string") names.add(fixture.match.model);

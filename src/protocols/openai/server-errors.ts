@@ -2,6 +2,7 @@
 // types, codes and the retry headers its SDKs back off by.
 import type { ApiError, FixtureError, RateLimited, ServerError, Unauthorized } from "../../core/errors.js";
 import { defaultErrorType, invalidRequest, openAIError } from "./errors.js";
+import { openAIRateLimitHeaders } from "./rate-limit-headers.js";
 
 export const INVALID_JSON =
   "We could not parse the JSON body of your request. (HINT: This likely means you aren't using your HTTP library correctly. " +
@@ -30,7 +31,7 @@ function rateLimited(error: RateLimited): ApiError {
     message,
     { type: error.limit, code: "rate_limit_exceeded" },
     {
-      ...error.limiterHeaders,
+      ...openAIRateLimitHeaders(error.limits),
       "retry-after": String(Math.max(1, Math.ceil(seconds))),
       "retry-after-ms": String(error.retryAfterMs),
     },

@@ -6,6 +6,7 @@ import { isRecord } from "./content.js";
 import { bearerCredentials } from "./credentials.js";
 import { renderOpenAIError } from "./errors.js";
 import { countChatPrompt } from "./prompt-tokens.js";
+import { openAIRateLimitHeaders } from "./rate-limit-headers.js";
 import { describeOpenAIError } from "./server-errors.js";
 
 const OPENAI_VERSION = "2020-10-01";
@@ -18,12 +19,14 @@ const answerHeaders = (requestId: string): AnswerHeaders => ({
 
 /** The wire of the OpenAI API, and the server's default for routes with no surface of their own. */
 export const OPENAI_WIRE: SurfaceWire = {
+  provider: "openai",
   credentials: bearerCredentials,
   requestIds: { prefix: "req_", length: 32, alphabet: "hex" },
   answerHeaders,
   processingTimeHeader: "openai-processing-ms",
   describeError: describeOpenAIError,
   renderError: renderOpenAIError,
+  rateLimitHeaders: openAIRateLimitHeaders,
 };
 
 /** The real API answers JSON unless `stream: true`; a client that asks for an event stream in `Accept` gets one. */

@@ -1,0 +1,7 @@
+// Anthropic's API surfaces and resources, as the server's route table takes them (src/routes.ts).
+import type { RouteDeps } from "../../routes.js";
+import type { ProviderRoutes } from "../types.js";
+
+export function anthropicRoutes(_deps: RouteDeps): ProviderRoutes {
+  return { surfaces: [], resources: [] };
+}
