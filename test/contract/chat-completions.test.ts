@@ -2,6 +2,7 @@
 import { createChatSurface } from "../../src/protocols/openai/chat/index.js";
 import { promptTokens } from "../support/tokens.js";
 import { chatReader } from "./readers.js";
+import { OPENAI_ERRORS, OPENAI_HEADERS } from "./openai-errors.js";
 import { runContract } from "./run-contract.js";
 import { http } from "./wire.js";
 
@@ -9,7 +10,7 @@ runContract({
   name: "chat.completions over HTTP",
   path: "/v1/chat/completions",
   transport: http,
-  headers: true,
+  headers: OPENAI_HEADERS,
   modes: ["json", "stream"],
   surface: () => createChatSurface(),
   request: ({ model, text, stream, stop, maxTokens, n }) => ({
@@ -23,6 +24,7 @@ runContract({
   ...chatReader,
   maxTokens: { param: "max_tokens", min: 1 },
   finish: { stop: "stop", length: "length" },
+  errors: OPENAI_ERRORS,
   inBandErrors: false,
   promptTokens: (model, text) => promptTokens(model, [{ role: "user", content: text }]),
 });

@@ -2,6 +2,7 @@
 import { createCompletionsSurface } from "../../src/protocols/openai/completions/index.js";
 import { countTokens } from "../support/tokens.js";
 import { completionsReader } from "./readers.js";
+import { OPENAI_ERRORS, OPENAI_HEADERS } from "./openai-errors.js";
 import { runContract } from "./run-contract.js";
 import { http } from "./wire.js";
 
@@ -9,7 +10,7 @@ runContract({
   name: "completions over HTTP",
   path: "/v1/completions",
   transport: http,
-  headers: true,
+  headers: OPENAI_HEADERS,
   modes: ["json", "stream"],
   surface: () => createCompletionsSurface(),
   request: ({ model, text, stream, stop, maxTokens, n }) => ({
@@ -24,6 +25,7 @@ runContract({
   ...completionsReader,
   maxTokens: { param: "max_tokens", min: 0 },
   finish: { stop: "stop", length: "length" },
+  errors: OPENAI_ERRORS,
   inBandErrors: false,
   // A raw prompt is counted as it is: no per-message framing.
   promptTokens: (model, text) => countTokens(model, text),

@@ -1,5 +1,6 @@
 // How the contract suite talks to a running server: one request in, one answer out, over HTTP (a JSON
-// body or an SSE stream) or the Responses WebSocket (a `response.create` frame, the frames it gets).
+// body, an SSE stream with or without event names, or a stream written as one JSON array, as Gemini's
+// is without `alt=sse`) or the Responses WebSocket (a `response.create` frame, the frames it gets).
 import WebSocket from "ws";
 
 /** One stream event: its SSE `event:` name (the `type` of a WebSocket frame) and its parsed data. */
@@ -8,47 +9,72 @@ export interface WireEvent {
   data: any;
 }
 
+/** How a stream came: SSE, WebSocket frames, or the elements of one JSON array. */
+export type StreamFraming = "sse" | "frames" | "json-array";
+
 export interface Answer {
   status: number;
   headers: Record<string, string>;
   /** The bytes as received: the HTTP body, or the WebSocket frames one per line. */
   text: string;
-  /** The parsed body of a JSON answer. */
+  /** The parsed body of a JSON answer that is not a stream. */
   json?: any;
-  /** The events of a stream (an SSE body or WebSocket frames); `[DONE]` is kept as data "[DONE]". */
+  /** The events of a stream; `[DONE]` is kept as data "[DONE]". */
   events?: WireEvent[];
+  framing?: StreamFraming;
 }
 
-export type Transport = (url: string, path: string, body: Record<string, unknown>) => Promise<Answer>;
+export type Transport = (
+  url: string,
+  path: string,
+  body: Record<string, unknown>,
+  headers?: Record<string, string>,
+) => Promise<Answer>;
 
-function parseSse(text: string): WireEvent[] {
+/** One SSE block's fields: `event:`, its `data:` lines joined by newlines (comments and `id:` ignored). */
+function parseSseBlock(block: string): WireEvent {
+  let event: string | undefined;
+  const data: string[] = [];
+  for (const line of block.split(/\r?\n/)) {
+    const colon = line.indexOf(":");
+    const field = colon === -1 ? line : line.slice(0, colon);
+    const value = colon === -1 ? "" : line.slice(colon + 1).replace(/^ /, "");
+    if (field === "event") event = value;
+    else if (field === "data") data.push(value);
+  }
+  const text = data.join("\n");
+  return event === undefined ? { data: parseData(text) } : { event, data: parseData(text) };
+}
+
+const parseData = (text: string): unknown => (text === "[DONE]" ? text : JSON.parse(text));
+
+/** An SSE body's events, with or without event names, whatever its line endings. */
+export function parseSse(text: string): WireEvent[] {
   return text
-    .split("\n\n")
-    .filter((block) => block.length > 0)
-    .map((block) => {
-      const event = /^event: (.*)$/m.exec(block)?.[1];
-      const data = /^data: (.*)$/m.exec(block)?.[1] ?? "";
-      return { event, data: data === "[DONE]" ? data : JSON.parse(data) };
-    });
+    .split(/\r?\n\r?\n/)
+    .filter((block) => block.trim().length > 0 && !block.startsWith(":"))
+    .map(parseSseBlock);
 }
 
-/** POSTs the body as JSON; an event-stream answer is parsed into events, a JSON one into `json`. */
-export const http: Transport = async (url, path, body) => {
+/** The answer to an HTTP request, its body read by its Content-Type; a JSON array is a stream of its elements. */
+export function readAnswer(status: number, headers: Record<string, string>, text: string): Answer {
+  const type = headers["content-type"] ?? "";
+  if (type.startsWith("text/event-stream")) return { status, headers, text, events: parseSse(text), framing: "sse" };
+  if (!type.startsWith("application/json")) return { status, headers, text };
+  const json = JSON.parse(text);
+  if (!Array.isArray(json)) return { status, headers, text, json };
+  return { status, headers, text, events: json.map((data) => ({ data })), framing: "json-array" };
+}
+
+/** POSTs the body as JSON, with the spec's headers; the answer is read by readAnswer. */
+export const http: Transport = async (url, path, body, headers = {}) => {
   const res = await fetch(`${url}${path}`, {
     method: "POST",
-    headers: { "content-type": "application/json" },
+    headers: { "content-type": "application/json", ...headers },
     body: JSON.stringify(body),
   });
   const text = await res.text();
-  const headers = Object.fromEntries(res.headers.entries());
-  const type = headers["content-type"] ?? "";
-  if (type.startsWith("text/event-stream")) return { status: res.status, headers, text, events: parseSse(text) };
-  return {
-    status: res.status,
-    headers,
-    text,
-    json: type.startsWith("application/json") ? JSON.parse(text) : undefined,
-  };
+  return readAnswer(res.status, Object.fromEntries(res.headers.entries()), text);
 };
 
 /** The last frame of an answer: a final response event, or an error frame (which carries a status). */
@@ -62,9 +88,9 @@ const isLast = (frame: any): boolean =>
  * Sends the body as one `response.create` frame on a fresh connection and collects frames up to the
  * answer's last. Status: an error frame's own, 200 for a response (in-band errors included).
  */
-export const websocket: Transport = (url, path, body) =>
+export const websocket: Transport = (url, path, body, headers = {}) =>
   new Promise((resolve, reject) => {
-    const ws = new WebSocket(`${url.replace(/^http/, "ws")}${path}`);
+    const ws = new WebSocket(`${url.replace(/^http/, "ws")}${path}`, { headers });
     const frames: string[] = [];
     const timer = setTimeout(() => {
       ws.terminate();
@@ -88,6 +114,7 @@ export const websocket: Transport = (url, path, body) =>
         headers: {},
         text: frames.join("\n"),
         events,
+        framing: "frames",
       });
     });
   });
