@@ -6,7 +6,7 @@ import type { IdSource } from "./ids.js";
 import { tokenLogprobs, type TokenLogprob } from "./logprobs.js";
 import { planKey } from "./plan-key.js";
 import type { FinishReason, Reply, ReplyChoice } from "./reply.js";
-import { applyBudget, cutAtStop, extendToLimit, type Segment } from "./shape.js";
+import { applyBudget, extendToLimit, findStop, type Segment } from "./shape.js";
 import { argumentsText, type TokenCache } from "./token-cache.js";
 import { splitCharacters, splitTokens, tokenPieces, type EncodingName } from "./tokenizer.js";
 import { NO_DELAY, type Timing } from "./timing.js";
@@ -32,6 +32,11 @@ export interface PlannedChoice {
   reasoningChunks: string[];
   toolCalls: PlannedToolCall[];
   finishReason: FinishReason;
+  /**
+   * The request's stop sequence that ended the content (Anthropic reports it as `stop_sequence`), or null
+   * when none did (none occurs, or the output token limit cut the reply before it).
+   */
+  stopSequence: string | null;
   /** The reply was cut at the request's output token limit. */
   truncated: boolean;
   completionTokens: number;
@@ -89,26 +94,28 @@ interface ChoiceContext {
   tokens: TokenCache;
 }
 
-/** The content segment after stop sequences and ignore_eos; whether a stop sequence cut it. */
+/** The content segment after stop sequences and ignore_eos; the stop sequence that cut it, if one did. */
 function shapeContent(
   choice: ReplyChoice,
   base: Segment,
   context: ChoiceContext,
-): { segment: Segment; stopped: boolean } {
+): { segment: Segment; stopped: boolean; stopSequence: string | null } {
   const { conversation, encoding, tokens, reply } = context;
   const { stop, ignoreEos, maxOutputTokens } = conversation.params;
   let segment = base;
-  let stopped = false;
+  let stopSequence: string | null = null;
   if (segment.text !== null && stop.length > 0) {
-    const cut = cutAtStop(segment.text, stop);
-    if (cut !== null) {
-      stopped = true;
+    const found = findStop(segment.text, stop);
+    if (found !== null) {
+      const cut = segment.text.slice(0, found.at);
+      stopSequence = found.sequence;
       segment = {
         text: cut,
         tokenized: tokens.derived(reply, `stop\u0000${encoding}\u0000${cut}`, () => splitTokens(cut, encoding)),
       };
     }
   }
+  const stopped = stopSequence !== null;
   if (ignoreEos && !stopped && maxOutputTokens !== undefined && !choice.toolCalls?.length) {
     segment = extendToLimit(
       { text: segment.text ?? "", tokenized: segment.tokenized },
@@ -118,7 +125,7 @@ function shapeContent(
       reply,
     );
   }
-  return { segment, stopped };
+  return { segment, stopped, stopSequence };
 }
 
 /** The content's chunks, and with log probabilities, one chunk per token (whatever the chunk size) with its entries. */
@@ -190,6 +197,7 @@ function planChoice(choice: ReplyChoice, index: number, context: ChoiceContext):
         : content.stopped
           ? "stop"
           : (choice.finishReason ?? (toolCalls.length > 0 ? "tool_calls" : "stop")),
+    stopSequence: truncated ? null : content.stopSequence,
     truncated,
     completionTokens: segments.reduce((sum, segment) => sum + segment.tokenized.count, 0),
     reasoningTokens,

@@ -9,15 +9,21 @@ export interface Segment {
   tokenized: TokenizedText;
 }
 
-/** The text up to (not including) the first stop sequence, or null when none occurs. */
-export function cutAtStop(text: string, stop: readonly string[]): string | null {
-  let cut = -1;
+/** Where the earliest stop sequence starts and which it is (the first listed, of two at one place), or null. */
+export function findStop(text: string, stop: readonly string[]): { at: number; sequence: string } | null {
+  let found: { at: number; sequence: string } | null = null;
   for (const sequence of stop) {
     if (sequence.length === 0) continue;
     const at = text.indexOf(sequence);
-    if (at !== -1 && (cut === -1 || at < cut)) cut = at;
+    if (at !== -1 && (found === null || at < found.at)) found = { at, sequence };
   }
-  return cut === -1 ? null : text.slice(0, cut);
+  return found;
+}
+
+/** The text up to (not including) the first stop sequence, or null when none occurs. */
+export function cutAtStop(text: string, stop: readonly string[]): string | null {
+  const found = findStop(text, stop);
+  return found === null ? null : text.slice(0, found.at);
 }
 
 /**
