@@ -62,8 +62,8 @@ export interface SurfaceWire {
   readonly processingTimeHeader: string | undefined;
   /** A catalogue error (one the server raises itself) worded as this surface's provider words it. */
   describeError(error: ServerError): ApiError;
-  /** The HTTP body of an error, in this surface's shape. */
-  renderError(error: ApiError): unknown;
+  /** The HTTP body of an error, in this surface's shape; `requestId`: the answer's (Anthropic's bodies carry it). */
+  renderError(error: ApiError, requestId?: string): unknown;
   /** Where the rate limits stand, as the headers this provider sends with every answer while limits are set. */
   rateLimitHeaders(limits: RateLimitState): Record<string, string>;
 }

@@ -64,7 +64,7 @@ export class HttpExchange extends Exchange {
     this.status = error.status;
     this.error = error.message;
     if (error.headers) Object.assign(headers, error.headers);
-    writeJson(this.res, error.status, wire.renderError(error), headers);
+    writeJson(this.res, error.status, wire.renderError(error, this.requestId), headers);
   }
 
   refuseWithInternalError(message: string): void {
