@@ -1,18 +1,18 @@
 // POST /v1/embeddings as a resource route: each input gets the vector a fixture pins for it, or a derived one.
-import { DEFAULT_PARAMS, type Conversation } from "../../../core/conversation.js";
 import type { TokenCache } from "../../../core/plan.js";
 import { SLICED_TEXT_CHARS } from "../../../core/token-cache.js";
 import type { FixtureSet } from "../../../fixtures/index.js";
+import { embeddingInputConversation, pinnedVector } from "../../../fixtures/pinned-embedding.js";
 import type { ResourceAnswer, ResourceRefusal, ResourceRoute } from "../../types.js";
 import { isRecord } from "../content.js";
 import { invalidRequest } from "../errors.js";
 import { embeddingsPromptTokens } from "./limits.js";
-import { parseEmbeddingsRequest, type EmbeddingInput, type EmbeddingsRequest } from "./parse.js";
+import { parseEmbeddingsRequest, type EmbeddingsRequest } from "./parse.js";
 import { renderEmbeddings, renderEmbeddingsInParts } from "./render.js";
-import { derivedVector } from "./vectors.js";
+import { derivedVector } from "../../../core/embedding-vectors.js";
 
 export { parseEmbeddingsRequest, type EmbeddingsRequest } from "./parse.js";
-export { derivedVector } from "./vectors.js";
+export { derivedVector } from "../../../core/embedding-vectors.js";
 export { float32Base64 } from "./render.js";
 
 /**
@@ -28,35 +28,6 @@ export interface EmbeddingsRouteDeps {
   tokens: TokenCache;
 }
 
-/** An input as the conversation fixtures match: one user message, on the `embeddings` api. */
-function inputConversation(
-  request: EmbeddingsRequest,
-  input: EmbeddingInput,
-  body: Record<string, unknown>,
-): Conversation {
-  return {
-    api: "embeddings",
-    model: request.model,
-    messages: [{ role: "user", content: input.text }],
-    tools: [],
-    stream: false,
-    params: { ...DEFAULT_PARAMS },
-    body,
-  };
-}
-
-/**
- * The vector a fixture pins for this input, if the first fixture that matches it has one. A hit
- * without `embedding` (a chat fixture) is ignored, and an input no fixture matches is not an error:
- * both get the derived vector.
- */
-function pinnedVector(fixtures: FixtureSet, conversation: Conversation): { vector: number[]; label: string } | null {
-  const result = fixtures.match(conversation, (reply) => reply.embedding !== undefined);
-  fixtures.commit(result.claim); // embeddings are neither rate limited nor queued: every input matched is answered
-  const vector = result.hit?.reply.embedding;
-  return result.hit && vector ? { vector, label: result.hit.label } : null;
-}
-
 /** Each input's pinned vector, or null where it gets a derived one; or the 400 for a pinned vector of the wrong length. */
 function pinnedVectors(
   fixtures: FixtureSet,
@@ -66,7 +37,7 @@ function pinnedVectors(
   const labels = new Set<string>();
   const pinned: (number[] | null)[] = [];
   for (const input of request.inputs) {
-    const hit = pinnedVector(fixtures, inputConversation(request, input, wire));
+    const hit = pinnedVector(fixtures, embeddingInputConversation("embeddings", request.model, input.text, wire));
     pinned.push(hit?.vector ?? null);
     if (!hit) continue;
     labels.add(hit.label);
