@@ -3,7 +3,6 @@
 // do not apply to it (and why).
 import type { PipelineState } from "../../src/pipeline.js";
 import type { Surface } from "../../src/protocols/types.js";
-import type { ErrorFields } from "../support/api-error.js";
 import type { Encoding } from "./encodings.js";
 import type { Answer, Transport } from "./wire.js";
 
@@ -43,10 +42,16 @@ export interface ReadUsage {
 
 /**
  * An error as the suite compares it; `inBand`: sent inside a stream that had begun (status 200). A
- * surface whose errors have no code or param (Anthropic's, Gemini's) reads them as null.
+ * field the surface's errors do not have (Anthropic's code and param, the type of an Azure gateway
+ * error) reads as null.
  */
-export interface ReadError extends ErrorFields {
+export interface ReadError {
   inBand: boolean;
+  status: number;
+  type: string | null;
+  code: string | null;
+  param: string | null;
+  message: string;
 }
 
 /** An error answer as a case expects it: everything but `inBand`, which the case knows. */

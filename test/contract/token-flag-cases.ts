@@ -3,14 +3,13 @@
 // server's route table finds them, as a request over HTTP does.
 import { expect } from "vitest";
 import { runPipeline } from "../../src/pipeline.js";
-import { ModelRegistry } from "../../src/protocols/openai/models.js";
-import { ResponseStore } from "../../src/protocols/openai/responses/index.js";
 import type { RenderedStream, RequestHead } from "../../src/protocols/types.js";
 import { httpRoutes } from "../../src/routes.js";
 import { routePath } from "../../src/transport/route-path.js";
 import { renderContext, type TestState, testState } from "../support/pipeline-state.js";
 import { contractCase } from "./cases.js";
 import { openaiEncoding } from "./encodings.js";
+import { routeDeps } from "./provider-surface.js";
 import { ALTERNATIVES, CONTRACT_FIXTURES, MODEL } from "./fixtures.js";
 import type { ContractSpec, RequestInput } from "./spec.js";
 
@@ -29,14 +28,7 @@ function headOf(spec: ContractSpec, path: string): RequestHead {
 
 /** The path parameters the server's route table gives a POST to `path`, checked to reach the spec's surface. */
 function routeParams(state: TestState, path: string, head: RequestHead, api: string) {
-  const table = httpRoutes({
-    fixtures: state.fixtures,
-    models: new ModelRegistry([], state.fixtures),
-    store: new ResponseStore(10),
-    ids: state.ids,
-    tokens: state.tokens,
-    caches: true,
-  });
+  const table = httpRoutes(routeDeps(state));
   const found = table.find("POST", routePath(path), head);
   expect(found?.route.api, `the route of POST ${path}`).toBe(api);
   return found?.params ?? [];
