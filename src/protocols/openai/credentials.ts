@@ -1,18 +1,9 @@
 // How OpenAI requests carry their API key: `Authorization: Bearer <key>`, the scheme in any case, and
 // with the header repeated a request is let in when any one of them carries a key.
+import { bearerToken } from "../bearer.js";
 import type { Credentials, RequestHead } from "../types.js";
 
-/**
- * The key of a Bearer credential, or undefined for another scheme or none. The scheme is matched in
- * any case (RFC 7235) and any spaces may follow it; the exact-case "Bearer " is tested first as the
- * one form nearly every client sends.
- */
-export function bearerToken(header: string | undefined): string | undefined {
-  if (header === undefined) return undefined;
-  if (header.startsWith("Bearer ") || (header.charCodeAt(6) === 32 && header.slice(0, 6).toLowerCase() === "bearer"))
-    return header.slice(7).trim();
-  return undefined;
-}
+export { bearerToken } from "../bearer.js";
 
 /**
  * node keeps only the first of repeated Authorization headers in req.headers. When a later one carries
