@@ -194,6 +194,28 @@ describe("AzureOpenAI errors", () => {
     }
   });
 
+  it("serves a deployment configured as an alias as its model: echoed, matched and counted with its tokenizer", async () => {
+    const aliased = await createServer([{ match: { model: "gpt-4" }, response: { content: "Привет" } }], {
+      models: [{ id: "chat-prod", aliasOf: "gpt-4" }],
+    });
+    try {
+      const client = new AzureOpenAI({
+        endpoint: aliased.url,
+        apiKey: KEY,
+        apiVersion: "2024-10-21",
+        deployment: "chat-prod",
+      });
+      const messages = [{ role: "user" as const, content: "Привет" }];
+      const completion = await client.chat.completions.create({ model: "chat-prod", messages });
+      expect(completion.model).toBe("gpt-4");
+      // gpt-4 counts with cl100k_base: 3 + (3 + 1 + 3) prompt tokens, and the reply's 3.
+      expect(cl100k("Привет").length).toBe(3);
+      expect(completion.usage).toMatchObject({ prompt_tokens: 10, completion_tokens: 3, total_tokens: 13 });
+    } finally {
+      await aliased.close();
+    }
+  });
+
   it("an api-version Azure does not know is a BadRequestError: API version not supported", async () => {
     const error = await azure({ apiVersion: "latest-please" })
       .chat.completions.create({ model: "gpt-4o", messages })
