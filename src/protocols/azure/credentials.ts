@@ -1,7 +1,7 @@
 // How Azure OpenAI requests carry their credential: an `api-key` header (what the AzureOpenAI client sends
 // for an API key), or `Authorization: Bearer` (a Microsoft Entra ID token from azureADTokenProvider, or an
 // API key as the v1 API takes it from the plain OpenAI client). Both are checked against the server's keys.
-import { bearerToken } from "../openai/credentials.js";
+import { bearerToken } from "../bearer.js";
 import type { Credentials, RequestHead } from "../types.js";
 
 const API_KEY = "api-key";
