@@ -18,7 +18,12 @@ export interface TypedValue {
 export interface TypeProblem {
   name: string;
   message: string;
+  /** The start of the literal text the complaint is about (where a message names no field, this does). */
+  at: string;
 }
+
+/** How much of the literal a problem quotes. */
+const QUOTED = 80;
 
 const ROOT = join(import.meta.dirname, "..", "..");
 /** Inside the project, so the SDKs resolve from its node_modules as the tests' own imports do. */
@@ -96,9 +101,11 @@ export class SdkTypeChecker {
     const diagnostics = [...this.program.getSyntacticDiagnostics(file), ...this.program.getSemanticDiagnostics(file)];
     return diagnostics.map((diagnostic) => {
       const line = diagnostic.start === undefined ? 0 : file.getLineAndCharacterOfPosition(diagnostic.start).line;
+      const start = diagnostic.start ?? 0;
       return {
         name: values[line - 1]?.name ?? (line === 0 ? "the prelude" : `line ${line + 1}`),
         message: ts.flattenDiagnosticMessageText(diagnostic.messageText, "\n"),
+        at: file.text.slice(start, start + QUOTED),
       };
     });
   }
@@ -106,5 +113,5 @@ export class SdkTypeChecker {
 
 /** The problems as one readable text per value, for an assertion's failure message. */
 export function describeProblems(problems: readonly TypeProblem[]): string {
-  return problems.map(({ name, message }) => `${name}: ${message}`).join("\n\n");
+  return problems.map(({ name, message, at }) => `${name}: ${message}\n  at: ${at}`).join("\n\n");
 }
