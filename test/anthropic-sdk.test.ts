@@ -61,12 +61,13 @@ describe("messages.create", () => {
     expect(message.usage.input_tokens).toBe(15);
   });
 
-  it("carries a request-id header the SDK reads as _request_id, req_011C and 20 characters", async () => {
-    const { data, response } = await client.messages
+  it("carries a request-id header (req_011C and 20 characters) that the SDK reports as the request's id", async () => {
+    const { response, request_id } = await client.messages
       .create({ model: MODEL, max_tokens: 50, messages: [{ role: "user", content: "hello" }] })
       .withResponse();
     expect(response.headers.get("request-id")).toMatch(/^req_011C[A-Za-z0-9]{20}$/);
-    expect(data._request_id).toBe(response.headers.get("request-id"));
+    expect(request_id).toBe(response.headers.get("request-id"));
+    expect(mock.requests.at(-1)?.requestId).toBe(request_id);
   });
 
   it("ends before a stop sequence with stop_reason stop_sequence, naming the sequence that matched first", async () => {
