@@ -1,7 +1,8 @@
 // Claude models as Anthropic's GET /v1/models describes them: what a server without a `models` list lists
-// to an Anthropic client, and the output limit max_tokens is held to. Only models whose release date has a
-// published source are listed (Anthropic's model pages, its API reference's example, its announcements);
-// any other model is still served when requested, and a fixture's Claude model is listed beside these.
+// to an Anthropic client, and the output limit max_tokens is held to. Only active models whose release date
+// has a published source are listed (Anthropic's model pages, its API reference's example, its
+// announcements; Claude Opus 4.5 is left out as deprecated, which the SDK warns about); any other model is
+// still served when requested, and a fixture's Claude model is listed beside these.
 
 export interface CatalogueModel {
   readonly id: string;
@@ -33,15 +34,11 @@ export const CLAUDE_MODELS: readonly CatalogueModel[] = [
   model("claude-opus-4-8", "Claude Opus 4.8", "2026-05-28", "opus", MILLION, 128_000),
   model("claude-opus-4-7", "Claude Opus 4.7", "2026-04-16", "opus", MILLION, 128_000),
   model("claude-opus-4-6", "Claude Opus 4.6", "2026-02-04", "opus", MILLION, 128_000),
-  model("claude-opus-4-5-20251101", "Claude Opus 4.5", "2025-11-24", "opus", 200_000, 64_000),
   model("claude-haiku-4-5-20251001", "Claude Haiku 4.5", "2025-10-15", "haiku", 200_000, 64_000),
 ];
 
 /** Aliases the API resolves to a dated model (GET /v1/models/{alias} answers with the model it names). */
-const ALIASES = new Map<string, string>([
-  ["claude-opus-4-5", "claude-opus-4-5-20251101"],
-  ["claude-haiku-4-5", "claude-haiku-4-5-20251001"],
-]);
+const ALIASES = new Map<string, string>([["claude-haiku-4-5", "claude-haiku-4-5-20251001"]]);
 
 // A Map, so a model named "constructor" finds nothing.
 const BY_ID = new Map<string, CatalogueModel>(CLAUDE_MODELS.map((entry) => [entry.id, entry]));
