@@ -4,7 +4,7 @@
 import { expect } from "vitest";
 import { azureRoutes } from "../../src/protocols/azure/index.js";
 import type { Surface } from "../../src/protocols/types.js";
-import type { TestState } from "../support/pipeline-state.js";
+import type { PipelineState } from "../../src/pipeline.js";
 import { OPENAI_ERRORS } from "./openai-errors.js";
 import { providerSurface } from "./provider-surface.js";
 import { httpError } from "./readers.js";
@@ -24,7 +24,7 @@ export function azurePath(family: AzureFamily, operation: string): (input: Reque
 }
 
 /** The surface Azure serves requests at `pathFor` with, as its folder hands it to the route table. */
-export function azureSurface(pathFor: (input: RequestInput) => string): (state: TestState) => Surface {
+export function azureSurface(pathFor: (input: RequestInput) => string): (state: PipelineState) => Surface {
   const path = pathFor({ model: "gpt-4o-mini", text: "", stream: false });
   return (state) => providerSurface(azureRoutes, state, path);
 }

@@ -5,10 +5,10 @@ import { ResponseStore } from "../../src/protocols/openai/responses/index.js";
 import type { ProviderRoutes, Surface } from "../../src/protocols/types.js";
 import type { RouteDeps } from "../../src/routes.js";
 import { routePath } from "../../src/transport/route-path.js";
-import type { TestState } from "../support/pipeline-state.js";
+import type { PipelineState } from "../../src/pipeline.js";
 
 /** What a provider's routes are built from, out of a test's pipeline state. */
-export function routeDeps(state: TestState): RouteDeps {
+export function routeDeps(state: PipelineState): RouteDeps {
   return {
     fixtures: state.fixtures,
     models: new ModelRegistry([], state.fixtures),
@@ -20,7 +20,11 @@ export function routeDeps(state: TestState): RouteDeps {
 }
 
 /** The surface `routes` serves at `path` (with or without `/v1` and a query). */
-export function providerSurface(routes: (deps: RouteDeps) => ProviderRoutes, state: TestState, path: string): Surface {
+export function providerSurface(
+  routes: (deps: RouteDeps) => ProviderRoutes,
+  state: PipelineState,
+  path: string,
+): Surface {
   const at = routePath(path);
   const found = routes(routeDeps(state)).surfaces.find((endpoint) =>
     typeof endpoint.path === "string" ? endpoint.path === at : endpoint.path.test(at),

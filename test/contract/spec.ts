@@ -71,6 +71,8 @@ export interface ExpectedErrors {
   noMatch: Omit<ExpectedError, "message"> & { message?: RegExp };
   /** The fixture error `{status: 503, type: "server_error", code: "engine_overloaded"}`, as the surface words it. */
   fixtureError: ExpectedError;
+  /** The same error inside a begun stream (on surfaces with inBandErrors); unset, `fixtureError` with status 200. */
+  fixtureErrorInBand?: ExpectedError;
   /** The fixture error `{status: 429, type: "requests", code: "rate_limit_exceeded", retryAfter: 7}`. */
   fixtureRateLimit: ExpectedError;
   modelNotFound(model: string): ExpectedError;
