@@ -110,7 +110,7 @@ describe("the API's checks of a thinking config", () => {
   const refusal = async (params: Anthropic.MessageCreateParamsNonStreaming) => {
     const error = await client.messages.create(params).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(BadRequestError);
-    return (error as BadRequestError).error;
+    return (error as BadRequestError).error as { type: string; error: { type: string; message: string } };
   };
 
   it("refuses a budget under 1024 tokens", async () => {
