@@ -1,0 +1,155 @@
+// `generationConfig` as the canonical generation parameters: maxOutputTokens, stopSequences, candidateCount
+// (n), the structured output asked for (responseMimeType with responseSchema or responseJsonSchema), and
+// thinkingConfig. Values are read as proto3's JSON parser reads them (an int32 may come as a numeric
+// string) and refused with Google's "Invalid value at" 400 when they cannot be.
+import type { GenerationParams } from "../../core/conversation.js";
+import type { ResponseFormat } from "../../core/format-check.js";
+import { type GoogleApiError, invalidArgument, invalidValue } from "./errors.js";
+import { field, isRecord } from "./json.js";
+
+const CONFIG_TYPE = "type.googleapis.com/google.ai.generativelanguage.v1beta.GenerationConfig";
+const THINKING_TYPE = "type.googleapis.com/google.ai.generativelanguage.v1beta.ThinkingConfig";
+const INT32_MAX = 2_147_483_647;
+
+const MIME_TYPES = new Set(["text/plain", "application/json", "application/xml", "application/yaml", "text/x.enum"]);
+const MIME_TYPE_REFUSAL =
+  "* GenerateContentRequest.generation_config.response_mime_type: allowed mimetypes are `text/plain`, `application/json`, `application/xml`, `application/yaml` and `text/x.enum`.\n";
+
+/** The most candidates a request may ask for (Gemini 2.x models answer with up to 8). */
+const MAX_CANDIDATES = 8;
+
+export interface GeminiGeneration {
+  params: GenerationParams;
+  includeThoughts: boolean;
+  thinkingOff: boolean;
+}
+
+type Read<T> = T | undefined | GoogleApiError;
+const refused = <T>(value: Read<T>): value is GoogleApiError =>
+  typeof value === "object" && value !== null && "status" in value;
+
+/** An int32 field, from a number or a numeric string as proto3 JSON allows. */
+function int32(value: unknown, path: string): Read<number> {
+  if (value === undefined || value === null) return undefined;
+  const number = typeof value === "string" && /^-?\d+$/.test(value) ? Number(value) : value;
+  if (typeof number === "number" && Number.isInteger(number) && Math.abs(number) <= INT32_MAX) return number;
+  return invalidValue(path, "TYPE_INT32", value);
+}
+
+/** A float field (read only to refuse a value that is not one). */
+function float(value: unknown, path: string): Read<number> {
+  if (value === undefined || value === null) return undefined;
+  const number = typeof value === "string" && value.trim() !== "" ? Number(value) : value;
+  return typeof number === "number" && Number.isFinite(number) ? number : invalidValue(path, "TYPE_FLOAT", value);
+}
+
+function stopSequences(value: unknown): Read<string[]> {
+  if (value === undefined || value === null) return undefined;
+  const path = "generation_config.stop_sequences";
+  if (typeof value === "string") return [value];
+  if (!Array.isArray(value)) return invalidValue(path, "TYPE_STRING", value);
+  for (let i = 0; i < value.length; i++)
+    if (typeof value[i] !== "string") return invalidValue(`${path}[${i}]`, "TYPE_STRING", value[i]);
+  return value as string[];
+}
+
+/** OpenAPI-style schemas name their types in capitals (`OBJECT`); the format check reads JSON Schema's. */
+function jsonSchemaTypes(schema: unknown, depth = 0): unknown {
+  if (!isRecord(schema) || depth > 32) return schema;
+  const copy: Record<string, unknown> = { ...schema };
+  if (typeof copy.type === "string") copy.type = copy.type.toLowerCase();
+  if (isRecord(copy.properties)) {
+    const properties: Record<string, unknown> = {};
+    for (const [name, property] of Object.entries(copy.properties))
+      properties[name] = jsonSchemaTypes(property, depth + 1);
+    copy.properties = properties;
+  }
+  if (copy.items !== undefined) copy.items = jsonSchemaTypes(copy.items, depth + 1);
+  return copy;
+}
+
+function responseFormat(config: Record<string, unknown>): Read<ResponseFormat | null> {
+  const mimeType = field(config, "responseMimeType", "response_mime_type");
+  if (mimeType === undefined || mimeType === null) return null;
+  if (typeof mimeType !== "string" || !MIME_TYPES.has(mimeType))
+    return invalidArgument(MIME_TYPE_REFUSAL, "generation_config.response_mime_type");
+  if (mimeType !== "application/json") return null;
+  const jsonSchema = field(config, "responseJsonSchema", "response_json_schema") ?? config._responseJsonSchema;
+  if (jsonSchema !== undefined && jsonSchema !== null) return { type: "json_schema", schema: jsonSchema };
+  const schema = field(config, "responseSchema", "response_schema");
+  if (schema !== undefined && schema !== null) return { type: "json_schema", schema: jsonSchemaTypes(schema) };
+  return { type: "json_object" };
+}
+
+function thinking(config: Record<string, unknown>): Read<{ includeThoughts: boolean; thinkingOff: boolean }> {
+  const value = field(config, "thinkingConfig", "thinking_config");
+  if (value === undefined || value === null) return { includeThoughts: false, thinkingOff: false };
+  if (!isRecord(value)) return invalidValue("generation_config.thinking_config", THINKING_TYPE, value);
+  const include = field(value, "includeThoughts", "include_thoughts");
+  if (include !== undefined && include !== null && typeof include !== "boolean")
+    return invalidValue("generation_config.thinking_config.include_thoughts", "TYPE_BOOL", include);
+  const budget = int32(
+    field(value, "thinkingBudget", "thinking_budget"),
+    "generation_config.thinking_config.thinking_budget",
+  );
+  if (refused(budget)) return budget;
+  return { includeThoughts: include === true, thinkingOff: budget === 0 };
+}
+
+const BASE_PARAMS = { includeUsage: false, ignoreEos: false, topLogprobs: null } as const;
+
+/** The generation parameters of `generationConfig`, or the 400 for a value Google would refuse. */
+export function parseGenerationConfig(value: unknown): GeminiGeneration | GoogleApiError {
+  if (value === undefined || value === null)
+    return {
+      params: { ...BASE_PARAMS, n: 1, stop: [], responseFormat: null },
+      includeThoughts: false,
+      thinkingOff: false,
+    };
+  if (!isRecord(value)) return invalidValue("generation_config", CONFIG_TYPE, value);
+  const maxOutputTokens = int32(
+    field(value, "maxOutputTokens", "max_output_tokens"),
+    "generation_config.max_output_tokens",
+  );
+  if (refused(maxOutputTokens)) return maxOutputTokens;
+  const candidates = int32(field(value, "candidateCount", "candidate_count"), "generation_config.candidate_count");
+  if (refused(candidates)) return candidates;
+  if (candidates !== undefined && (candidates < 1 || candidates > MAX_CANDIDATES))
+    return invalidArgument(
+      `* GenerateContentRequest.generation_config.candidate_count: candidate_count must be in the range [1, ${MAX_CANDIDATES}].\n`,
+      "generation_config.candidate_count",
+    );
+  for (const [jsonName, protoName] of SAMPLING_FIELDS) {
+    const checked = (protoName === "top_k" || protoName === "seed" ? int32 : float)(
+      field(value, jsonName, protoName),
+      `generation_config.${protoName}`,
+    );
+    if (refused(checked)) return checked;
+  }
+  const stop = stopSequences(field(value, "stopSequences", "stop_sequences"));
+  if (refused(stop)) return stop;
+  const format = responseFormat(value);
+  if (refused(format)) return format;
+  const thoughts = thinking(value);
+  if (refused(thoughts)) return thoughts;
+  return {
+    params: {
+      ...BASE_PARAMS,
+      maxOutputTokens: maxOutputTokens !== undefined && maxOutputTokens > 0 ? maxOutputTokens : undefined,
+      n: candidates ?? 1,
+      stop: stop ?? [],
+      responseFormat: format ?? null,
+    },
+    ...(thoughts ?? { includeThoughts: false, thinkingOff: false }),
+  };
+}
+
+/** Sampling fields whose values are checked but do not change a fixture's answer. */
+const SAMPLING_FIELDS: readonly (readonly [string, string])[] = [
+  ["temperature", "temperature"],
+  ["topP", "top_p"],
+  ["topK", "top_k"],
+  ["seed", "seed"],
+  ["presencePenalty", "presence_penalty"],
+  ["frequencyPenalty", "frequency_penalty"],
+];
