@@ -22,8 +22,11 @@ export async function capture(url: string, { method = "POST", path, body, header
   return readAnswer(res.status, Object.fromEntries(res.headers.entries()), await res.text());
 }
 
+/** A value to check, as captured: JSON, which a test may read back as it is. */
+export type Captured = TypedValue & { value: any };
+
 /** The JSON body of an answer with the expected status, as a value of `type`. */
-export function bodyOf(name: string, answer: Answer, status: number, type: string): TypedValue {
+export function bodyOf(name: string, answer: Answer, status: number, type: string): Captured {
   expect(answer.status, `${name}: ${answer.text}`).toBe(status);
   expect(answer.json, `${name} has a JSON body`).toBeDefined();
   return { name, type, value: answer.json };
@@ -33,7 +36,7 @@ export function bodyOf(name: string, answer: Answer, status: number, type: strin
  * Every event of a streamed answer as a value of `type` (each named by its index and event name or
  * `type`), without OpenAI's closing `[DONE]`, which is no JSON value.
  */
-export function eventsOf(name: string, answer: Answer, type: string): TypedValue[] {
+export function eventsOf(name: string, answer: Answer, type: string): Captured[] {
   expect(answer.status, `${name}: ${answer.text}`).toBe(200);
   expect(answer.events?.length, `${name} is a stream`).toBeGreaterThan(0);
   return (answer.events ?? [])
