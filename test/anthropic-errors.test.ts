@@ -101,7 +101,7 @@ describe("the error body", () => {
         { role: "assistant", content: "" },
       ],
     });
-    expect(message.content).toEqual([{ type: "text", text: "Hi." }]);
+    expect(message.content).toEqual([{ type: "text", text: "Hi.", citations: null }]);
   });
 
   it("answers a body that is not JSON with invalid_request_error", async () => {
@@ -184,10 +184,10 @@ describe("credentials", () => {
 
   it("lets in x-api-key (the SDK's apiKey) and Authorization: Bearer (its authToken)", async () => {
     expect((await sdk({ apiKey: "sk-ant-good" }).messages.create(HELLO)).content).toEqual([
-      { type: "text", text: "Hi." },
+      { type: "text", text: "Hi.", citations: null },
     ]);
     expect((await sdk({ authToken: "sk-ant-good" }).messages.create(HELLO)).content).toEqual([
-      { type: "text", text: "Hi." },
+      { type: "text", text: "Hi.", citations: null },
     ]);
   });
 
@@ -206,22 +206,26 @@ describe("credentials", () => {
   });
 
   it("sends anthropic-ratelimit-* headers, and past the limit a RateLimitError with retry-after", async () => {
-    const limitedMock = new LLMock({ rateLimit: { rpm: 2 } });
+    // A fixed clock (2026-05-28T20:26:40Z): the limit refills at 2 requests a minute, one every 30 s.
+    const limitedMock = new LLMock({ rateLimit: { rpm: 2 }, now: () => 1_780_000_000_000 });
     await limitedMock.start();
     try {
       limitedMock.on({ userMessage: "hello" }, { content: "Hi." });
       const client = new Anthropic({ baseURL: limitedMock.url, apiKey: "sk-ant-rl", maxRetries: 0 });
-      for (const remaining of ["1", "0"]) {
+      for (const [remaining, reset] of [
+        ["1", "2026-05-28T20:27:10Z"],
+        ["0", "2026-05-28T20:27:40Z"],
+      ]) {
         const { response } = await client.messages.create(HELLO).withResponse();
         expect(response.headers.get("anthropic-ratelimit-requests-limit")).toBe("2");
         expect(response.headers.get("anthropic-ratelimit-requests-remaining")).toBe(remaining);
-        expect(response.headers.get("anthropic-ratelimit-requests-reset")).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
+        expect(response.headers.get("anthropic-ratelimit-requests-reset")).toBe(reset);
       }
       const limited = await caught<RateLimitError>(client.messages.create(HELLO));
       expect(limited).toBeInstanceOf(RateLimitError);
       expect(limited.type).toBe("rate_limit_error");
       expect(limited.message).toContain("rate limit for your organization (understudy) of 2 requests per minute");
-      expect(Number(limited.headers.get("retry-after"))).toBeGreaterThanOrEqual(1);
+      expect(limited.headers.get("retry-after")).toBe("30");
       expect(limited.headers.get("anthropic-ratelimit-requests-remaining")).toBe("0");
     } finally {
       await limitedMock.stop();

@@ -37,18 +37,18 @@ describe("a text stream", () => {
     expect(headers.get("request-id")).toMatch(/^req_011C[A-Za-z0-9]{20}$/);
     const input = promptTokens(["hi"]);
     const usage = `"cache_creation_input_tokens":0,"cache_read_input_tokens":0`;
-    const startUsage = `{"input_tokens":${input},${usage},"cache_creation":{"ephemeral_5m_input_tokens":0,"ephemeral_1h_input_tokens":0},"output_tokens":1,"service_tier":"standard","inference_geo":"not_available"}`;
+    const startUsage = `{"input_tokens":${input},${usage},"cache_creation":{"ephemeral_5m_input_tokens":0,"ephemeral_1h_input_tokens":0},"output_tokens":1,"output_tokens_details":null,"server_tool_use":null,"service_tier":"standard","inference_geo":"not_available","speed":"standard"}`;
     const delta = (piece: string) =>
       `event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"${piece}"}}\n\n`;
     expect(withoutId(text)).toBe(
-      `event: message_start\ndata: {"type":"message_start","message":{"model":"${MODEL}","id":"MSG","type":"message","role":"assistant","content":[],"stop_reason":null,"stop_sequence":null,"stop_details":null,"usage":${startUsage},"diagnostics":null}}\n\n` +
-        `event: content_block_start\ndata: {"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}\n\n` +
+      `event: message_start\ndata: {"type":"message_start","message":{"model":"${MODEL}","id":"MSG","type":"message","role":"assistant","content":[],"container":null,"stop_reason":null,"stop_sequence":null,"stop_details":null,"usage":${startUsage},"diagnostics":null}}\n\n` +
+        `event: content_block_start\ndata: {"type":"content_block_start","index":0,"content_block":{"type":"text","text":"","citations":null}}\n\n` +
         `event: ping\ndata: {"type":"ping"}\n\n` +
         delta("Hi") +
         delta(" there") +
         delta(".") +
         `event: content_block_stop\ndata: {"type":"content_block_stop","index":0}\n\n` +
-        `event: message_delta\ndata: {"type":"message_delta","delta":{"stop_reason":"end_turn","stop_sequence":null,"stop_details":null},"usage":{"input_tokens":${input},${usage},"output_tokens":3,"output_tokens_details":{"thinking_tokens":0}}}\n\n` +
+        `event: message_delta\ndata: {"type":"message_delta","delta":{"stop_reason":"end_turn","stop_sequence":null,"stop_details":null,"container":null},"usage":{"input_tokens":${input},${usage},"output_tokens":3,"output_tokens_details":{"thinking_tokens":0},"server_tool_use":null}}\n\n` +
         `event: message_stop\ndata: {"type":"message_stop"}\n\n`,
     );
   });
@@ -101,7 +101,7 @@ describe("blocks in a stream", () => {
     const starts = events.filter((e) => e.event === "content_block_start").map((e) => e.data);
     expect(starts).toEqual([
       { type: "content_block_start", index: 0, content_block: { type: "thinking", thinking: "", signature: "" } },
-      { type: "content_block_start", index: 1, content_block: { type: "text", text: "" } },
+      { type: "content_block_start", index: 1, content_block: { type: "text", text: "", citations: null } },
       {
         type: "content_block_start",
         index: 2,
@@ -140,7 +140,12 @@ describe("blocks in a stream", () => {
     const order = events.map((e) => `${e.event}${e.data.index ?? ""}`);
     expect(order.indexOf("content_block_stop0")).toBeLessThan(order.indexOf("content_block_start1"));
     expect(order.indexOf("ping")).toBe(2);
-    expect(events.at(-2)?.data.delta).toEqual({ stop_reason: "tool_use", stop_sequence: null, stop_details: null });
+    expect(events.at(-2)?.data.delta).toEqual({
+      stop_reason: "tool_use",
+      stop_sequence: null,
+      stop_details: null,
+      container: null,
+    });
   });
 });
 

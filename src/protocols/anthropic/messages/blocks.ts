@@ -79,7 +79,7 @@ export function blockJson(block: AnswerBlock): Record<string, unknown> {
     case "thinking":
       return { type: "thinking", thinking: block.thinking, signature: block.signature };
     case "text":
-      return { type: "text", text: block.text };
+      return { type: "text", text: block.text, citations: null };
     case "tool_use":
       return { type: "tool_use", id: block.id, name: block.name, input: block.input, caller: DIRECT_CALLER };
   }
@@ -121,17 +121,33 @@ export function answerUsage(plan: Plan, display: ThinkingDisplay): AnswerUsage {
 
 const NO_CACHE_CREATION = { ephemeral_5m_input_tokens: 0, ephemeral_1h_input_tokens: 0 };
 
-/** `usage` as the JSON body (and, with its output so far, message_start) carries it. */
-export function messageUsage(usage: AnswerUsage, output = usage.output, details = true): Record<string, unknown> {
-  const rendered: Record<string, unknown> = {
+/**
+ * `usage` as the JSON body carries it, every field the SDK's Usage type holds; message_start's has the
+ * output so far (`started`) and no breakdown of it yet.
+ */
+export function messageUsage(usage: AnswerUsage, started = false): Record<string, unknown> {
+  return {
     input_tokens: usage.input,
     cache_creation_input_tokens: 0,
     cache_read_input_tokens: 0,
     cache_creation: NO_CACHE_CREATION,
-    output_tokens: output,
+    output_tokens: started ? Math.min(1, usage.output) : usage.output,
+    output_tokens_details: started ? null : { thinking_tokens: usage.thinking },
+    server_tool_use: null,
+    service_tier: "standard",
+    inference_geo: "not_available",
+    speed: "standard",
   };
-  if (details) rendered.output_tokens_details = { thinking_tokens: usage.thinking };
-  rendered.service_tier = "standard";
-  rendered.inference_geo = "not_available";
-  return rendered;
+}
+
+/** message_delta's `usage`: the whole answer's counts (cumulative, as the API sends them). */
+export function deltaUsage(usage: AnswerUsage): Record<string, unknown> {
+  return {
+    input_tokens: usage.input,
+    cache_creation_input_tokens: 0,
+    cache_read_input_tokens: 0,
+    output_tokens: usage.output,
+    output_tokens_details: { thinking_tokens: usage.thinking },
+    server_tool_use: null,
+  };
 }

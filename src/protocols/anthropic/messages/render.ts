@@ -27,7 +27,7 @@ export function renderBodyParts(plan: Plan, display: ThinkingDisplay): SplicedBo
   const content = answerBlocks(choice, display).map(blockJson);
   const usage = messageUsage(answerUsage(plan, display));
   const tail =
-    `","type":"message","role":"assistant","content":${JSON.stringify(content)},` +
+    `","type":"message","role":"assistant","content":${JSON.stringify(content)},"container":null,` +
     `"stop_reason":"${stopReason(choice)}","stop_sequence":${JSON.stringify(choice.stopSequence)},"stop_details":null,` +
     `"usage":${JSON.stringify(usage)},"diagnostics":null}`;
   return { head: sizedText(messageHead(plan)), tail: sizedText(tail) };

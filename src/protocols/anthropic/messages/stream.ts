@@ -6,7 +6,15 @@
 import type { Plan } from "../../../core/plan.js";
 import type { SizedText } from "../../sized-text.js";
 import type { StreamEvent } from "../../types.js";
-import { type AnswerBlock, DIRECT_CALLER, answerBlocks, answerUsage, messageUsage, stopReason } from "./blocks.js";
+import {
+  type AnswerBlock,
+  DIRECT_CALLER,
+  answerBlocks,
+  answerUsage,
+  deltaUsage,
+  messageUsage,
+  stopReason,
+} from "./blocks.js";
 import type { ThinkingDisplay } from "./conversation.js";
 import { messageHead } from "./render.js";
 
@@ -29,7 +37,7 @@ function blockStart(block: AnswerBlock): Record<string, unknown> {
     case "thinking":
       return { type: "thinking", thinking: "", signature: "" };
     case "text":
-      return { type: "text", text: "" };
+      return { type: "text", text: "", citations: null };
     case "tool_use":
       return { type: "tool_use", id: block.id, name: block.name, input: {}, caller: DIRECT_CALLER };
   }
@@ -73,24 +81,22 @@ export function renderStreamTemplate(plan: Plan, display: ThinkingDisplay): Stre
   const [choice] = plan.choices;
   const usage = answerUsage(plan, display);
   const startTail =
-    `","type":"message","role":"assistant","content":[],"stop_reason":null,"stop_sequence":null,"stop_details":null,` +
-    `"usage":${JSON.stringify(messageUsage(usage, Math.min(1, usage.output), false))},"diagnostics":null}}`;
+    `","type":"message","role":"assistant","content":[],"container":null,"stop_reason":null,"stop_sequence":null,` +
+    `"stop_details":null,"usage":${JSON.stringify(messageUsage(usage, true))},"diagnostics":null}}`;
   const events: StreamEvent[] = [{ event: "message_start", data: startTail, enveloped: true }];
   const blocks = answerBlocks(choice, display);
   if (blocks.length === 0) events.push(PING);
   for (let index = 0; index < blocks.length; index++) pushBlock(events, blocks[index], index);
-  const delta = { stop_reason: stopReason(choice), stop_sequence: choice.stopSequence, stop_details: null };
-  const deltaUsage = {
-    input_tokens: usage.input,
-    cache_creation_input_tokens: 0,
-    cache_read_input_tokens: 0,
-    output_tokens: usage.output,
-    output_tokens_details: { thinking_tokens: usage.thinking },
+  const delta = {
+    stop_reason: stopReason(choice),
+    stop_sequence: choice.stopSequence,
+    stop_details: null,
+    container: null,
   };
   events.push(
     event(
       "message_delta",
-      `{"type":"message_delta","delta":${JSON.stringify(delta)},"usage":${JSON.stringify(deltaUsage)}}`,
+      `{"type":"message_delta","delta":${JSON.stringify(delta)},"usage":${JSON.stringify(deltaUsage(usage))}}`,
     ),
     MESSAGE_STOP,
   );
