@@ -101,7 +101,7 @@ describe("the error body", () => {
         { role: "assistant", content: "" },
       ],
     });
-    expect(message.content).toEqual([{ type: "text", text: "Hi.", citations: null }]);
+    expect(message.content).toEqual([{ type: "text", text: "Hi." }]);
   });
 
   it("answers a body that is not JSON with invalid_request_error", async () => {
@@ -184,10 +184,10 @@ describe("credentials", () => {
 
   it("lets in x-api-key (the SDK's apiKey) and Authorization: Bearer (its authToken)", async () => {
     expect((await sdk({ apiKey: "sk-ant-good" }).messages.create(HELLO)).content).toEqual([
-      { type: "text", text: "Hi.", citations: null },
+      { type: "text", text: "Hi." },
     ]);
     expect((await sdk({ authToken: "sk-ant-good" }).messages.create(HELLO)).content).toEqual([
-      { type: "text", text: "Hi.", citations: null },
+      { type: "text", text: "Hi." },
     ]);
   });
 

@@ -57,7 +57,7 @@ describe("messages.create", () => {
       system: [{ type: "text", text: "You are terse." }],
       messages: [{ role: "user", content: [{ type: "text", text: "hello there" }] }],
     });
-    expect(message.content).toEqual([{ type: "text", text: REPLY, citations: null }]);
+    expect(message.content).toEqual([{ type: "text", text: REPLY }]);
     expect(message.usage.input_tokens).toBe(15);
   });
 
@@ -78,7 +78,7 @@ describe("messages.create", () => {
       stop_sequences: ["four", "three"],
       messages: [{ role: "user", content: "count please" }],
     });
-    expect(message.content).toEqual([{ type: "text", text: "one, two, ", citations: null }]);
+    expect(message.content).toEqual([{ type: "text", text: "one, two, " }]);
     expect(message.stop_reason).toBe("stop_sequence");
     expect(message.stop_sequence).toBe("three");
     expect(message.usage.output_tokens).toBe(tokens("one, two, "));
@@ -90,7 +90,7 @@ describe("messages.create", () => {
       max_tokens: 3,
       messages: [{ role: "user", content: "hello" }],
     });
-    expect(message.content).toEqual([{ type: "text", text: "Hello! How", citations: null }]);
+    expect(message.content).toEqual([{ type: "text", text: "Hello! How" }]);
     expect(message).toMatchObject({ stop_reason: "max_tokens", stop_sequence: null });
     expect(message.usage.output_tokens).toBe(3);
   });
@@ -114,7 +114,7 @@ describe("messages.create", () => {
         { role: "user", content: "second" },
       ],
     });
-    expect(message.content).toEqual([{ type: "text", text: "Got both.", citations: null }]);
+    expect(message.content).toEqual([{ type: "text", text: "Got both." }]);
   });
 
   it("journals the exchange as provider anthropic, api messages, with its model", async () => {

@@ -42,7 +42,7 @@ describe("a text stream", () => {
       `event: content_block_delta\ndata: {"type":"content_block_delta","index":0,"delta":{"type":"text_delta","text":"${piece}"}}\n\n`;
     expect(withoutId(text)).toBe(
       `event: message_start\ndata: {"type":"message_start","message":{"model":"${MODEL}","id":"MSG","type":"message","role":"assistant","content":[],"container":null,"stop_reason":null,"stop_sequence":null,"stop_details":null,"usage":${startUsage},"diagnostics":null}}\n\n` +
-        `event: content_block_start\ndata: {"type":"content_block_start","index":0,"content_block":{"type":"text","text":"","citations":null}}\n\n` +
+        `event: content_block_start\ndata: {"type":"content_block_start","index":0,"content_block":{"type":"text","text":""}}\n\n` +
         `event: ping\ndata: {"type":"ping"}\n\n` +
         delta("Hi") +
         delta(" there") +
@@ -101,7 +101,7 @@ describe("blocks in a stream", () => {
     const starts = events.filter((e) => e.event === "content_block_start").map((e) => e.data);
     expect(starts).toEqual([
       { type: "content_block_start", index: 0, content_block: { type: "thinking", thinking: "", signature: "" } },
-      { type: "content_block_start", index: 1, content_block: { type: "text", text: "", citations: null } },
+      { type: "content_block_start", index: 1, content_block: { type: "text", text: "" } },
       {
         type: "content_block_start",
         index: 2,

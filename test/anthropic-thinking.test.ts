@@ -37,7 +37,7 @@ describe("thinking enabled", () => {
     const message = await client.messages.create(ask({ type: "enabled", budget_tokens: 2048 }));
     expect(message.content).toEqual([
       { type: "thinking", thinking: REASONING, signature: SIGNATURE },
-      { type: "text", text: REPLY, citations: null },
+      { type: "text", text: REPLY },
     ]);
     expect(message.usage.output_tokens).toBe(tokens(REASONING) + tokens(REPLY));
     expect(message.usage.output_tokens_details).toEqual({ thinking_tokens: tokens(REASONING) });
@@ -65,7 +65,7 @@ describe("thinking enabled", () => {
     const message = await client.messages.create(ask({ type: "enabled", budget_tokens: 1024, display: "omitted" }));
     expect(message.content).toEqual([
       { type: "thinking", thinking: "", signature: SIGNATURE },
-      { type: "text", text: REPLY, citations: null },
+      { type: "text", text: REPLY },
     ]);
     expect(message.usage.output_tokens).toBe(tokens(REASONING) + tokens(REPLY));
   });
@@ -88,21 +88,21 @@ describe("thinking enabled", () => {
         { role: "user", content: "again" },
       ],
     });
-    expect(message.content).toEqual([{ type: "text", text: "Hello again!", citations: null }]);
+    expect(message.content).toEqual([{ type: "text", text: "Hello again!" }]);
   });
 });
 
 describe("thinking left off", () => {
   it("shows no thinking block and bills only the text when the request does not ask for thinking", async () => {
     const message = await client.messages.create(ask());
-    expect(message.content).toEqual([{ type: "text", text: REPLY, citations: null }]);
+    expect(message.content).toEqual([{ type: "text", text: REPLY }]);
     expect(message.usage.output_tokens).toBe(tokens(REPLY));
     expect(message.usage.output_tokens_details).toEqual({ thinking_tokens: 0 });
   });
 
   it("does the same for thinking: disabled", async () => {
     const message = await client.messages.create(ask({ type: "disabled" }));
-    expect(message.content).toEqual([{ type: "text", text: REPLY, citations: null }]);
+    expect(message.content).toEqual([{ type: "text", text: REPLY }]);
   });
 });
 

@@ -60,7 +60,7 @@ describe("tool_use blocks", () => {
     );
     const message = await client.messages.create(ask("Paris and Rome?"));
     expect(message.content).toEqual([
-      { type: "text", text: "Checking both.", citations: null },
+      { type: "text", text: "Checking both." },
       { type: "tool_use", id: "toolu_a", name: "get_weather", input: { city: "Paris" }, caller: { type: "direct" } },
       { type: "tool_use", id: "toolu_b", name: "get_weather", input: { city: "Rome" }, caller: { type: "direct" } },
     ]);
@@ -103,14 +103,14 @@ describe("a tool_result turn", () => {
       { role: "user", content: [{ type: "tool_result", tool_use_id: "toolu_paris", content: "sunny, 24C" }] },
     ];
     const message = await client.messages.create({ model: MODEL, max_tokens: 100, tools: [WEATHER], messages: turns });
-    expect(message.content).toEqual([{ type: "text", text: "It is sunny in Paris.", citations: null }]);
+    expect(message.content).toEqual([{ type: "text", text: "It is sunny in Paris." }]);
     expect(message.stop_reason).toBe("end_turn");
 
     const other = structuredClone(turns);
     (other[2].content as Anthropic.ToolResultBlockParam[])[0].tool_use_id = "toolu_other";
     (other[1].content as Anthropic.ToolUseBlockParam[])[0].id = "toolu_other";
     const second = await client.messages.create({ model: MODEL, max_tokens: 100, tools: [WEATHER], messages: other });
-    expect(second.content).toEqual([{ type: "text", text: "Some other result.", citations: null }]);
+    expect(second.content).toEqual([{ type: "text", text: "Some other result." }]);
   });
 
   it("counts the tool definition, the assistant's call and the result in input_tokens", async () => {

@@ -79,7 +79,9 @@ export function blockJson(block: AnswerBlock): Record<string, unknown> {
     case "thinking":
       return { type: "thinking", thinking: block.thinking, signature: block.signature };
     case "text":
-      return { type: "text", text: block.text, citations: null };
+      // No `citations` (the SDK types it as required, nullable): the API's text blocks leave it out, and
+      // @ai-sdk/anthropic refuses a null one.
+      return { type: "text", text: block.text };
     case "tool_use":
       return { type: "tool_use", id: block.id, name: block.name, input: block.input, caller: DIRECT_CALLER };
   }

@@ -37,7 +37,7 @@ function blockStart(block: AnswerBlock): Record<string, unknown> {
     case "thinking":
       return { type: "thinking", thinking: "", signature: "" };
     case "text":
-      return { type: "text", text: "", citations: null };
+      return { type: "text", text: "" };
     case "tool_use":
       return { type: "tool_use", id: block.id, name: block.name, input: {}, caller: DIRECT_CALLER };
   }
