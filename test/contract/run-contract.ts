@@ -24,9 +24,12 @@ const OPENAI_MODELS: ContractModels = { main: MODEL, second: CL100K_MODEL, unkno
 function transcriptOf(spec: ContractSpec, answer: Answer): string {
   const headers = { ...answer.headers };
   if (spec.headers) {
-    const { header, pattern } = spec.headers.requestId;
-    expect(headers[header], `the ${header} header`).toMatch(pattern);
-    for (const name of [header, ...(spec.headers.perRequest ?? [])]) delete headers[name];
+    const { requestId, perRequest = [] } = spec.headers;
+    if (requestId) {
+      expect(headers[requestId.header], `the ${requestId.header} header`).toMatch(requestId.pattern);
+      delete headers[requestId.header];
+    }
+    for (const name of perRequest) delete headers[name];
   }
   const text = transcript(answer.status, headers, answer.text);
   return spec.normalise ? spec.normalise(text) : text;

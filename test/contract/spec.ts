@@ -75,7 +75,8 @@ export interface ExpectedErrors {
   fixtureErrorInBand?: ExpectedError;
   /** The fixture error `{status: 429, type: "requests", code: "rate_limit_exceeded", retryAfter: 7}`. */
   fixtureRateLimit: ExpectedError;
-  modelNotFound(model: string): ExpectedError;
+  /** A model the server does not serve; `mode` for a surface that names the method refused (Gemini). */
+  modelNotFound(model: string, mode: Mode): ExpectedError;
 }
 
 /** The models a contract server serves: the cases' model, a second one of another encoding, and one not served. */
@@ -88,8 +89,8 @@ export interface ContractModels {
 
 /** What every HTTP answer of the surface carries besides its body. */
 export interface AnswerHeaders {
-  /** The request-id header (OpenAI `x-request-id`, Anthropic `request-id`) and the form of its value. */
-  requestId: { header: string; pattern: RegExp };
+  /** The request-id header (OpenAI `x-request-id`, Anthropic `request-id`) and the form of its value; null where none is sent (Google). */
+  requestId: { header: string; pattern: RegExp } | null;
   /** Headers whose values differ from one answer to the next by design (a processing time), left out of transcripts. */
   perRequest?: readonly string[];
 }
@@ -97,6 +98,8 @@ export interface AnswerHeaders {
 export type CaseName =
   | "parse"
   | "missingModel"
+  | "belowMin"
+  | "aboveMax"
   | "stop"
   | "maxTokens"
   | "n"
@@ -138,8 +141,11 @@ export interface ContractSpec {
   /** The error an answer carries; checks it has exactly the surface's error shape. */
   error(answer: Answer): ReadError;
   errors: ExpectedErrors;
-  /** The output-limit parameter and the least value it accepts. */
-  maxTokens: { param: string; min: number };
+  /**
+   * The output-limit parameter, the least value it accepts, and a value of the wrong type for it (unset,
+   * the string "16"; proto3's JSON reads a numeric string as an integer, so Gemini's is another string).
+   */
+  maxTokens: { param: string; min: number; wrongType?: unknown };
   /**
    * How the surface reports a reply that ended by itself, one cut at the output limit, and one cut at a
    * stop sequence (`stopSequence`; unset, the same as `stop`, as OpenAI reports it).
@@ -157,6 +163,11 @@ export interface ContractSpec {
   carriesToken(data: any): boolean;
   /** Answer text with what differs between two answers by design (ids without a known prefix) made equal. */
   normalise?(text: string): string;
+  /**
+   * When a 429 says to retry, in seconds; unset, its `retry-after` header (Google says it in the body's
+   * RetryInfo instead). Read only where answers carry headers.
+   */
+  retryAfter?(answer: Answer): number | undefined;
   /** Cases this surface does not run, each with the reason. */
   skip?: Partial<Record<CaseName, string>>;
 }

@@ -9,22 +9,10 @@ import { routePath } from "../../src/transport/route-path.js";
 import { renderContext, type TestState, testState } from "../support/pipeline-state.js";
 import { contractCase } from "./cases.js";
 import { openaiEncoding } from "./encodings.js";
-import { routeDeps } from "./provider-surface.js";
+import { requestHead, routeDeps } from "./provider-surface.js";
 import { ALTERNATIVES, CONTRACT_FIXTURES, MODEL } from "./fixtures.js";
 import type { ContractSpec, RequestInput } from "./spec.js";
-
-/** The head of a request to `path` with the spec's headers, as the transport hands it to a surface. */
-function headOf(spec: ContractSpec, path: string): RequestHead {
-  const entries = Object.entries({ "content-type": "application/json", ...spec.requestHeaders }).map(
-    ([name, value]) => [name.toLowerCase(), value] as const,
-  );
-  return {
-    method: "POST",
-    url: path,
-    headers: Object.fromEntries(entries),
-    headersDistinct: Object.fromEntries(entries.map(([name, value]) => [name, [value]])),
-  };
-}
+import { parseSse } from "./wire.js";
 
 /** The path parameters the server's route table gives a POST to `path`, checked to reach the spec's surface. */
 function routeParams(state: TestState, path: string, head: RequestHead, api: string) {
@@ -41,6 +29,8 @@ function routeParams(state: TestState, path: string, head: RequestHead, api: str
 function eventData(stream: RenderedStream, data: string): unknown {
   if (data === "[DONE]") return data;
   if (stream.framing !== "raw") return JSON.parse(data);
+  // A raw stream that is SSE all the same (Gemini's with alt=sse writes each event whole): its data field.
+  if (stream.contentType?.startsWith("text/event-stream")) return parseSse(data)[0]?.data ?? null;
   const element = data.replace(/^\s*[[,]\s*/, "").replace(/\s*\]\s*$/, "");
   return element === "" ? null : JSON.parse(element);
 }
@@ -50,7 +40,7 @@ function renderedEvents(spec: ContractSpec, text: string, n?: number) {
   const surface = spec.surface(state);
   const input: RequestInput = { model: spec.models?.main ?? MODEL, text, stream: true, n };
   const path = spec.pathFor?.(input) ?? spec.path;
-  const head = headOf(spec, path);
+  const head = requestHead(path, spec.requestHeaders);
   const params = routeParams(state, path, head, surface.api);
   const body = surface.negotiateStream(head, spec.request(input), params);
   const outcome = runPipeline(state, surface, body);
