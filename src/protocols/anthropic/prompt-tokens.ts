@@ -4,6 +4,7 @@
 // definition count, as Anthropic's input_tokens do; the framing constants are estimates, not Anthropic's.
 import type { Conversation } from "../../core/conversation.js";
 import type { TokenCounter } from "../../core/usage.js";
+import { jsonText } from "./json.js";
 
 // Each turn (the system prompt, a tool result) is framed by a few tokens of role markers, and the reply
 // is primed with the assistant's; tool calls and definitions are rendered into the prompt with some
@@ -25,7 +26,7 @@ export function countAnthropicPrompt(conversation: Conversation, count: TokenCou
   for (const tool of conversation.tools) {
     total += TOKENS_PER_TOOL_DEFINITION + count(tool.name);
     if (tool.description) total += count(tool.description);
-    if (tool.parameters !== undefined) total += count(JSON.stringify(tool.parameters) ?? "");
+    if (tool.parameters !== undefined) total += count(jsonText(tool.parameters) ?? "");
   }
   return total;
 }
