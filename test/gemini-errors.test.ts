@@ -48,7 +48,7 @@ async function post(path: string, body: string, headers: Record<string, string> 
     headers: { "content-type": "application/json", ...headers },
     body,
   });
-  return { status: res.status, body: await res.json() };
+  return { status: res.status, body: (await res.json()) as any };
 }
 const GENERATE = "/v1beta/models/gemini-2.5-flash:generateContent";
 const contents = (parts: unknown, role = "user") => JSON.stringify({ contents: [{ role, parts }] });

@@ -31,7 +31,7 @@ async function post(path: string, body: unknown) {
     headers: { "content-type": "application/json", "x-goog-api-key": "test-key" },
     body: JSON.stringify(body),
   });
-  return { status: res.status, body: await res.json() };
+  return { status: res.status, body: (await res.json()) as any };
 }
 
 describe("countTokens", () => {
@@ -147,11 +147,10 @@ describe("models", () => {
   });
 
   it("answers GET /v1/models as Gemini's list for a Google key, as OpenAI's list otherwise", async () => {
-    const google = await fetch(`${server.url}/v1/models?key=test-key`).then((res) => res.json());
+    const google = await fetch(`${server.url}/v1/models?key=test-key`).then((res) => res.json() as Promise<any>);
     expect(google.models[0].name).toBe("models/gemini-2.5-flash");
-    const openai = await fetch(`${server.url}/v1/models`, { headers: { authorization: "Bearer sk-test" } }).then(
-      (res) => res.json(),
-    );
+    const headers = { authorization: "Bearer sk-test" };
+    const openai = await fetch(`${server.url}/v1/models`, { headers }).then((res) => res.json() as Promise<any>);
     expect(openai.object).toBe("list");
   });
 });

@@ -8,7 +8,7 @@ import type { GeminiFlavor } from "./conversation.js";
 import { invalidArgument } from "./errors.js";
 import { field, isRecord } from "./json.js";
 import { NOT_AN_OBJECT, parseGenerateBody } from "./parse.js";
-import { countGeminiPrompt, promptDetails } from "./prompt-tokens.js";
+import { countGeminiPrompt, GEMINI_ENCODING, promptDetails } from "./prompt-tokens.js";
 
 /** The request countTokens counts: its generateContentRequest, or the body itself, with the path's model. */
 function countedRequest(body: Record<string, unknown>, model: string): Record<string, unknown> {
@@ -40,7 +40,7 @@ export function countTokensRoute(
       if ("status" in parsed) return { error: parsed };
       const model = deps.models.resolve(parsed.model);
       if (model === undefined) return { error: wire.describeError(modelNotFound(parsed.model)), model: parsed.model };
-      const totalTokens = countGeminiPrompt(parsed, deps.tokens.counter(deps.tokens.encodingFor(model)));
+      const totalTokens = countGeminiPrompt(parsed, deps.tokens.counter(GEMINI_ENCODING));
       const promptTokensDetails = promptDetails(totalTokens, parsed.media);
       const answer =
         flavor === "vertex"

@@ -10,6 +10,7 @@ import { modelName } from "./conversation.js";
 import { type EmbedInput, parseBatchEmbed, parseEmbedContent, parsePredict } from "./embed-parse.js";
 import { type GoogleApiError, invalidArgument } from "./errors.js";
 import { isRecord } from "./json.js";
+import { GEMINI_ENCODING } from "./prompt-tokens.js";
 
 type Deps = Pick<RouteDeps, "fixtures" | "models" | "tokens">;
 
@@ -110,7 +111,7 @@ export function embedRoute(
       const inputs = Array.isArray(parsed) ? parsed : [parsed];
       const embedded = embed(deps, api, model, inputs, body);
       if ("status" in embedded) return { error: embedded, model };
-      const count = deps.tokens.counter(deps.tokens.encodingFor(model));
+      const count = deps.tokens.counter(GEMINI_ENCODING);
       return { status: 200, body: SHAPES[shape](embedded, inputs, count), model, fixture: embedded.fixture };
     },
   };

@@ -4,8 +4,16 @@
 // lazy dog." is 10 in its docs, as in o200k_base), so each text is counted as it is. Function calls and
 // results count their names and JSON; declarations their name, description and schema JSON. Each
 // non-text part counts as the 258 tokens Google documents for an image.
+import type { EncodingName } from "../../core/tokenizer.js";
 import type { TokenCounter } from "../../core/usage.js";
 import type { GeminiConversation, Modality } from "./conversation.js";
+
+/**
+ * The encoding Gemini's texts are counted in where no plan chooses one (countTokens, embeddings): the
+ * plan's for the names Gemini models have. Model names alone would count `text-embedding-004` as an
+ * OpenAI embedding model, in cl100k_base.
+ */
+export const GEMINI_ENCODING: EncodingName = "o200k_base";
 
 /** What Google's docs give for an image (up to 384 px a side, or each 768 px tile): every media part counts so. */
 export const MEDIA_PART_TOKENS = 258;
