@@ -58,6 +58,29 @@ function checkResponsesStream(res) {
   return null;
 }
 
+function checkAnthropicStream(res) {
+  if (!contentTypeIs(res, "text/event-stream")) return `content-type ${res.headers["content-type"]}`;
+  const events = parseSse(res.body.toString("utf8"));
+  const data = events.map((e) => JSON.parse(e.data));
+  if (data.some((d, i) => d.type !== events[i].event)) return "an event's type differs from its `event:` line";
+  if (events[0]?.event !== "message_start" || events.at(-1)?.event !== "message_stop")
+    return "stream is not message_start ... message_stop";
+  const pieces = data.filter((d) => d.delta?.type === "text_delta").map((d) => d.delta.text);
+  if (pieces.join("") !== CONTENT) return "streamed text is not the fixture's";
+  if (pieces.length < 20) return `only ${pieces.length} text deltas (expected one per token)`;
+  return null;
+}
+
+function checkGeminiStream(res) {
+  if (!contentTypeIs(res, "text/event-stream")) return `content-type ${res.headers["content-type"]}`;
+  const chunks = parseSse(res.body.toString("utf8")).map((e) => JSON.parse(e.data));
+  const pieces = chunks.map((c) => (c.candidates?.[0]?.content?.parts ?? []).map((p) => p.text ?? "").join(""));
+  if (pieces.join("") !== CONTENT) return "streamed text is not the fixture's";
+  if (pieces.filter(Boolean).length < 20) return `only ${pieces.length} text chunks (expected one per token)`;
+  if (chunks.at(-1)?.candidates?.[0]?.finishReason !== "STOP") return "the last chunk does not finish with STOP";
+  return null;
+}
+
 /**
  * `target.ratio` of the rate of `target.base` (another scenario's bare server, or this one's when absent).
  * `optional`: a 404 from Understudy skips the row as "not available" instead of failing it.
@@ -86,6 +109,24 @@ export const SCENARIOS = [
     optional: true,
     body: { model: "gpt-4o-mini", input: "hello", stream: true },
     check: checkResponsesStream,
+    target: { ratio: 0.5, base: "chat" },
+  },
+  {
+    id: "anthropic-stream",
+    title: "anthropic messages stream",
+    path: "/v1/messages",
+    optional: true,
+    body: { model: "claude-sonnet-4-5", max_tokens: 1024, messages: MESSAGES, stream: true },
+    check: checkAnthropicStream,
+    target: { ratio: 0.5, base: "chat" },
+  },
+  {
+    id: "gemini-stream",
+    title: "gemini streamGenerateContent",
+    path: "/v1beta/models/gemini-2.5-flash:streamGenerateContent?alt=sse",
+    optional: true,
+    body: { contents: [{ role: "user", parts: [{ text: "hello, benchmark" }] }] },
+    check: checkGeminiStream,
     target: { ratio: 0.5, base: "chat" },
   },
 ];
