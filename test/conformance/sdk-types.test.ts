@@ -79,3 +79,18 @@ describe("a prelude of declarations", () => {
     ]);
   });
 });
+
+describe("Wire<T>: string enums as their values", () => {
+  it("takes an enum's values as JSON strings, and still refuses one outside them", () => {
+    const reason = 'import("@google/genai").FinishReason';
+    const candidate = `Wire<import("@google/genai").Candidate>`;
+    expect(checker.check([{ name: "stop", type: `Wire<${reason}>`, value: "STOP" }])).toEqual([]);
+    expect(checker.check([{ name: "raw enum", type: reason, value: "STOP" }])).toMatchObject([{ name: "raw enum" }]);
+    const problems = checker.check([
+      { name: "candidate", type: candidate, value: { finishReason: "MAX_TOKENS", index: 0 } },
+      { name: "unknown reason", type: candidate, value: { finishReason: "DONE" } },
+      { name: "extra field", type: candidate, value: { finishReason: "STOP", reasoning: "x" } },
+    ]);
+    expect(problems.map((problem) => problem.name)).toEqual(["unknown reason", "extra field"]);
+  });
+});

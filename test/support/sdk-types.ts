@@ -59,8 +59,17 @@ function literalOf(value: unknown): string {
  */
 function sourceOf(prelude: string, values: readonly TypedValue[]): string {
   const lines = values.map(({ type, value }, i) => `const v${i}: ${type} = ${literalOf(value)}; void v${i};`);
-  return `${prelude.replace(/\r?\n/g, " ")}\n${lines.join("\n")}\nexport {};\n`;
+  return `${WIRE} ${prelude.replace(/\r?\n/g, " ")}\n${lines.join("\n")}\nexport {};\n`;
 }
+
+/**
+ * `Wire<T>`, which every check may name: T with each string enum it holds (the SDK's `FinishReason`,
+ * `MediaModality`...) read as the union of its values, as JSON carries them. A JSON string is never of a
+ * TypeScript enum type, though it is of that enum's values; everything else, optionality included, is T's.
+ */
+const WIRE =
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: TypeScript source, whose template literal type this is.
+  "type Wire<T> = T extends string ? (string extends T ? T : `${T}`) : T extends readonly (infer U)[] ? Wire<U>[] : T extends object ? { [K in keyof T]: Wire<T[K]> } : T;";
 
 /**
  * The declaration files (lib, @types/node, the SDKs), parsed once per test file: every check, and every
