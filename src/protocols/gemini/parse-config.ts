@@ -58,12 +58,11 @@ function jsonSchemaTypes(schema: unknown, depth = 0): unknown {
   if (!isRecord(schema) || depth > 32) return schema;
   const copy: Record<string, unknown> = { ...schema };
   if (typeof copy.type === "string") copy.type = copy.type.toLowerCase();
-  if (isRecord(copy.properties)) {
-    const properties: Record<string, unknown> = {};
-    for (const [name, property] of Object.entries(copy.properties))
-      properties[name] = jsonSchemaTypes(property, depth + 1);
-    copy.properties = properties;
-  }
+  // fromEntries defines each property, so a property named __proto__ stays a property.
+  if (isRecord(copy.properties))
+    copy.properties = Object.fromEntries(
+      Object.entries(copy.properties).map(([name, property]) => [name, jsonSchemaTypes(property, depth + 1)]),
+    );
   if (copy.items !== undefined) copy.items = jsonSchemaTypes(copy.items, depth + 1);
   return copy;
 }
