@@ -80,6 +80,7 @@ describe("the error body", () => {
     [{ ...HELLO, top_p: -1 }, "top_p: Input should be greater than or equal to 0"],
     [{ ...HELLO, stop_sequences: "END" }, "stop_sequences: Input should be a valid list"],
     [{ ...HELLO, tools: [{ name: "f" }] }, "tools.0.input_schema: Field required"],
+    [{ ...HELLO, tool_choice: { type: "tool" } }, "tool_choice.tool.name: Field required"],
     [
       { ...HELLO, max_tokens: 200_000 },
       `max_tokens: 200000 > 128000, which is the maximum allowed number of output tokens for ${MODEL}`,

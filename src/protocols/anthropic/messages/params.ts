@@ -61,9 +61,27 @@ function flagsError(body: Record<string, unknown>): ApiError | null {
     : invalidRequest("metadata.user_id: Input should be a valid string");
 }
 
+const TOOL_CHOICES = new Set(["auto", "any", "tool", "none"]);
+
+/** `tool_choice`, when set: auto, any, none, or a named tool. Which tools the answer calls is the fixture's. */
+function toolChoiceError(body: Record<string, unknown>): ApiError | null {
+  const choice = body.tool_choice;
+  if (choice === undefined || choice === null) return null;
+  if (!isRecord(choice)) return invalidRequest("tool_choice: Input should be a valid dictionary");
+  const { type } = choice;
+  if (typeof type !== "string") return invalidRequest("tool_choice.type: Field required");
+  if (!TOOL_CHOICES.has(type))
+    return invalidRequest(
+      `tool_choice: Input tag '${type.slice(0, 100)}' found using 'type' does not match any of the expected tags: 'auto', 'any', 'tool', 'none'`,
+    );
+  return type === "tool" && typeof choice.name !== "string"
+    ? invalidRequest("tool_choice.tool.name: Field required")
+    : null;
+}
+
 /** Every check of the parameters besides max_tokens and the turns, in the order the API reports them. */
 export function parametersError(body: Record<string, unknown>): ApiError | null {
-  return samplingError(body) ?? flagsError(body);
+  return samplingError(body) ?? toolChoiceError(body) ?? flagsError(body);
 }
 
 /** An enabled thinking config's budget: at least 1024 and under max_tokens (when the request has one). */
