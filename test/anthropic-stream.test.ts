@@ -83,6 +83,16 @@ describe("a text stream", () => {
   });
 });
 
+describe("stream negotiation", () => {
+  it("answers JSON when the body leaves stream unset, whatever Accept asks for, as the API does", async () => {
+    mock.on({ userMessage: "hi" }, { content: "Hi." });
+    const body = { model: MODEL, max_tokens: 50, messages: [{ role: "user", content: "hi" }] };
+    const { headers, text } = await postAnthropic(url, body, { accept: "text/event-stream" });
+    expect(headers.get("content-type")).toContain("application/json");
+    expect(JSON.parse(text)).toMatchObject({ type: "message", content: [{ type: "text", text: "Hi." }] });
+  });
+});
+
 describe("blocks in a stream", () => {
   it("streams thinking, then text, then a tool use, each with its own index, deltas and stop", async () => {
     mock.on(
