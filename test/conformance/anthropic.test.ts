@@ -1,7 +1,11 @@
 // Conformance: every body, stream event and error Understudy sends on Anthropic's API, as the official
-// @anthropic-ai/sdk's own types declare them. Two kinds of event have no SDK type, because the SDK's
-// stream reader handles them by their event name before parsing any data as a RawMessageStreamEvent:
-// `ping` (skipped) and `error` (thrown as an APIError from the body's `error`, which carries no request_id).
+// @anthropic-ai/sdk's own types declare them. Where the SDK's type is not the wire's, it is adjusted by
+// the one difference, and says why:
+// - Two kinds of event have no SDK type, because the SDK's stream reader handles them by their event
+//   name before parsing any data as a RawMessageStreamEvent: `ping` (skipped) and `error` (thrown as an
+//   APIError from the body's `error`, which carries no request_id).
+// - A text block's `citations` the SDK types as required (null without citations); the API's text blocks
+//   leave it out unless the request asked for citations, and @ai-sdk/anthropic's schema refuses a null one.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Fixture } from "../../src/fixtures/index.js";
 import { createServer, type ServerInstance } from "../../src/server.js";
@@ -10,9 +14,14 @@ import { bodyOf, type Capture, type Captured, capture, eventsOf } from "./captur
 
 const SDK = 'import("@anthropic-ai/sdk").Anthropic';
 const PRELUDE = [
-  `type Message = ${SDK}.Messages.Message;`,
+  `type SdkText = ${SDK}.Messages.TextBlock;`,
+  'type Text = Omit<SdkText, "citations"> & Partial<Pick<SdkText, "citations">>;',
+  `type Block = Exclude<${SDK}.Messages.ContentBlock, SdkText> | Text;`,
+  `type Message = Omit<${SDK}.Messages.Message, "content"> & { content: Block[] };`,
+  `type SdkStart = ${SDK}.Messages.RawContentBlockStartEvent;`,
+  'type Start = Omit<SdkStart, "content_block"> & { content_block: Exclude<SdkStart["content_block"], SdkText> | Text };',
   `type ErrorResponse = ${SDK}.ErrorResponse;`,
-  `type StreamEvent = ${SDK}.Messages.RawMessageStreamEvent | { type: "ping" } | Omit<ErrorResponse, "request_id">;`,
+  `type StreamEvent = Exclude<${SDK}.Messages.RawMessageStreamEvent, SdkStart> | Start | { type: "ping" } | Omit<ErrorResponse, "request_id">;`,
   `type TokensCount = ${SDK}.Messages.MessageTokensCount;`,
   `type ModelInfo = ${SDK}.Models.ModelInfo;`,
   `type ModelPage = import("@anthropic-ai/sdk/core/pagination").PageResponse<ModelInfo>;`,
