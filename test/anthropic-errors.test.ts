@@ -105,6 +105,21 @@ describe("the error body", () => {
     expect(message.content).toEqual([{ type: "text", text: "Hi." }]);
   });
 
+  it("refuses a request without anthropic-version, as the API does on every route", async () => {
+    const res = await fetch(`${mock.url}/v1/messages`, {
+      method: "POST",
+      headers: { "content-type": "application/json", "x-api-key": "test" },
+      body: JSON.stringify(HELLO),
+    });
+    expect(res.status).toBe(400);
+    expect(await res.json()).toMatchObject({
+      type: "error",
+      error: { type: "invalid_request_error", message: "anthropic-version: header is required" },
+    });
+    const models = await fetch(`${mock.url}/v1/models`, { headers: { "x-api-key": "test" } });
+    expect(models.status).toBe(400);
+  });
+
   it("answers a body that is not JSON with invalid_request_error", async () => {
     const res = await fetch(`${mock.url}/v1/messages`, {
       method: "POST",

@@ -7,7 +7,7 @@ import type { ResourceAnswer, ResourceRoute } from "../types.js";
 import { isApiError } from "../types.js";
 import { parseCountTokensRequest } from "./messages/parse.js";
 import { countAnthropicPrompt } from "./prompt-tokens.js";
-import { ANTHROPIC_WIRE } from "./wire.js";
+import { ANTHROPIC_WIRE, versionMissing } from "./wire.js";
 
 function countTokens(deps: Pick<RouteDeps, "models" | "tokens">, body: unknown): ResourceAnswer {
   const conversation = parseCountTokensRequest(body);
@@ -27,6 +27,7 @@ export function countTokensRoute(deps: Pick<RouteDeps, "models" | "tokens">): Re
     pattern: /^\/messages\/count_tokens$/,
     api: "messages.count_tokens",
     surface: ANTHROPIC_WIRE,
+    checkHead: versionMissing,
     handle: (_params, _query, body) => countTokens(deps, body),
   };
 }

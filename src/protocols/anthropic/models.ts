@@ -7,7 +7,7 @@ import type { RouteDeps } from "../../routes.js";
 import type { ApiError, ResourceAnswer, ResourceRoute } from "../types.js";
 import { invalidRequest } from "./errors.js";
 import { CLAUDE_MODELS, catalogueModel, type CatalogueModel } from "./model-catalogue.js";
-import { ANTHROPIC_WIRE, isAnthropicRequest } from "./wire.js";
+import { ANTHROPIC_WIRE, isAnthropicRequest, versionMissing } from "./wire.js";
 
 type Models = RouteDeps["models"];
 
@@ -101,6 +101,7 @@ export function anthropicModelRoutes(models: Models): ResourceRoute[] {
       method: "GET",
       pattern: /^\/models$/,
       claims: isAnthropicRequest,
+      checkHead: versionMissing,
       surface: ANTHROPIC_WIRE,
       handle: (_params, query) => listModels(models, query),
     },
@@ -108,6 +109,7 @@ export function anthropicModelRoutes(models: Models): ResourceRoute[] {
       method: "GET",
       pattern: /^\/models\/(.+)$/,
       claims: isAnthropicRequest,
+      checkHead: versionMissing,
       surface: ANTHROPIC_WIRE,
       handle: ([id]) => retrieveModel(models, id),
     },

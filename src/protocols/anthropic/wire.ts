@@ -2,9 +2,9 @@
 // each answer carries, its error shape and wording, its rate-limit headers; and which requests are an
 // Anthropic client's, for the paths several providers serve (GET /v1/models) and for unknown URLs.
 import type { IdFormat } from "../../core/plan.js";
-import type { AnswerHeaders, RequestHead, SurfaceWire } from "../types.js";
+import type { AnswerHeaders, ApiError, RequestHead, SurfaceWire } from "../types.js";
 import { anthropicCredentials } from "./credentials.js";
-import { renderAnthropicError } from "./errors.js";
+import { invalidRequest, renderAnthropicError } from "./errors.js";
 import { anthropicRateLimitHeaders } from "./rate-limit-headers.js";
 import { describeAnthropicError } from "./server-errors.js";
 
@@ -37,4 +37,10 @@ export const ANTHROPIC_WIRE: SurfaceWire = {
 export function isAnthropicRequest(req: RequestHead): boolean {
   const { headers } = req;
   return headers["anthropic-version"] !== undefined || headers["x-api-key"] !== undefined;
+}
+
+/** The API's refusal of a request that does not say which version of the API it speaks (every route asks). */
+export function versionMissing(req: RequestHead): ApiError | null {
+  const version = req.headers["anthropic-version"];
+  return version === undefined || version === "" ? invalidRequest("anthropic-version: header is required") : null;
 }

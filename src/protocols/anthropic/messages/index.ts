@@ -6,7 +6,7 @@ import type { SizedText } from "../../sized-text.js";
 import { wholeEvents } from "../../sse.js";
 import type { ApiError, RenderContext, RenderedStream, RequestHead, Surface } from "../../types.js";
 import { countAnthropicPrompt } from "../prompt-tokens.js";
-import { ANTHROPIC_WIRE, TOOL_USE_IDS } from "../wire.js";
+import { ANTHROPIC_WIRE, TOOL_USE_IDS, versionMissing } from "../wire.js";
 import type { AnthropicConversation, ThinkingDisplay } from "./conversation.js";
 import { outputLimitError } from "./output-limit.js";
 import { parseMessagesRequest } from "./parse.js";
@@ -58,6 +58,7 @@ export function createMessagesSurface(): Surface<AnthropicConversation> {
     api: "messages",
     asksForStream,
     negotiateStream,
+    checkHead: versionMissing,
     memoizable: true,
     toolCallIds: TOOL_USE_IDS,
     promptTokens: countAnthropicPrompt,
