@@ -134,7 +134,7 @@ describe("Vertex AI's generateContent, as the Gemini SDK types it", () => {
   });
 });
 
-describe("resources and errors, as the Gemini SDK types them", () => {
+describe("resources, as the Gemini SDK types them", () => {
   it("countTokens, batchEmbedContents, the models list and a model", async () => {
     const counted = await send({ path: at("countTokens"), body: { contents: request("hello").contents } });
     const embeddings = await send({
@@ -150,34 +150,19 @@ describe("resources and errors, as the Gemini SDK types them", () => {
       bodyOf("model", model, 200, "Model"),
     ]);
   });
+});
 
+const ERROR_CASES: [string, Capture, number][] = [
+  ["no match", { path: at("generateContent"), body: request("nothing matches") }, 400],
+  ["fixture error", { path: at("generateContent"), body: request("overloaded") }, 503],
+  ["unknown model", { path: "/v1beta/models/gemini-unknown:generateContent", body: request("hello") }, 404],
+  ["bad value", { path: at("generateContent"), body: request("hello", { maxOutputTokens: "many" }) }, 400],
+];
+
+describe("errors, as the Gemini API sends them", () => {
   it("errors are google.rpc.Status, on the body routes and as the array route's one element", async () => {
-    const values: Captured[] = [
-      bodyOf(
-        "no match",
-        await send({ path: at("generateContent"), body: request("nothing matches") }),
-        400,
-        "GoogleError",
-      ),
-      bodyOf(
-        "fixture error",
-        await send({ path: at("generateContent"), body: request("overloaded") }),
-        503,
-        "GoogleError",
-      ),
-      bodyOf(
-        "unknown model",
-        await send({ path: "/v1beta/models/gemini-unknown:generateContent", body: request("hello") }),
-        404,
-        "GoogleError",
-      ),
-      bodyOf(
-        "bad value",
-        await send({ path: at("generateContent"), body: request("hello", { maxOutputTokens: "many" }) }),
-        400,
-        "GoogleError",
-      ),
-    ];
+    const values: Captured[] = [];
+    for (const [name, sent, status] of ERROR_CASES) values.push(bodyOf(name, await send(sent), status, "GoogleError"));
     const arrayError = await send({
       path: "/v1beta/models/gemini-unknown:streamGenerateContent",
       body: request("hello"),
