@@ -100,6 +100,17 @@ describe("thinking left off", () => {
     expect(message.usage.output_tokens_details).toEqual({ thinking_tokens: 0 });
   });
 
+  it("reports a fixture's pinned usage as pinned, thinking or not", async () => {
+    mock.on(
+      { userMessage: "pinned" },
+      { reasoning: REASONING, content: REPLY, usage: { promptTokens: 50, completionTokens: 40 } },
+    );
+    const pinned = { model: MODEL, max_tokens: 4096, messages: [{ role: "user" as const, content: "pinned" }] };
+    expect((await client.messages.create(pinned)).usage).toMatchObject({ input_tokens: 50, output_tokens: 40 });
+    const thinking = await client.messages.create({ ...pinned, thinking: { type: "adaptive" } });
+    expect(thinking.usage).toMatchObject({ input_tokens: 50, output_tokens: 40 });
+  });
+
   it("does the same for thinking: disabled", async () => {
     const message = await client.messages.create(ask({ type: "disabled" }));
     expect(message.content).toEqual([{ type: "text", text: REPLY }]);

@@ -104,7 +104,10 @@ export function stopReason(choice: PlannedChoice): string {
   }
 }
 
-/** The answer's token counts: reasoning a request leaves off is neither shown nor billed. */
+/**
+ * The answer's token counts: reasoning a request leaves off is neither shown nor billed, unless the
+ * fixture pins the output count (`usage.completionTokens`), which is then reported as pinned.
+ */
 export interface AnswerUsage {
   readonly input: number;
   readonly output: number;
@@ -113,7 +116,9 @@ export interface AnswerUsage {
 
 export function answerUsage(plan: Plan, display: ThinkingDisplay): AnswerUsage {
   const { promptTokens, completionTokens, reasoningTokens } = plan.usage;
-  const unbilled = display === "off" ? reasoningTokens : 0;
+  const [choice] = plan.choices;
+  const counted = completionTokens === choice.completionTokens;
+  const unbilled = display === "off" && counted ? choice.reasoningTokens : 0;
   return {
     input: promptTokens,
     output: Math.max(0, completionTokens - unbilled),
