@@ -207,6 +207,14 @@ describe("credentials", () => {
     ]);
   });
 
+  it("lets a request in when any key it presents is accepted (a wrong x-api-key beside a good Bearer token)", async () => {
+    const both = await postAnthropic(`${keyed.url}/v1/messages`, HELLO, {
+      "x-api-key": "sk-ant-bad",
+      authorization: "Bearer sk-ant-good",
+    });
+    expect(both.status).toBe(200);
+  });
+
   it("refuses a wrong key with AuthenticationError 'invalid x-api-key', and a request without one", async () => {
     const error = await caught<AuthenticationError>(sdk({ apiKey: "sk-ant-bad" }).messages.create(HELLO));
     expect(error).toBeInstanceOf(AuthenticationError);
