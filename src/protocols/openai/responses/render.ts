@@ -112,6 +112,20 @@ export function echoKey(conversation: ResponsesConversation): string {
 }
 
 /** The full `response` object, echoing the request's settings as the real API does. */
+/**
+ * The request's tools as the API echoes them: a function tool with `parameters` (null when unset) and
+ * `strict` (true unless the request says otherwise: Responses makes function tools strict by default),
+ * both of which the SDK's FunctionTool requires.
+ */
+function echoTools(tools: unknown): unknown[] {
+  if (!Array.isArray(tools)) return [];
+  return tools.map((tool) =>
+    isRecord(tool) && tool.type === "function"
+      ? { ...tool, parameters: tool.parameters ?? null, strict: tool.strict ?? true }
+      : tool,
+  );
+}
+
 export function renderResponseObject(
   conversation: ResponsesConversation,
   frame: ResponseFrame,
@@ -143,7 +157,7 @@ export function renderResponseObject(
     temperature: body.temperature ?? 1,
     text: { format: text.format ?? { type: "text" }, verbosity: text.verbosity ?? "medium" },
     tool_choice: body.tool_choice ?? "auto",
-    tools: Array.isArray(body.tools) ? body.tools : [],
+    tools: echoTools(body.tools),
     top_p: body.top_p ?? 1,
     truncation: body.truncation ?? "disabled",
     usage: finished && state.plan ? renderResponsesUsage(state.plan) : null,
