@@ -3,7 +3,7 @@
 // of `pageSize` (50 unless asked, at most 1000), each page's `nextPageToken` naming where the next starts.
 import { modelNotFound } from "../../core/errors.js";
 import type { RouteDeps } from "../../routes.js";
-import type { ResourceAnswer, ResourceRoute } from "../types.js";
+import type { ResourceAnswer, ResourceRoute, SurfaceWire } from "../types.js";
 import { presentsGoogleKey } from "./credentials.js";
 import { invalidArgument } from "./errors.js";
 import { GEMINI_MODEL_LIST, GEMINI_MODELS, type GeminiModel, genericModel } from "./model-catalogue.js";
@@ -48,14 +48,12 @@ function listPage(models: RouteDeps["models"], query: URLSearchParams): Resource
   return { status: 200, body };
 }
 
-function getModel(models: RouteDeps["models"], id: string, describe: ReturnType<typeof geminiWire>): ResourceAnswer {
+function getModel(models: RouteDeps["models"], id: string, wire: SurfaceWire): ResourceAnswer {
   // Without configured models every model is served, so every model exists: the catalogue's as it describes them.
   if (models.configuredModels().length === 0)
     return { status: 200, body: GEMINI_MODELS.get(id) ?? genericModel(id), model: id };
   const found = listed(models).find((model) => model.name === `models/${id}` || model.name === id);
-  return found
-    ? { status: 200, body: found, model: id }
-    : { error: describe.describeError(modelNotFound(id)), model: id };
+  return found ? { status: 200, body: found, model: id } : { error: wire.describeError(modelNotFound(id)), model: id };
 }
 
 /**
@@ -66,10 +64,13 @@ export function geminiModelRoutes(models: RouteDeps["models"]): ResourceRoute[] 
   const wire = geminiWire({ flavor: "gemini", method: "getModel" });
   const list = (_params: string[], query: URLSearchParams): ResourceAnswer => listPage(models, query);
   const get = ([id]: string[]): ResourceAnswer => getModel(models, id, wire);
+  // Named as Google's REST reference names the methods, for the journal and the metrics' labels.
+  const listing = { method: "GET", api: "models.list", surface: wire, handle: list };
+  const getting = { method: "GET", api: "models.get", surface: wire, handle: get };
   return [
-    { method: "GET", pattern: /^\/v1(?:beta|alpha)\/models$/, surface: wire, handle: list },
-    { method: "GET", pattern: /^\/models$/, claims: presentsGoogleKey, surface: wire, handle: list },
-    { method: "GET", pattern: /^\/v1(?:beta|alpha)\/models\/([^/:]+)$/, surface: wire, handle: get },
-    { method: "GET", pattern: /^\/models\/([^/:]+)$/, claims: presentsGoogleKey, surface: wire, handle: get },
+    { ...listing, pattern: /^\/v1(?:beta|alpha)\/models$/ },
+    { ...listing, pattern: /^\/models$/, claims: presentsGoogleKey },
+    { ...getting, pattern: /^\/v1(?:beta|alpha)\/models\/([^/:]+)$/ },
+    { ...getting, pattern: /^\/models\/([^/:]+)$/, claims: presentsGoogleKey },
   ];
 }
