@@ -79,10 +79,10 @@ export class RateLimiter {
     return Boolean(this.config.rpm || this.config.tpm);
   }
 
-  private bucketsFor(key: string) {
+  /** `now`: the time of the decision, so a new key's buckets start full at the moment they are first read. */
+  private bucketsFor(key: string, now: number) {
     let found = this.buckets.get(key);
     if (!found) {
-      const now = this.now();
       found = {
         requests: this.config.rpm ? new Bucket(this.config.rpm, now) : undefined,
         tokens: this.config.tpm ? new Bucket(this.config.tpm, now) : undefined,
@@ -95,7 +95,7 @@ export class RateLimiter {
   /** Takes one request and `tokens` tokens for `key`, or says which limit refused and for how long. */
   take(key: string, tokens: number): RateDecision {
     const now = this.now();
-    const { requests, tokens: tokenBucket } = this.bucketsFor(key);
+    const { requests, tokens: tokenBucket } = this.bucketsFor(key, now);
     const state = (): RateLimitState => ({ requests: requests?.state(), tokens: tokenBucket?.state(), at: now });
     const requestWait = requests?.waitFor(1, now) ?? 0;
     if (requests && requestWait > 0)

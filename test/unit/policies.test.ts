@@ -12,6 +12,7 @@ import {
   type Policy,
 } from "../../src/policies/index.js";
 import { routeNotFound } from "../../src/core/errors.js";
+import { RateLimiter } from "../../src/policies/rate-limiter.js";
 import { createChatSurface } from "../../src/protocols/openai/chat/index.js";
 import { bearerCredentials } from "../../src/protocols/openai/credentials.js";
 import type { RequestHead } from "../../src/protocols/types.js";
@@ -179,5 +180,19 @@ describe("a policy the pipeline runs", () => {
     await entered;
     list.beforeDelivery?.leave();
     expect(log).toEqual(["enter a", "enter b", "leave b", "leave a"]);
+  });
+});
+
+describe("the rate limiter", () => {
+  it("starts a new key's buckets full at the time of its first decision, however the clock moves meanwhile", () => {
+    // A clock that moves a millisecond at every read: a bucket made after the decision's time was read
+    // would be refilled by a negative time and report one request less than it has.
+    let time = 1_000;
+    const limiter = new RateLimiter({ rpm: 10, tpm: 1_000 }, () => time++);
+    const first = limiter.take("sk-a", 100);
+    expect(first.ok).toBe(true);
+    expect(first.state.requests).toEqual({ limit: 10, remaining: 9, resetMs: 6_000 });
+    expect(first.state.tokens).toEqual({ limit: 1_000, remaining: 900, resetMs: 6_000 });
+    expect(first.state.at).toBe(1_000);
   });
 });
