@@ -1,13 +1,10 @@
 // How Anthropic's clients carry their key: `x-api-key` (the SDK's apiKey), or `Authorization: Bearer` (its
 // authToken, as OAuth clients send it). With a header repeated, a request is let in when any value carries a key.
+import { bearerToken as bearer } from "../bearer.js";
 import type { Credentials, RequestHead } from "../types.js";
 
-/** The token of a Bearer credential (the scheme in any case, RFC 7235), or undefined for another scheme or none. */
-function bearerToken(header: string | undefined): string | undefined {
-  if (header === undefined || header.length < 7 || header.charCodeAt(6) !== 32) return undefined;
-  if (!header.startsWith("Bearer") && header.slice(0, 6).toLowerCase() !== "bearer") return undefined;
-  return header.slice(7).trim() || undefined;
-}
+/** A Bearer credential's token; an empty one presents no key. */
+const bearerToken = (header: string | undefined): string | undefined => bearer(header) || undefined;
 
 /** The key the request presents: its x-api-key, else its Bearer token. */
 function key(req: RequestHead): string | undefined {

@@ -4,7 +4,7 @@
 // definition count, as Anthropic's input_tokens do; the framing constants are estimates, not Anthropic's.
 import type { Conversation } from "../../core/conversation.js";
 import type { TokenCounter } from "../../core/usage.js";
-import { jsonText } from "./json.js";
+import { jsonText } from "../json-values.js";
 
 // Each turn (the system prompt, a tool result) is framed by a few tokens of role markers, and the reply
 // is primed with the assistant's; tool calls and definitions are rendered into the prompt with some

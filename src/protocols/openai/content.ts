@@ -15,8 +15,7 @@ export function contentText(content: unknown): string {
   return texts.join("\n");
 }
 
-export const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
+export { isRecord } from "../json-values.js";
 
 /**
  * A request value as an error message quotes it: primitives as text, arrays and objects by kind.

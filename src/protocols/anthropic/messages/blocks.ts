@@ -3,7 +3,7 @@
 // usage. Anthropic answers with one message: a plan's first choice.
 import { createHash } from "node:crypto";
 import type { Plan, PlannedChoice } from "../../../core/plan.js";
-import { isRecord } from "../json.js";
+import { isRecord } from "../../json-values.js";
 import type { ThinkingDisplay } from "./conversation.js";
 
 export type AnswerBlock =

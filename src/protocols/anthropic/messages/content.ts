@@ -5,7 +5,7 @@
 import type { Message, Role, ToolCall } from "../../../core/conversation.js";
 import type { ApiError } from "../../types.js";
 import { invalidRequest } from "../errors.js";
-import { isRecord, jsonText } from "../json.js";
+import { isRecord, jsonText } from "../../json-values.js";
 
 const EMPTY_TEXT_BLOCK = "messages: text content blocks must be non-empty";
 

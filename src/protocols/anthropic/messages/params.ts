@@ -4,7 +4,7 @@ import type { GenerationParams } from "../../../core/conversation.js";
 import type { ResponseFormat } from "../../../core/format-check.js";
 import type { ApiError } from "../../types.js";
 import { invalidRequest } from "../errors.js";
-import { isInteger, isRecord } from "../json.js";
+import { isInteger, isRecord } from "../../json-values.js";
 import type { ThinkingDisplay } from "./conversation.js";
 
 // Extended thinking's smallest budget (the API reference: "Must be ≥1024 and less than max_tokens").

@@ -3,7 +3,7 @@
 import type { Message, Role, ToolDefinition } from "../../../core/conversation.js";
 import type { ApiError } from "../../types.js";
 import { invalidRequest } from "../errors.js";
-import { isRecord } from "../json.js";
+import { isRecord } from "../../json-values.js";
 import { addTurn, blocksText } from "./content.js";
 import type { AnthropicConversation } from "./conversation.js";
 import { generationParams, maxTokensOf, parametersError, stopSequencesOf, thinkingOf } from "./params.js";

@@ -1,4 +1,4 @@
-// Reading untrusted JSON values: the type tests every Anthropic parser shares.
+// Reading untrusted JSON values (parsed request bodies): the type tests every provider's parser shares.
 
 export const isRecord = (value: unknown): value is Record<string, unknown> =>
   typeof value === "object" && value !== null && !Array.isArray(value);
