@@ -98,6 +98,13 @@ export const retryInfo = (seconds: number): GoogleErrorDetail => ({
 export const invalidArgument = (message: string, param: string | null = null): GoogleApiError =>
   googleError(400, message, { param });
 
+/** Google's refusal of a value outside the range a field takes, named by its JSON name (`maxOutputTokens`). */
+export const outOfRange = (field: string, value: number, range: string): GoogleApiError =>
+  googleError(
+    400,
+    `Unable to submit request because it has a ${field} value of ${value} but the supported range is ${range}. Update the value and try again.`,
+  );
+
 /** A 400 for a field of the wrong type: Google names the field, its proto type and the value it got. */
 export function invalidValue(field: string, protoType: string, value: unknown): GoogleApiError {
   const message = `Invalid value at '${field}' (${protoType}), ${shownValue(value)}`;

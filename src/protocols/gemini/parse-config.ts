@@ -4,7 +4,7 @@
 // string) and refused with Google's "Invalid value at" 400 when they cannot be.
 import type { GenerationParams } from "../../core/conversation.js";
 import type { ResponseFormat } from "../../core/format-check.js";
-import { type GoogleApiError, invalidArgument, invalidValue } from "./errors.js";
+import { type GoogleApiError, invalidArgument, invalidValue, outOfRange } from "./errors.js";
 import { field, isRecord } from "./json.js";
 
 const CONFIG_TYPE = "type.googleapis.com/google.ai.generativelanguage.v1beta.GenerationConfig";
@@ -97,6 +97,45 @@ function thinking(config: Record<string, unknown>): Read<{ includeThoughts: bool
 
 const BASE_PARAMS = { includeUsage: false, ignoreEos: false, topLogprobs: null } as const;
 
+/** A numeric field checked for its type and, where Google bounds it for every model, its range. */
+interface NumericField {
+  json: string;
+  proto: string;
+  read: typeof int32;
+  /** [lowest, highest] taken; Google words the upper end as exclusive (2.0001 for 2, 9 for 8). */
+  range?: readonly [number, number, string];
+}
+
+/** Sampling fields whose values are checked but do not change a fixture's answer, and candidateCount. */
+const NUMERIC_FIELDS: readonly NumericField[] = [
+  {
+    json: "candidateCount",
+    proto: "candidate_count",
+    read: int32,
+    range: [1, MAX_CANDIDATES, `${MAX_CANDIDATES + 1}`],
+  },
+  { json: "temperature", proto: "temperature", read: float, range: [0, 2, "2.0001"] },
+  { json: "topP", proto: "top_p", read: float, range: [0, 1, "1.0001"] },
+  { json: "topK", proto: "top_k", read: int32 },
+  { json: "seed", proto: "seed", read: int32 },
+  { json: "presencePenalty", proto: "presence_penalty", read: float },
+  { json: "frequencyPenalty", proto: "frequency_penalty", read: float },
+];
+
+/** The numeric fields' values by JSON name, or the 400 for one of the wrong type or out of its range. */
+function numericFields(config: Record<string, unknown>): Map<string, number> | GoogleApiError {
+  const values = new Map<string, number>();
+  for (const { json, proto, read, range } of NUMERIC_FIELDS) {
+    const value = read(field(config, json, proto), `generation_config.${proto}`);
+    if (refused(value)) return value;
+    if (value === undefined) continue;
+    if (range && (value < range[0] || value > range[1]))
+      return outOfRange(json, value, `from ${range[0]} (inclusive) to ${range[2]} (exclusive)`);
+    values.set(json, value);
+  }
+  return values;
+}
+
 /** The generation parameters of `generationConfig`, or the 400 for a value Google would refuse. */
 export function parseGenerationConfig(value: unknown): GeminiGeneration | GoogleApiError {
   if (value === undefined || value === null)
@@ -106,25 +145,14 @@ export function parseGenerationConfig(value: unknown): GeminiGeneration | Google
       thinkingOff: false,
     };
   if (!isRecord(value)) return invalidValue("generation_config", CONFIG_TYPE, value);
+  // Kept as asked, 0 and below too: the model's range is checked once the model is known (output-limit.ts).
   const maxOutputTokens = int32(
     field(value, "maxOutputTokens", "max_output_tokens"),
     "generation_config.max_output_tokens",
   );
   if (refused(maxOutputTokens)) return maxOutputTokens;
-  const candidates = int32(field(value, "candidateCount", "candidate_count"), "generation_config.candidate_count");
-  if (refused(candidates)) return candidates;
-  if (candidates !== undefined && (candidates < 1 || candidates > MAX_CANDIDATES))
-    return invalidArgument(
-      `* GenerateContentRequest.generation_config.candidate_count: candidate_count must be in the range [1, ${MAX_CANDIDATES}].\n`,
-      "generation_config.candidate_count",
-    );
-  for (const [jsonName, protoName] of SAMPLING_FIELDS) {
-    const checked = (protoName === "top_k" || protoName === "seed" ? int32 : float)(
-      field(value, jsonName, protoName),
-      `generation_config.${protoName}`,
-    );
-    if (refused(checked)) return checked;
-  }
+  const numbers = numericFields(value);
+  if (!(numbers instanceof Map)) return numbers;
   const stop = stopSequences(field(value, "stopSequences", "stop_sequences"));
   if (refused(stop)) return stop;
   const format = responseFormat(value);
@@ -134,21 +162,11 @@ export function parseGenerationConfig(value: unknown): GeminiGeneration | Google
   return {
     params: {
       ...BASE_PARAMS,
-      maxOutputTokens: maxOutputTokens !== undefined && maxOutputTokens > 0 ? maxOutputTokens : undefined,
-      n: candidates ?? 1,
+      maxOutputTokens,
+      n: numbers.get("candidateCount") ?? 1,
       stop: stop ?? [],
       responseFormat: format ?? null,
     },
     ...(thoughts ?? { includeThoughts: false, thinkingOff: false }),
   };
 }
-
-/** Sampling fields whose values are checked but do not change a fixture's answer. */
-const SAMPLING_FIELDS: readonly (readonly [string, string])[] = [
-  ["temperature", "temperature"],
-  ["topP", "top_p"],
-  ["topK", "top_k"],
-  ["seed", "seed"],
-  ["presencePenalty", "presence_penalty"],
-  ["frequencyPenalty", "frequency_penalty"],
-];

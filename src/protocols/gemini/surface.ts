@@ -8,6 +8,7 @@ import type { SizedText } from "../sized-text.js";
 import type { RenderContext, RenderedStream, RenderedText, RequestHead, Surface } from "../types.js";
 import type { GeminiConversation, GeminiFlavor } from "./conversation.js";
 import { isRecord } from "./json.js";
+import { checkOutputLimit } from "./output-limit.js";
 import { generateContentParser } from "./parse.js";
 import { countGeminiPrompt } from "./prompt-tokens.js";
 import { showsThoughts } from "./render-candidates.js";
@@ -85,6 +86,8 @@ export function createGenerateSurface(flavor: GeminiFlavor, form: AnswerForm): S
     negotiateStream: foldModel,
     memoizable: true,
     parse: generateContentParser(method, form !== "body"),
+    // Not in parse: the range is the model's, and an alias is held to the one of the model it serves.
+    checkModel: checkOutputLimit,
     // Gemini's calls have no id unless the fixture pins one (see functionCallPart).
     toolCallIds: { prefix: "", length: 0 },
     promptTokens: countGeminiPrompt,
