@@ -92,3 +92,30 @@ describe("configured models", () => {
     expect(answered.text).toBe("Hi!");
   });
 });
+
+describe("ranges Google checks", () => {
+  const refusal = async (model: string, generationConfig: Record<string, unknown>) => {
+    const res = await fetch(`${listed.url}/v1beta/models/${model}:generateContent`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ contents: [{ parts: [{ text: "hello" }] }], generationConfig }),
+    });
+    return ((await res.json()) as any).error?.message;
+  };
+
+  it("holds maxOutputTokens to the model's output limit, and temperature and candidateCount to theirs", async () => {
+    expect(await refusal("gemini-2.5-pro", { maxOutputTokens: 70_000 })).toBe(
+      "Unable to submit request because it has a maxOutputTokens value of 70000 but the supported range is from 1 (inclusive) to 65537 (exclusive). Update the value and try again.",
+    );
+    expect(await refusal("team-model", { maxOutputTokens: 0 })).toMatch(
+      /maxOutputTokens value of 0 .* to 65537 \(exclusive\)/,
+    );
+    expect(await refusal("team-model", { maxOutputTokens: 70_000 })).toBeUndefined();
+    expect(await refusal("team-model", { temperature: 2.5 })).toMatch(
+      /temperature value of 2.5 .* from 0 \(inclusive\) to 2.0001/,
+    );
+    expect(await refusal("team-model", { candidateCount: 9 })).toMatch(
+      /candidateCount value of 9 .* from 1 \(inclusive\) to 9/,
+    );
+  });
+});
