@@ -69,6 +69,20 @@ describe("a generateContent body as the canonical conversation", () => {
     });
   });
 
+  it("refuses a function calling mode Gemini does not have, and takes the ones it has", () => {
+    const body = (mode: string) => ({
+      model: "models/m",
+      contents: [{ parts: [{ text: "x" }] }],
+      toolConfig: { functionCallingConfig: { mode } },
+    });
+    expect(parse(body("SOMETIMES"))).toMatchObject({
+      status: 400,
+      message:
+        "Invalid value at 'tool_config.function_calling_config.mode' (type.googleapis.com/google.ai.generativelanguage.v1beta.FunctionCallingConfig.Mode), \"SOMETIMES\"",
+    });
+    for (const mode of ["AUTO", "ANY", "NONE", "VALIDATED"]) expect(parse(body(mode))).toHaveProperty("messages");
+  });
+
   it("never throws on a hostile body, and refuses what it cannot read with a 400", () => {
     let seed = 7;
     const random = (): number => {

@@ -45,3 +45,18 @@ export function parseTools(tools: unknown): ToolDefinition[] | GoogleApiError {
   }
   return definitions;
 }
+
+const CALLING_MODES = new Set(["MODE_UNSPECIFIED", "AUTO", "ANY", "NONE", "VALIDATED"]);
+const MODE_TYPE = "type.googleapis.com/google.ai.generativelanguage.v1beta.FunctionCallingConfig.Mode";
+
+/**
+ * `toolConfig`, read only to refuse a calling mode that is not one of Gemini's: which function a fixture
+ * calls is the fixture's to say, whatever mode the request asks for.
+ */
+export function checkToolConfig(config: unknown): GoogleApiError | null {
+  if (!isRecord(config)) return null;
+  const calling = field(config, "functionCallingConfig", "function_calling_config");
+  const mode = isRecord(calling) ? calling.mode : undefined;
+  if (mode === undefined || mode === null || (typeof mode === "string" && CALLING_MODES.has(mode))) return null;
+  return invalidValue("tool_config.function_calling_config.mode", MODE_TYPE, mode);
+}

@@ -6,7 +6,7 @@ import { type GoogleApiError, invalidArgument } from "./errors.js";
 import { field, isRecord } from "./json.js";
 import { parseGenerationConfig } from "./parse-config.js";
 import { type ParsedContents, parseContents, systemText } from "./parse-contents.js";
-import { parseTools } from "./parse-tools.js";
+import { checkToolConfig, parseTools } from "./parse-tools.js";
 
 /** Google's words for a body that is JSON but not an object. */
 export const NOT_AN_OBJECT = 'Invalid JSON payload received. Unknown name "": Root element must be a message.';
@@ -30,6 +30,8 @@ export function parseGenerateBody(
   if (refused) return refused;
   const tools = parseTools(body.tools);
   if (!Array.isArray(tools)) return tools;
+  const badMode = checkToolConfig(field(body, "toolConfig", "tool_config"));
+  if (badMode) return badMode;
   const generation = parseGenerationConfig(field(body, "generationConfig", "generation_config"));
   if ("status" in generation) return generation;
   return {
