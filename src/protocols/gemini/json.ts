@@ -2,9 +2,9 @@
 // proto name (`generationConfig` or `generation_config`), as proto3's JSON parser accepts both. Written:
 // bodies pretty-printed with two spaces, stream chunks on one line with a space after each colon and
 // none after commas, and `<` and `>` escaped as \u003c and \u003e (as in every captured answer).
+import { isRecord } from "../json-values.js";
 
-export const isRecord = (value: unknown): value is Record<string, unknown> =>
-  typeof value === "object" && value !== null && !Array.isArray(value);
+export { isRecord } from "../json-values.js";
 
 /** A field of a request object by its JSON name, else by its proto name. */
 export function field(record: Record<string, unknown>, jsonName: string, protoName: string): unknown {
