@@ -7,14 +7,14 @@ export const FIXTURES = [{ match: { userMessage: "hello" }, response: { content:
 
 const MESSAGES = [{ role: "user", content: "hello, benchmark" }];
 
-/** `data:` payloads (and `event:` names) of an SSE body. */
+/** `data:` payloads (and `event:` names) of an SSE body; Gemini ends its events with CRLFs. */
 export function parseSse(text) {
   return text
-    .split("\n\n")
+    .split(/\r?\n\r?\n/)
     .filter(Boolean)
     .map((block) => {
       const event = {};
-      for (const line of block.split("\n")) {
+      for (const line of block.split(/\r?\n/)) {
         if (line.startsWith("event: ")) event.event = line.slice(7);
         else if (line.startsWith("data: ")) event.data = line.slice(6);
       }
