@@ -196,7 +196,9 @@ describe("a flow file's apiKey and port", () => {
     const file = join(dir, "keyed.yaml");
     writeFileSync(file, `apiKey: 'sk-seed-002-secret'\n${greeting}`);
     const cli = await startCli(["-f", file]);
-    expect(cli.lines).toContain("  requests need Authorization: Bearer <key>");
+    expect(cli.lines).toContain(
+      "  requests need a key: Authorization: Bearer <key> (or x-api-key, x-goog-api-key, api-key as each provider sends it)",
+    );
 
     const noKey = await clientOf(cli)
       .chat.completions.create(

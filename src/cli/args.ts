@@ -33,7 +33,7 @@ Options:
   -f, --fixtures <path>   fixture file (JSON or YAML) or folder of them; repeatable.
                           Without -f, a small built-in demo set is served.
   -p, --port <port>       port to listen on (default: a flow file's port, else 4010; 0 picks a free one)
-      --api-key <key>     require "Authorization: Bearer <key>"; repeatable (also UNDERSTUDY_API_KEYS)
+      --api-key <key>     require the key (Bearer, x-api-key, x-goog-api-key or api-key); repeatable (also UNDERSTUDY_API_KEYS)
       --host <host>       interface to bind (default 127.0.0.1)
       --chunk-size <n>    characters per streamed chunk (default: one token per chunk)
       --latency <ms>      delay between streamed chunks (default 0; the same as --itl)

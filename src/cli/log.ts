@@ -23,8 +23,15 @@ export function formatBanner(
     `  POST ${url}/v1/completions  (legacy)`,
     `  POST ${url}/v1/responses  (and WebSocket ${url.replace(/^http/, "ws")}/v1/responses)`,
     `  POST ${url}/v1/embeddings`,
+    `  POST ${url}/v1/messages  (Anthropic)`,
+    `  POST ${url}/v1beta/models/{model}:generateContent  (Gemini; also :streamGenerateContent, Vertex AI paths)`,
+    `  POST ${url}/openai/deployments/{deployment}/chat/completions?api-version=...  (Azure OpenAI; also /openai/v1/)`,
     `  GET  ${url}/health`,
-    ...(authenticated ? ["  requests need Authorization: Bearer <key>"] : []),
+    ...(authenticated
+      ? [
+          "  requests need a key: Authorization: Bearer <key> (or x-api-key, x-goog-api-key, api-key as each provider sends it)",
+        ]
+      : []),
   ].join("\n");
 }
 
