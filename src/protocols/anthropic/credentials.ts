@@ -1,7 +1,8 @@
 // How Anthropic's clients carry their key: `x-api-key` (the SDK's apiKey), or `Authorization: Bearer` (its
 // authToken, as OAuth clients send it). With a header repeated, a request is let in when any value carries a key.
 import { bearerToken as bearer } from "../bearer.js";
-import type { Credentials, RequestHead } from "../types.js";
+import { admitAnyPresented } from "../presented-keys.js";
+import type { Admission, Credentials, RequestHead } from "../types.js";
 
 /** A Bearer credential's token; an empty one presents no key. */
 const bearerToken = (header: string | undefined): string | undefined => bearer(header) || undefined;
@@ -13,38 +14,32 @@ function key(req: RequestHead): string | undefined {
   return bearerToken(req.headers.authorization);
 }
 
-/** Every key the request presents, in the order `key` prefers them, with the header each came in. */
-function presentedKeys(req: RequestHead): { header: "x-api-key" | "authorization"; value: string; key: string }[] {
-  const keys: { header: "x-api-key" | "authorization"; value: string; key: string }[] = [];
-  for (const value of req.headersDistinct["x-api-key"] ?? [])
-    if (value !== "") keys.push({ header: "x-api-key", value, key: value });
+/** Every key the request presents, in the order `key` prefers them: its x-api-key values, then its Bearer tokens. */
+function presentedKeys(req: RequestHead): string[] {
+  const keys: string[] = [];
+  for (const value of req.headersDistinct["x-api-key"] ?? []) if (value !== "") keys.push(value);
   for (const value of req.headersDistinct.authorization ?? []) {
     const token = bearerToken(value);
-    if (token !== undefined) keys.push({ header: "authorization", value, key: token });
+    if (token !== undefined) keys.push(token);
   }
   return keys;
 }
 
 /**
  * node joins a repeated x-api-key into one value and keeps the first Authorization only; the values one by
- * one are in headersDistinct. The key that is let in then stands alone in req.headers, so rate limits count
- * the request against it (`key` reads x-api-key first, so it is removed when a Bearer token is the one).
+ * one are in headersDistinct. The key let in then stands alone in req.headers: as the x-api-key when it came
+ * as one, else as the Bearer token with x-api-key removed (`key` reads x-api-key first).
  */
-function admit(
-  req: RequestHead,
-  accepts: (key: string) => boolean,
-): { ok: true } | { ok: false; presented: string | undefined } {
-  const keys = presentedKeys(req);
-  for (const presented of keys) {
-    if (!accepts(presented.key)) continue;
-    if (presented.header === "x-api-key") req.headers["x-api-key"] = presented.value;
-    else {
-      delete req.headers["x-api-key"];
-      req.headers.authorization = presented.value;
-    }
-    return { ok: true };
+function adopt(req: RequestHead, accepted: string): void {
+  if (req.headersDistinct["x-api-key"]?.includes(accepted)) {
+    req.headers["x-api-key"] = accepted;
+    return;
   }
-  return { ok: false, presented: keys[0]?.key };
+  delete req.headers["x-api-key"];
+  req.headers.authorization = `Bearer ${accepted}`;
 }
+
+const admit = (req: RequestHead, accepts: (key: string) => boolean): Admission =>
+  admitAnyPresented(req, presentedKeys(req), accepts, adopt);
 
 export const anthropicCredentials: Credentials = { key, admit };

@@ -2,7 +2,8 @@
 // for an API key), or `Authorization: Bearer` (a Microsoft Entra ID token from azureADTokenProvider, or an
 // API key as the v1 API takes it from the plain OpenAI client). Both are checked against the server's keys.
 import { bearerToken } from "../bearer.js";
-import type { Credentials, RequestHead } from "../types.js";
+import { admitAnyPresented } from "../presented-keys.js";
+import type { Admission, Credentials, RequestHead } from "../types.js";
 
 const API_KEY = "api-key";
 
@@ -28,21 +29,12 @@ function presentedKeys(req: RequestHead): string[] {
   return keys;
 }
 
-/**
- * A request whose first key was refused is let in when another key it presents is accepted; that key is
- * then set as its `api-key`, so `key` (and the rate limiter) reads the key that let it in.
- */
-function admit(
-  req: RequestHead,
-  accepts: (key: string) => boolean,
-): { ok: true } | { ok: false; presented: string | undefined } {
-  const keys = presentedKeys(req);
-  for (const candidate of keys) {
-    if (!accepts(candidate)) continue;
-    req.headers[API_KEY] = candidate;
-    return { ok: true };
-  }
-  return { ok: false, presented: keys[0] };
+/** The key let in stands as the request's `api-key`, so `key` (and the rate limiter) reads the key that let it in. */
+function adopt(req: RequestHead, accepted: string): void {
+  req.headers[API_KEY] = accepted;
 }
+
+const admit = (req: RequestHead, accepts: (key: string) => boolean): Admission =>
+  admitAnyPresented(req, presentedKeys(req), accepts, adopt);
 
 export const azureCredentials: Credentials = { key, admit };

@@ -2,7 +2,8 @@
 // and @ai-sdk/google send) or in the `key` query parameter (curl examples, older clients), and Vertex AI's
 // OAuth access token as `Authorization: Bearer`. Any of them lets a request in.
 import { bearerToken } from "../bearer.js";
-import type { Credentials, RequestHead } from "../types.js";
+import { admitAnyPresented } from "../presented-keys.js";
+import type { Admission, Credentials, RequestHead } from "../types.js";
 
 const KEY_HEADER = "x-goog-api-key";
 
@@ -31,22 +32,13 @@ function presentedKeys(req: RequestHead): string[] {
   return keys.filter((one) => one !== "");
 }
 
-/**
- * A request whose first credential was refused is let in when any other it presents is accepted; that
- * one then stands in the key header, so `key` (and the rate limits kept per key) read it from then on.
- */
-function admit(
-  req: RequestHead,
-  accepts: (key: string) => boolean,
-): { ok: true } | { ok: false; presented: string | undefined } {
-  const keys = presentedKeys(req);
-  for (const one of keys) {
-    if (!accepts(one)) continue;
-    req.headers[KEY_HEADER] = one;
-    return { ok: true };
-  }
-  return { ok: false, presented: keys[0] };
+/** The credential let in stands in the key header, so `key` (and the rate limits kept per key) reads it from then on. */
+function adopt(req: RequestHead, accepted: string): void {
+  req.headers[KEY_HEADER] = accepted;
 }
+
+const admit = (req: RequestHead, accepts: (key: string) => boolean): Admission =>
+  admitAnyPresented(req, presentedKeys(req), accepts, adopt);
 
 export const googleCredentials: Credentials = { key, admit };
 

@@ -1,7 +1,7 @@
 // How OpenAI requests carry their API key: `Authorization: Bearer <key>`, the scheme in any case, and
 // with the header repeated a request is let in when any one of them carries a key.
 import { bearerToken } from "../bearer.js";
-import type { Credentials, RequestHead } from "../types.js";
+import type { Admission, Credentials, RequestHead } from "../types.js";
 
 export { bearerToken } from "../bearer.js";
 
@@ -10,10 +10,7 @@ export { bearerToken } from "../bearer.js";
  * a key that is let in, that header then stands in req.headers, so the rate limiter counts the request
  * against the key that let it in. Otherwise the first non-empty Bearer key of them all, for the 401.
  */
-function admit(
-  req: RequestHead,
-  accepts: (key: string) => boolean,
-): { ok: true } | { ok: false; presented: string | undefined } {
+function admit(req: RequestHead, accepts: (key: string) => boolean): Admission {
   const values = req.headersDistinct.authorization;
   let presented = bearerToken(req.headers.authorization) || undefined;
   if (values === undefined || values.length < 2) return { ok: false, presented };
