@@ -14,7 +14,7 @@ import { joinClaims } from "./fixtures/sequence-counter.js";
 import type { PolicyList } from "./policies/index.js";
 import { isApiError, type Surface } from "./protocols/types.js";
 
-/** The models a server serves (a surface's registry: OpenAI's is protocols/openai/models.ts). */
+/** The models a server serves, whichever provider a request speaks to (protocols/model-registry.ts). */
 export interface ModelResolver {
   /** The model a request is served as (itself, or an alias's target), or undefined when it is not served. */
   resolve(model: string): string | undefined;

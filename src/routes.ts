@@ -8,7 +8,8 @@ import type { FrameProtocol } from "./protocols/frame-protocol.js";
 import { createChatSurface } from "./protocols/openai/chat/index.js";
 import { createCompletionsSurface } from "./protocols/openai/completions/index.js";
 import { createEmbeddingsRoute } from "./protocols/openai/embeddings/index.js";
-import type { ModelRegistry } from "./protocols/openai/models.js";
+import type { ModelRegistry } from "./protocols/model-registry.js";
+import { openAIModelRoutes } from "./protocols/openai/models.js";
 import {
   createResponsesSurface,
   responsesResourceRoutes,
@@ -71,7 +72,7 @@ export function httpRoutes(deps: RouteDeps): RouteTable {
   const resources = [
     ...responsesResourceRoutes(store),
     createEmbeddingsRoute({ fixtures, tokens }),
-    ...models.routes(),
+    ...openAIModelRoutes(models),
   ];
   const unknown: ClaimedNotFound[] = [];
   const others: Route[] = PROVIDERS.flatMap((provider) => providerRoutes(provider(deps), reusing, unknown));

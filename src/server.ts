@@ -11,7 +11,7 @@ import { ResponseStore } from "./protocols/openai/responses/index.js";
 import type { ReplyError } from "./core/reply.js";
 import { checkTimingOptions, resolveTiming, type TimingOptions } from "./core/timing.js";
 import { createFallback, type FallbackOption } from "./fixtures/fallback.js";
-import { ModelRegistry, type ModelConfig } from "./protocols/openai/models.js";
+import { ModelRegistry, type ModelConfig } from "./protocols/model-registry.js";
 import { OPENAI_WIRE } from "./protocols/openai/wire.js";
 import { createPolicies, type RateLimitConfig } from "./policies/index.js";
 import { httpRoutes, webSocketRoute } from "./routes.js";

@@ -2,7 +2,7 @@
 // socket: the endpoint a request to a path takes (its claims honoured, as the route table's are), so the
 // spec's surface is the one the server runs.
 import type { PipelineState } from "../../src/pipeline.js";
-import { ModelRegistry } from "../../src/protocols/openai/models.js";
+import { ModelRegistry } from "../../src/protocols/model-registry.js";
 import { ResponseStore } from "../../src/protocols/openai/responses/index.js";
 import type { ProviderRoutes, RequestHead, Surface, SurfaceEndpoint } from "../../src/protocols/types.js";
 import type { RouteDeps } from "../../src/routes.js";

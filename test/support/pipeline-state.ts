@@ -5,7 +5,7 @@ import { TokenCache } from "../../src/core/plan.js";
 import { NO_DELAY } from "../../src/core/timing.js";
 import { FixtureSet, type FixtureEntry } from "../../src/fixtures/index.js";
 import type { PipelineState } from "../../src/pipeline.js";
-import { ModelRegistry, type ModelConfig } from "../../src/protocols/openai/models.js";
+import { ModelRegistry, type ModelConfig } from "../../src/protocols/model-registry.js";
 import type { RenderContext } from "../../src/protocols/types.js";
 import { createPolicies, type QueuedErrors, type RateLimitConfig } from "../../src/policies/index.js";
 

@@ -33,19 +33,13 @@ function modelInfo(id: string, known: CatalogueModel | undefined) {
   };
 }
 
+const CLAUDE_IDS: readonly string[] = CLAUDE_MODELS.map((entry) => entry.id);
+
+/** Beside the catalogue, a fixture's Claude model is listed unless it is the catalogue's under an alias. */
+const listsFixtureModel = (id: string): boolean => id.startsWith("claude") && catalogueModel(id) === undefined;
+
 /** The ids listed, in order (see the file's head). */
-function listedIds(models: Models): string[] {
-  const configured = models.configuredModels();
-  const ids = new Set<string>();
-  if (configured.length === 0) {
-    for (const entry of CLAUDE_MODELS) ids.add(entry.id);
-    for (const id of models.fixtureModels()) if (id.startsWith("claude") && !catalogueModel(id)) ids.add(id);
-  } else {
-    for (const config of configured) ids.add(config.id);
-    for (const id of models.fixtureModels()) ids.add(id);
-  }
-  return [...ids];
-}
+const listedIds = (models: Models): string[] => models.listedIds(CLAUDE_IDS, listsFixtureModel);
 
 function limitOf(query: URLSearchParams): number | ApiError {
   const raw = query.get("limit");
@@ -90,7 +84,7 @@ function listModels(models: Models, query: URLSearchParams): ResourceAnswer {
 function retrieveModel(models: Models, id: string): ResourceAnswer {
   const listed = listedIds(models);
   if (listed.includes(id)) return { status: 200, body: modelInfo(id, catalogueModel(id)) };
-  const known = models.configuredModels().length === 0 ? catalogueModel(id) : undefined;
+  const known = models.hasList() ? undefined : catalogueModel(id);
   if (known) return { status: 200, body: modelInfo(known.id, known) };
   return { error: ANTHROPIC_WIRE.describeError(modelNotFound(id)) };
 }

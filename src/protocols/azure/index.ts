@@ -13,6 +13,7 @@ import type { RouteDeps } from "../../routes.js";
 import { createChatSurface } from "../openai/chat/index.js";
 import { createCompletionsSurface } from "../openai/completions/index.js";
 import { createEmbeddingsRoute } from "../openai/embeddings/index.js";
+import { openAIModelRoutes } from "../openai/models.js";
 import { createResponsesSurface, responsesResourceRoutes } from "../openai/responses/index.js";
 import type { ProviderRoutes, RequestHead, ResourceRoute, SurfaceEndpoint } from "../types.js";
 import { checkDatedVersion, checkV1Version } from "./api-version.js";
@@ -63,7 +64,7 @@ function resources(deps: RouteDeps): ResourceRoute[] {
     atAzurePath(embeddings, V1_PREFIX, EMBEDDINGS, V1),
     ...stored.map((route) => atAzurePath(route, DATED_PREFIX, RESOURCES, DATED)),
     ...stored.map((route) => atAzurePath(route, V1_PREFIX, RESOURCES, V1)),
-    ...deps.models.routes().map((route) => atAzurePath(route, V1_PREFIX, RESOURCES, V1)),
+    ...openAIModelRoutes(deps.models).map((route) => atAzurePath(route, V1_PREFIX, RESOURCES, V1)),
   ];
 }
 

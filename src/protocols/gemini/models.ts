@@ -6,26 +6,17 @@ import type { RouteDeps } from "../../routes.js";
 import type { ResourceAnswer, ResourceRoute, SurfaceWire } from "../types.js";
 import { presentsGoogleKey } from "./credentials.js";
 import { invalidArgument } from "./errors.js";
-import { GEMINI_MODEL_LIST, GEMINI_MODELS, type GeminiModel, genericModel } from "./model-catalogue.js";
+import { GEMINI_MODELS, type GeminiModel, genericModel } from "./model-catalogue.js";
 import { geminiWire } from "./wire.js";
+
+const GEMINI_IDS: readonly string[] = [...GEMINI_MODELS.keys()];
 
 const DEFAULT_PAGE_SIZE = 50;
 const MAX_PAGE_SIZE = 1000;
 
 /** Every model listed, each once: the catalogue's or the configured ones, then the fixtures' others. */
 function listed(models: RouteDeps["models"]): GeminiModel[] {
-  const configured = models.configuredModels();
-  const list: GeminiModel[] =
-    configured.length === 0
-      ? [...GEMINI_MODEL_LIST]
-      : configured.map((config) => GEMINI_MODELS.get(config.id) ?? genericModel(config.id));
-  const names = new Set(list.map((model) => model.name));
-  for (const id of models.fixtureModels()) {
-    const model = GEMINI_MODELS.get(id) ?? genericModel(id);
-    if (!names.has(model.name)) list.push(model);
-    names.add(model.name);
-  }
-  return list;
+  return models.listedIds(GEMINI_IDS).map((id) => GEMINI_MODELS.get(id) ?? genericModel(id));
 }
 
 // Page tokens are opaque to clients; these say where the page starts.
@@ -50,8 +41,7 @@ function listPage(models: RouteDeps["models"], query: URLSearchParams): Resource
 
 function getModel(models: RouteDeps["models"], id: string, wire: SurfaceWire): ResourceAnswer {
   // Without configured models every model is served, so every model exists: the catalogue's as it describes them.
-  if (models.configuredModels().length === 0)
-    return { status: 200, body: GEMINI_MODELS.get(id) ?? genericModel(id), model: id };
+  if (!models.hasList()) return { status: 200, body: GEMINI_MODELS.get(id) ?? genericModel(id), model: id };
   const found = listed(models).find((model) => model.name === `models/${id}` || model.name === id);
   return found ? { status: 200, body: found, model: id } : { error: wire.describeError(modelNotFound(id)), model: id };
 }

@@ -1,19 +1,12 @@
-// The models a server knows: the configured list (with aliases, as gateways offer them), or without one
-// OpenAI's own catalogue, plus every model named in fixtures; served by GET /v1/models and used to refuse
-// unknown models with a 404.
-import type { FixtureSet } from "../../fixtures/index.js";
+// OpenAI's models: the output limits its model pages publish, and GET /v1/models and /v1/models/{id} over
+// the server's models (protocols/model-registry.ts): OpenAI's own catalogue without a configured list.
 import { modelNotFound } from "../../core/errors.js";
-import type { ResourceRoute } from "../types.js";
+import type { ModelRegistry } from "../model-registry.js";
+import type { ResourceAnswer, ResourceRoute } from "../types.js";
 import { describeOpenAIError } from "./server-errors.js";
 import { OPENAI_MODEL_LIST, OPENAI_MODELS, type ModelObject } from "./model-catalogue.js";
 
-export interface ModelConfig {
-  id: string;
-  /** Shown as `owned_by` (default "understudy"). */
-  ownedBy?: string;
-  /** Requests for this id are served as the named model (echoed, and counted with its encoding). */
-  aliasOf?: string;
-}
+const OPENAI_MODEL_IDS: readonly string[] = OPENAI_MODEL_LIST.map((model) => model.id);
 
 // A fixed creation time keeps bodies reproducible (2024-05-13, gpt-4o's release).
 const CREATED = 1715558400;
@@ -70,80 +63,32 @@ function modelObject(id: string, ownedBy = "understudy"): ModelObject {
   return { id, object: "model", created: CREATED, owned_by: ownedBy };
 }
 
-export class ModelRegistry {
-  private readonly configured = new Map<string, ModelConfig>();
+/** A listed model: OpenAI's catalogue entry without a configured list, else the configured model as listed. */
+function listedModel(models: ModelRegistry, id: string): ModelObject {
+  if (!models.hasList()) return OPENAI_MODELS.get(id) ?? modelObject(id);
+  return modelObject(id, models.configuredModel(id)?.ownedBy);
+}
 
-  constructor(
-    models: readonly (string | ModelConfig)[],
-    private readonly fixtures: FixtureSet,
-  ) {
-    for (const model of models) {
-      const config = typeof model === "string" ? { id: model } : model;
-      this.configured.set(config.id, config);
-    }
-  }
+/** GET /v1/models: OpenAI's catalogue (or the configured models), then the fixtures' models (see ModelRegistry.listedIds). */
+export function openAIModelList(models: ModelRegistry): ModelObject[] {
+  return models.listedIds(OPENAI_MODEL_IDS).map((id) => listedModel(models, id));
+}
 
-  /** The configured models (`models` option), in their order; empty without a configured list. */
-  configuredModels(): ModelConfig[] {
-    return [...this.configured.values()];
-  }
+function retrieveModel(models: ModelRegistry, id: string): ResourceAnswer {
+  // Without a configured list every model is served, so every model exists: OpenAI's own as its catalogue describes them.
+  if (!models.hasList()) return { status: 200, body: OPENAI_MODELS.get(id) ?? modelObject(id) };
+  const found = openAIModelList(models).find((model) => model.id === id);
+  return found ? { status: 200, body: found } : { error: describeOpenAIError(modelNotFound(id)) };
+}
 
-  /** Models named by fixtures (`match.model` strings), which are always served. */
-  fixtureModels(): string[] {
-    const names = new Set<string>();
-    for (const fixture of this.fixtures.all())
-      if (typeof fixture.match.model === "string") names.add(fixture.match.model);
-    return [...names];
-  }
-
-  /**
-   * The model a request is served as: itself, or an alias's target. Without a configured list any
-   * model is accepted; with one, a model neither configured nor named by a fixture is not served
-   * (undefined: the request's surface answers model_not_found).
-   */
-  resolve(model: string): string | undefined {
-    const config = this.configured.get(model);
-    if (config) return config.aliasOf ?? config.id;
-    if (this.configured.size === 0 || this.fixtureModels().includes(model)) return model;
-    return undefined;
-  }
-
-  /**
-   * Without a configured list: OpenAI's catalogue, then the fixtures' models it does not hold. With one:
-   * the configured models, then the fixtures' models not among them. Each id once, in that order.
-   */
-  list(): ModelObject[] {
-    if (this.configured.size === 0) return this.catalogueList();
-    const ids = new Map<string, string | undefined>();
-    for (const config of this.configured.values()) ids.set(config.id, config.ownedBy);
-    for (const id of this.fixtureModels()) if (!ids.has(id)) ids.set(id, undefined);
-    return [...ids].map(([id, ownedBy]) => modelObject(id, ownedBy));
-  }
-
-  private catalogueList(): ModelObject[] {
-    const list = [...OPENAI_MODEL_LIST];
-    for (const id of this.fixtureModels()) if (!OPENAI_MODELS.has(id)) list.push(modelObject(id));
-    return list;
-  }
-
-  routes(): ResourceRoute[] {
-    return [
-      {
-        method: "GET",
-        pattern: /^\/models$/,
-        handle: () => ({ status: 200, body: { object: "list", data: this.list() } }),
-      },
-      {
-        method: "GET",
-        pattern: /^\/models\/(.+)$/,
-        handle: ([id]) => {
-          // Without a configured list every model is served, so every model exists: OpenAI's own as its catalogue describes them.
-          if (this.configured.size === 0) return { status: 200, body: OPENAI_MODELS.get(id) ?? modelObject(id) };
-          const found = this.list().find((model) => model.id === id);
-          if (found) return { status: 200, body: found };
-          return { error: describeOpenAIError(modelNotFound(id)) };
-        },
-      },
-    ];
-  }
+/** GET /v1/models and GET /v1/models/{id} in OpenAI's shape. */
+export function openAIModelRoutes(models: ModelRegistry): ResourceRoute[] {
+  return [
+    {
+      method: "GET",
+      pattern: /^\/models$/,
+      handle: () => ({ status: 200, body: { object: "list", data: openAIModelList(models) } }),
+    },
+    { method: "GET", pattern: /^\/models\/(.+)$/, handle: ([id]) => retrieveModel(models, id) },
+  ];
 }
