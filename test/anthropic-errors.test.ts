@@ -82,6 +82,11 @@ describe("the error body", () => {
     [{ ...HELLO, tools: [{ name: "f" }] }, "tools.0.input_schema: Field required"],
     [{ ...HELLO, tool_choice: { type: "tool" } }, "tool_choice.tool.name: Field required"],
     [
+      { ...HELLO, tool_choice: { type: "required" } },
+      "tool_choice: Input tag 'required' found using 'type' does not match any of the expected tags: 'auto', 'any', 'tool', 'none'",
+    ],
+    [{ ...HELLO, tool_choice: "auto" }, "tool_choice: Input should be a valid dictionary"],
+    [
       { ...HELLO, max_tokens: 200_000 },
       `max_tokens: 200000 > 128000, which is the maximum allowed number of output tokens for ${MODEL}`,
     ],

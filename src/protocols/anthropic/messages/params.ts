@@ -9,7 +9,7 @@ import type { ThinkingDisplay } from "./conversation.js";
 
 // Extended thinking's smallest budget (the API reference: "Must be ≥1024 and less than max_tokens").
 const MIN_THINKING_BUDGET = 1024;
-const THINKING_TYPES = new Set(["enabled", "disabled", "adaptive", "between_tools"]);
+const THINKING_TYPES: readonly string[] = ["enabled", "disabled", "adaptive", "between_tools"];
 
 /** `max_tokens`, required: a whole number of at least 0 (0 only warms the prompt cache). */
 export function maxTokensOf(body: Record<string, unknown>): number | ApiError {
@@ -49,31 +49,43 @@ export function stopSequencesOf(body: Record<string, unknown>): string[] | ApiEr
   return value as string[];
 }
 
+const notAnObject = (field: string): ApiError => invalidRequest(`${field}: Input should be a valid dictionary`);
+
 function flagsError(body: Record<string, unknown>): ApiError | null {
   if (body.stream !== undefined && typeof body.stream !== "boolean")
     return invalidRequest("stream: Input should be a valid boolean");
   const { metadata } = body;
   if (metadata === undefined || metadata === null) return null;
-  if (!isRecord(metadata)) return invalidRequest("metadata: Input should be a valid dictionary");
+  if (!isRecord(metadata)) return notAnObject("metadata");
   const user = metadata.user_id;
   return user === undefined || user === null || typeof user === "string"
     ? null
     : invalidRequest("metadata.user_id: Input should be a valid string");
 }
 
-const TOOL_CHOICES = new Set(["auto", "any", "tool", "none"]);
+const TOOL_CHOICES: readonly string[] = ["auto", "any", "tool", "none"];
+
+/**
+ * The `type` of an object of a union the API tells apart by it (`tool_choice`, `thinking`), or the 400
+ * pydantic words for an object without a type, or with a type none of `tags` is.
+ */
+function taggedType(value: Record<string, unknown>, field: string, tags: readonly string[]): string | ApiError {
+  const { type } = value;
+  if (typeof type !== "string") return invalidRequest(`${field}.type: Field required`);
+  if (tags.includes(type)) return type;
+  const expected = tags.map((tag) => `'${tag}'`).join(", ");
+  return invalidRequest(
+    `${field}: Input tag '${type.slice(0, 100)}' found using 'type' does not match any of the expected tags: ${expected}`,
+  );
+}
 
 /** `tool_choice`, when set: auto, any, none, or a named tool. Which tools the answer calls is the fixture's. */
 function toolChoiceError(body: Record<string, unknown>): ApiError | null {
   const choice = body.tool_choice;
   if (choice === undefined || choice === null) return null;
-  if (!isRecord(choice)) return invalidRequest("tool_choice: Input should be a valid dictionary");
-  const { type } = choice;
-  if (typeof type !== "string") return invalidRequest("tool_choice.type: Field required");
-  if (!TOOL_CHOICES.has(type))
-    return invalidRequest(
-      `tool_choice: Input tag '${type.slice(0, 100)}' found using 'type' does not match any of the expected tags: 'auto', 'any', 'tool', 'none'`,
-    );
+  if (!isRecord(choice)) return notAnObject("tool_choice");
+  const type = taggedType(choice, "tool_choice", TOOL_CHOICES);
+  if (typeof type !== "string") return type;
   return type === "tool" && typeof choice.name !== "string"
     ? invalidRequest("tool_choice.tool.name: Field required")
     : null;
@@ -102,13 +114,9 @@ function budgetError(thinking: Record<string, unknown>, maxTokens: number | unde
 export function thinkingOf(body: Record<string, unknown>, maxTokens: number | undefined): ThinkingDisplay | ApiError {
   const { thinking } = body;
   if (thinking === undefined || thinking === null) return "off";
-  if (!isRecord(thinking)) return invalidRequest("thinking: Input should be a valid dictionary");
-  const { type } = thinking;
-  if (typeof type !== "string") return invalidRequest("thinking.type: Field required");
-  if (!THINKING_TYPES.has(type))
-    return invalidRequest(
-      `thinking: Input tag '${type.slice(0, 100)}' found using 'type' does not match any of the expected tags: 'enabled', 'disabled', 'adaptive', 'between_tools'`,
-    );
+  if (!isRecord(thinking)) return notAnObject("thinking");
+  const type = taggedType(thinking, "thinking", THINKING_TYPES);
+  if (typeof type !== "string") return type;
   if (type === "disabled") return "off";
   if (type === "enabled") {
     const refused = budgetError(thinking, maxTokens);
