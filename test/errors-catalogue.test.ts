@@ -20,7 +20,8 @@ import {
   unsupportedMediaType,
   type ServerError,
 } from "../src/core/errors.js";
-import { bearerCredentials, bearerToken } from "../src/protocols/openai/credentials.js";
+import { bearerToken } from "../src/protocols/bearer.js";
+import { bearerCredentials } from "../src/protocols/openai/credentials.js";
 import { openAIError, renderOpenAIError } from "../src/protocols/openai/errors.js";
 import { renderErrorFrame } from "../src/protocols/openai/responses/error-frame.js";
 import { describeOpenAIError, INVALID_JSON } from "../src/protocols/openai/server-errors.js";

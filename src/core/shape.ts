@@ -20,12 +20,6 @@ export function findStop(text: string, stop: readonly string[]): { at: number; s
   return found;
 }
 
-/** The text up to (not including) the first stop sequence, or null when none occurs. */
-export function cutAtStop(text: string, stop: readonly string[]): string | null {
-  const found = findStop(text, stop);
-  return found === null ? null : text.slice(0, found.at);
-}
-
 /**
  * Spends an output token budget over the parts in the order a model produces them (reasoning, text,
  * then tool calls), cutting the part that crosses the limit on a token boundary and dropping what

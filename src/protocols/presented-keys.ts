@@ -1,6 +1,6 @@
 // Letting in a request that presents more than one key: a repeated header, or a key in several forms
 // (Anthropic's x-api-key and Bearer, Gemini's header, query and Bearer, Azure's api-key and Bearer).
-import type { Admission, RequestHead } from "./types.js";
+import type { KeyAdmission, RequestHead } from "./types.js";
 
 /**
  * Credentials.admit over every key a request presents, in the order its wire's `key` reads them: the
@@ -12,7 +12,7 @@ export function admitAnyPresented(
   presented: readonly string[],
   accepts: (key: string) => boolean,
   adopt: (req: RequestHead, key: string) => void,
-): Admission {
+): KeyAdmission {
   for (const key of presented) {
     if (!accepts(key)) continue;
     adopt(req, key);

@@ -20,7 +20,7 @@ export type RequestHead = Pick<IncomingMessage, "method" | "url" | "headers" | "
 export type AnswerHeaders = Record<string, string | number>;
 
 /** Whether a request that presents several keys is let in, else the first key it presents (for the 401's message). */
-export type Admission = { ok: true } | { ok: false; presented: string | undefined };
+export type KeyAdmission = { ok: true } | { ok: false; presented: string | undefined };
 
 /** How a surface's requests carry their API key (OpenAI: `Authorization: Bearer`). */
 export interface Credentials {
@@ -35,7 +35,7 @@ export interface Credentials {
    * then on, so rate limits count the request against it. Otherwise, the first key presented (for the
    * 401's message), or undefined when none was.
    */
-  admit(req: RequestHead, accepts: (key: string) => boolean): Admission;
+  admit(req: RequestHead, accepts: (key: string) => boolean): KeyAdmission;
 }
 
 /** The providers whose APIs Understudy speaks: the journal records it, metrics are labelled by it. */

@@ -2,7 +2,7 @@
 // authToken, as OAuth clients send it). With a header repeated, a request is let in when any value carries a key.
 import { bearerToken as bearer } from "../bearer.js";
 import { admitAnyPresented } from "../presented-keys.js";
-import type { Admission, Credentials, RequestHead } from "../types.js";
+import type { KeyAdmission, Credentials, RequestHead } from "../types.js";
 
 /** A Bearer credential's token; an empty one presents no key. */
 const bearerToken = (header: string | undefined): string | undefined => bearer(header) || undefined;
@@ -39,7 +39,7 @@ function adopt(req: RequestHead, accepted: string): void {
   req.headers.authorization = `Bearer ${accepted}`;
 }
 
-const admit = (req: RequestHead, accepts: (key: string) => boolean): Admission =>
+const admit = (req: RequestHead, accepts: (key: string) => boolean): KeyAdmission =>
   admitAnyPresented(req, presentedKeys(req), accepts, adopt);
 
 export const anthropicCredentials: Credentials = { key, admit };

@@ -5,7 +5,7 @@
 import type { LimitState, RateLimitState } from "../../core/rate-limit-state.js";
 
 /** A time as Anthropic writes resets: RFC 3339 in UTC, to the second (rounded up: the limit is full by then). */
-export function resetTime(at: number, resetMs: number): string {
+function resetTime(at: number, resetMs: number): string {
   const seconds = Math.ceil((at + Math.max(0, resetMs)) / 1000);
   return `${new Date(seconds * 1000).toISOString().slice(0, 19)}Z`;
 }

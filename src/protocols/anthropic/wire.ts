@@ -11,7 +11,7 @@ import { describeAnthropicError } from "./server-errors.js";
 // Anthropic's ids are a type prefix, a version ("01") and base58 text: `req_011CSHoEeqs5C35K2UUqR7Fy`,
 // `msg_011CeKrYjxgqzrAPfN2jSs6z` (24 characters after the type, "011C" first in current ones),
 // `toolu_01D7FLrfh4GYq7yT1ULFeyMV`. Understudy draws the rest from its alphanumeric alphabet.
-export const REQUEST_IDS: IdFormat = { prefix: "req_011C", length: 20 };
+const REQUEST_IDS: IdFormat = { prefix: "req_011C", length: 20 };
 export const MESSAGE_IDS: IdFormat = { prefix: "msg_011C", length: 20 };
 export const TOOL_USE_IDS: IdFormat = { prefix: "toolu_01", length: 22 };
 

@@ -11,7 +11,7 @@ const PARAM = "api-version=";
  * The api-version of a URL's query, or undefined without one; decoded only when escaped. Read without
  * building a URLSearchParams, as every Azure request asks it.
  */
-export function apiVersionOf(url: string | undefined): string | undefined {
+function apiVersionOf(url: string | undefined): string | undefined {
   if (url === undefined) return undefined;
   const query = url.indexOf("?");
   if (query === -1) return undefined;

@@ -3,7 +3,7 @@
 // API key as the v1 API takes it from the plain OpenAI client). Both are checked against the server's keys.
 import { bearerToken } from "../bearer.js";
 import { admitAnyPresented } from "../presented-keys.js";
-import type { Admission, Credentials, RequestHead } from "../types.js";
+import type { KeyAdmission, Credentials, RequestHead } from "../types.js";
 
 const API_KEY = "api-key";
 
@@ -34,7 +34,7 @@ function adopt(req: RequestHead, accepted: string): void {
   req.headers[API_KEY] = accepted;
 }
 
-const admit = (req: RequestHead, accepts: (key: string) => boolean): Admission =>
+const admit = (req: RequestHead, accepts: (key: string) => boolean): KeyAdmission =>
   admitAnyPresented(req, presentedKeys(req), accepts, adopt);
 
 export const azureCredentials: Credentials = { key, admit };

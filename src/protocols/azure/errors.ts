@@ -12,14 +12,9 @@ import { azureRateLimitHeaders } from "./rate-limit-headers.js";
  * The type of an error Azure's gateway answers itself: its body carries a code and a message and no type,
  * so the type only tells renderAzureError which shape to write.
  */
-export const AZURE_GATEWAY_ERROR = "azure_gateway_error";
+const AZURE_GATEWAY_ERROR = "azure_gateway_error";
 
-export function gatewayError(
-  status: number,
-  code: string,
-  message: string,
-  headers?: Record<string, string>,
-): ApiError {
+function gatewayError(status: number, code: string, message: string, headers?: Record<string, string>): ApiError {
   return { status, type: AZURE_GATEWAY_ERROR, code, param: null, message, headers };
 }
 

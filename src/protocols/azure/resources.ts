@@ -1,7 +1,7 @@
 // OpenAI's resource endpoints (embeddings, stored responses, the models list) at Azure's paths, in Azure's
 // wire and with its api-version check; the dated embeddings route takes its model from the deployment.
 import type { ResourceRoute, SurfaceWire } from "../types.js";
-import { isRecord } from "../openai/content.js";
+import { isRecord } from "../json-values.js";
 import type { AzureRouteFamily } from "./surfaces.js";
 
 /**

@@ -3,7 +3,7 @@
 // deployment routes the deployment in the path as the model a fixture matches.
 import type { Conversation } from "../../core/conversation.js";
 import type { ApiError, RequestHead, Surface, SurfaceWire } from "../types.js";
-import { isRecord } from "../openai/content.js";
+import { isRecord } from "../json-values.js";
 
 /** Which of Azure's path families a route is on: how its api-version is checked, and where its model comes from. */
 export interface AzureRouteFamily {

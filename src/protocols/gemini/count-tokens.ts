@@ -6,7 +6,8 @@ import type { RouteDeps } from "../../routes.js";
 import type { ResourceAnswer, ResourceRoute, SurfaceWire } from "../types.js";
 import type { GeminiFlavor } from "./conversation.js";
 import { invalidArgument } from "./errors.js";
-import { field, isRecord } from "./json.js";
+import { isRecord } from "../json-values.js";
+import { field } from "./json.js";
 import { NOT_AN_OBJECT, parseGenerateBody } from "./parse.js";
 import { countGeminiPrompt, GEMINI_ENCODING, promptDetails } from "./prompt-tokens.js";
 

@@ -3,7 +3,7 @@
 // OAuth access token as `Authorization: Bearer`. Any of them lets a request in.
 import { bearerToken } from "../bearer.js";
 import { admitAnyPresented } from "../presented-keys.js";
-import type { Admission, Credentials, RequestHead } from "../types.js";
+import type { KeyAdmission, Credentials, RequestHead } from "../types.js";
 
 const KEY_HEADER = "x-goog-api-key";
 
@@ -37,7 +37,7 @@ function adopt(req: RequestHead, accepted: string): void {
   req.headers[KEY_HEADER] = accepted;
 }
 
-const admit = (req: RequestHead, accepts: (key: string) => boolean): Admission =>
+const admit = (req: RequestHead, accepts: (key: string) => boolean): KeyAdmission =>
   admitAnyPresented(req, presentedKeys(req), accepts, adopt);
 
 export const googleCredentials: Credentials = { key, admit };

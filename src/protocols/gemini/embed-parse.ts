@@ -2,7 +2,8 @@
 // Vertex AI's predict `instances`, each as the text to embed and the dimensions asked for, or the 400
 // Google answers for them. A content's text parts are joined; its media parts are not embedded as text.
 import { type GoogleApiError, invalidArgument, invalidValue } from "./errors.js";
-import { field, isRecord } from "./json.js";
+import { isRecord } from "../json-values.js";
+import { field } from "./json.js";
 
 export interface EmbedInput {
   text: string;

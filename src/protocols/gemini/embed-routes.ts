@@ -9,13 +9,13 @@ import type { ResourceAnswer, ResourceRoute, SurfaceWire } from "../types.js";
 import { modelName } from "./conversation.js";
 import { type EmbedInput, parseBatchEmbed, parseEmbedContent, parsePredict } from "./embed-parse.js";
 import { type GoogleApiError, invalidArgument } from "./errors.js";
-import { isRecord } from "./json.js";
+import { isRecord } from "../json-values.js";
 import { GEMINI_ENCODING } from "./prompt-tokens.js";
 
 type Deps = Pick<RouteDeps, "fixtures" | "models" | "tokens">;
 
 /** The size of a model's vectors: gemini-embedding models' 3,072, the text-embedding models' (and others') 768. */
-export const nativeDimensions = (model: string): number => (model.includes("gemini-embedding") ? 3072 : 768);
+const nativeDimensions = (model: string): number => (model.includes("gemini-embedding") ? 3072 : 768);
 
 interface Embedded {
   vectors: number[][];

@@ -83,7 +83,7 @@ export const localizedMessage = (message: string): GoogleErrorDetail => ({
 });
 
 /** google.rpc.BadRequest with one field violation. */
-export const badRequest = (field: string, description: string): GoogleErrorDetail => ({
+const badRequest = (field: string, description: string): GoogleErrorDetail => ({
   "@type": `${TYPE_PREFIX}BadRequest`,
   fieldViolations: [{ field, description }],
 });

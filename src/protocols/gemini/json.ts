@@ -4,8 +4,6 @@
 // none after commas, and `<` and `>` escaped as \u003c and \u003e (as in every captured answer).
 import { isRecord } from "../json-values.js";
 
-export { isRecord } from "../json-values.js";
-
 /** A field of a request object by its JSON name, else by its proto name. */
 export function field(record: Record<string, unknown>, jsonName: string, protoName: string): unknown {
   const value = record[jsonName];
@@ -20,11 +18,8 @@ const escapeHtmlChar = (char: string): string => (char === "<" ? "\\u003c" : "\\
  * `<` and `>` escaped the way Google writes them. They only ever stand inside JSON strings (never in
  * JSON's own syntax), so escaping them across a whole JSON text is the same as escaping each string.
  */
-export const escapeHtmlChars = (json: string): string =>
+const escapeHtmlChars = (json: string): string =>
   HTML_CHARS.test(json) ? json.replace(HTML_CHARS_EVERYWHERE, escapeHtmlChar) : json;
-
-/** A string as a JSON string literal, as Google writes it. */
-export const googleString = (text: string): string => escapeHtmlChars(JSON.stringify(text));
 
 /** A value as a pretty-printed body (two spaces, as the non-streaming answers are written). */
 export const prettyJson = (value: unknown): string => escapeHtmlChars(JSON.stringify(value, null, 2));

@@ -49,7 +49,7 @@ function embeddingModel(id: string, displayName: string, methods: string[]): Gem
   };
 }
 
-export const GEMINI_MODEL_LIST: readonly GeminiModel[] = [
+const GEMINI_MODEL_LIST: readonly GeminiModel[] = [
   chatModel(
     "gemini-2.5-flash",
     "001",

@@ -5,7 +5,8 @@
 import type { GenerationParams } from "../../core/conversation.js";
 import type { ResponseFormat } from "../../core/format-check.js";
 import { type GoogleApiError, invalidArgument, invalidValue, outOfRange } from "./errors.js";
-import { field, isRecord } from "./json.js";
+import { isRecord } from "../json-values.js";
+import { field } from "./json.js";
 
 const CONFIG_TYPE = "type.googleapis.com/google.ai.generativelanguage.v1beta.GenerationConfig";
 const THINKING_TYPE = "type.googleapis.com/google.ai.generativelanguage.v1beta.ThinkingConfig";

@@ -5,7 +5,8 @@
 import type { Message, ToolCall } from "../../core/conversation.js";
 import { type Modality, modalityOf } from "./conversation.js";
 import { type GoogleApiError, invalidArgument, invalidValue } from "./errors.js";
-import { field, isRecord } from "./json.js";
+import { isRecord } from "../json-values.js";
+import { field } from "./json.js";
 
 const CONTENT_TYPE = "type.googleapis.com/google.ai.generativelanguage.v1beta.Content";
 const PART_TYPE = "type.googleapis.com/google.ai.generativelanguage.v1beta.Part";

@@ -3,7 +3,8 @@
 // codeExecution, urlContext) declare no function a fixture could be matched by, so they are passed over.
 import type { ToolDefinition } from "../../core/conversation.js";
 import { type GoogleApiError, invalidArgument, invalidValue } from "./errors.js";
-import { field, isRecord } from "./json.js";
+import { isRecord } from "../json-values.js";
+import { field } from "./json.js";
 
 const TOOL_TYPE = "type.googleapis.com/google.ai.generativelanguage.v1beta.Tool";
 

@@ -3,7 +3,8 @@
 import type { Message } from "../../core/conversation.js";
 import { type GeminiConversation, modelName } from "./conversation.js";
 import { type GoogleApiError, invalidArgument } from "./errors.js";
-import { field, isRecord } from "./json.js";
+import { isRecord } from "../json-values.js";
+import { field } from "./json.js";
 import { parseGenerationConfig } from "./parse-config.js";
 import { type ParsedContents, parseContents, systemText } from "./parse-contents.js";
 import { checkToolConfig, parseTools } from "./parse-tools.js";

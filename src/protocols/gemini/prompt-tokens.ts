@@ -16,7 +16,7 @@ import type { GeminiConversation, Modality } from "./conversation.js";
 export const GEMINI_ENCODING: EncodingName = "o200k_base";
 
 /** What Google's docs give for an image (up to 384 px a side, or each 768 px tile): every media part counts so. */
-export const MEDIA_PART_TOKENS = 258;
+const MEDIA_PART_TOKENS = 258;
 
 export function countGeminiPrompt(conversation: GeminiConversation, count: TokenCounter): number {
   let total = conversation.media.length * MEDIA_PART_TOKENS;

@@ -4,7 +4,7 @@
 import type { Plan, PlannedChoice, PlannedToolCall } from "../../core/plan.js";
 import type { FinishReason } from "../../core/reply.js";
 import type { GeminiConversation, GeminiFlavor } from "./conversation.js";
-import { isRecord } from "./json.js";
+import { isRecord } from "../json-values.js";
 import { promptDetails } from "./prompt-tokens.js";
 
 export type Part = Record<string, unknown>;

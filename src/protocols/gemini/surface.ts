@@ -7,7 +7,7 @@ import { RenderCache } from "../render-cache.js";
 import type { SizedText } from "../sized-text.js";
 import type { RenderContext, RenderedStream, RenderedText, RequestHead, Surface } from "../types.js";
 import type { GeminiConversation, GeminiFlavor } from "./conversation.js";
-import { isRecord } from "./json.js";
+import { isRecord } from "../json-values.js";
 import { checkOutputLimit } from "./output-limit.js";
 import { generateContentParser } from "./parse.js";
 import { countGeminiPrompt } from "./prompt-tokens.js";

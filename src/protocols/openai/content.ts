@@ -15,8 +15,6 @@ export function contentText(content: unknown): string {
   return texts.join("\n");
 }
 
-export { isRecord } from "../json-values.js";
-
 /**
  * A request value as an error message quotes it: primitives as text, arrays and objects by kind.
  * String() would recurse through a deeply nested array until the stack overflows, and throws on an

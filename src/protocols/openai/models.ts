@@ -70,7 +70,7 @@ function listedModel(models: ModelRegistry, id: string): ModelObject {
 }
 
 /** GET /v1/models: OpenAI's catalogue (or the configured models), then the fixtures' models (see ModelRegistry.listedIds). */
-export function openAIModelList(models: ModelRegistry): ModelObject[] {
+function openAIModelList(models: ModelRegistry): ModelObject[] {
   return models.listedIds(OPENAI_MODEL_IDS).map((id) => listedModel(models, id));
 }
 

@@ -3,7 +3,7 @@
 import type { LimitState, RateLimitState } from "../../core/rate-limit-state.js";
 
 /** A duration as OpenAI writes it in x-ratelimit-reset-*: "1s", "6m0s", "250ms". */
-export function formatReset(ms: number): string {
+function formatReset(ms: number): string {
   if (ms < 1000) return `${Math.max(0, Math.ceil(ms))}ms`;
   const seconds = Math.ceil(ms / 1000);
   return seconds < 60 ? `${seconds}s` : `${Math.floor(seconds / 60)}m${seconds % 60}s`;

@@ -2,7 +2,7 @@
 // headers each answer carries, its error shape and wording, the `Accept: text/event-stream` rule for
 // streams, tool call ids and the prompt formula.
 import type { AnswerHeaders, RequestHead, Surface, SurfaceWire } from "../types.js";
-import { isRecord } from "./content.js";
+import { isRecord } from "../json-values.js";
 import { bearerCredentials } from "./credentials.js";
 import { renderOpenAIError } from "./errors.js";
 import { countChatPrompt } from "./prompt-tokens.js";

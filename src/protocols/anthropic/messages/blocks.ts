@@ -28,7 +28,7 @@ const NO_CHUNKS: readonly string[] = [];
  * A thinking block's signature: opaque to clients, which hand it back unchanged. Understudy's is the
  * SHA-256 of the thinking text in base64, so the same reasoning is always signed the same way.
  */
-export function thinkingSignature(thinking: string): string {
+function thinkingSignature(thinking: string): string {
   return createHash("sha256").update(thinking).digest("base64");
 }
 

@@ -9,7 +9,8 @@ import type {
 } from "../../../core/conversation.js";
 import type { ResponseFormat } from "../../../core/format-check.js";
 import type { ApiError } from "../../types.js";
-import { contentText, isRecord, shownValue } from "../content.js";
+import { contentText, shownValue } from "../content.js";
+import { isRecord } from "../../json-values.js";
 import { invalidRequest } from "../errors.js";
 import { requireModel } from "../model-field.js";
 import { validateChatParameters } from "../validate.js";

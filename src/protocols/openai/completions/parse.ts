@@ -8,7 +8,7 @@ import {
 import { decodeTokenList, encodingForModel, type EncodingName } from "../../../core/tokenizer.js";
 import type { ApiError } from "../../types.js";
 import { outputLimit, stopSequences } from "../chat/parse.js";
-import { isRecord } from "../content.js";
+import { isRecord } from "../../json-values.js";
 import { invalidRequest } from "../errors.js";
 import { requireModel } from "../model-field.js";
 import { validateCompletionsParameters } from "../validate.js";

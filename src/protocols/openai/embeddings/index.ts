@@ -4,16 +4,12 @@ import { SLICED_TEXT_CHARS } from "../../../core/token-cache.js";
 import type { FixtureSet } from "../../../fixtures/index.js";
 import { embeddingInputConversation, pinnedVector } from "../../../fixtures/pinned-embedding.js";
 import type { ResourceAnswer, ResourceRefusal, ResourceRoute } from "../../types.js";
-import { isRecord } from "../content.js";
+import { isRecord } from "../../json-values.js";
 import { invalidRequest } from "../errors.js";
 import { embeddingsPromptTokens } from "./limits.js";
 import { parseEmbeddingsRequest, type EmbeddingsRequest } from "./parse.js";
 import { renderEmbeddings, renderEmbeddingsInParts } from "./render.js";
 import { derivedVector } from "../../../core/embedding-vectors.js";
-
-export { parseEmbeddingsRequest, type EmbeddingsRequest } from "./parse.js";
-export { derivedVector } from "../../../core/embedding-vectors.js";
-export { float32Base64 } from "./render.js";
 
 /**
  * Answers with up to this many vector components (e.g. 85 vectors of 1,536) are built and sent at

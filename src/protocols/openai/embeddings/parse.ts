@@ -1,7 +1,8 @@
 // Parses a POST /v1/embeddings body into the texts to embed and the output options, or an OpenAI-shaped 400.
 import { decodeTokenList, encodingForModel, type EncodingName } from "../../../core/tokenizer.js";
 import type { ApiError } from "../../types.js";
-import { isRecord, shownValue } from "../content.js";
+import { shownValue } from "../content.js";
+import { isRecord } from "../../json-values.js";
 import { invalidRequest } from "../errors.js";
 import { requireModel } from "../model-field.js";
 import { TokenTally } from "./limits.js";

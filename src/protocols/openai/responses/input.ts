@@ -3,7 +3,8 @@
 import type { Message, Role, ToolCall } from "../../../core/conversation.js";
 import type { IdSource } from "../../../core/ids.js";
 import type { ApiError } from "../../types.js";
-import { contentText, isRecord, shownValue } from "../content.js";
+import { contentText, shownValue } from "../content.js";
+import { isRecord } from "../../json-values.js";
 import { invalidRequest } from "../errors.js";
 
 const MESSAGE_ROLES = new Set<string>(["user", "system", "developer", "assistant"]);

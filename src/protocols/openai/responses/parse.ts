@@ -4,7 +4,7 @@ import { DEFAULT_PARAMS, type Conversation, type Message, type ToolDefinition } 
 import type { ResponseFormat } from "../../../core/format-check.js";
 import type { IdSource } from "../../../core/ids.js";
 import type { ApiError } from "../../types.js";
-import { isRecord } from "../content.js";
+import { isRecord } from "../../json-values.js";
 import { invalidRequest } from "../errors.js";
 import { requireModel } from "../model-field.js";
 import { validateResponsesParameters } from "../validate.js";

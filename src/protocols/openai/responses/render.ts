@@ -2,7 +2,7 @@
 // function calls) with their ids, usage, and the request's settings echoed back.
 import type { Plan } from "../../../core/plan.js";
 import type { RenderContext } from "../../types.js";
-import { isRecord } from "../content.js";
+import { isRecord } from "../../json-values.js";
 import type { ResponsesConversation } from "./parse.js";
 
 export type OutputItem = Record<string, unknown> & { id: string; type: string };

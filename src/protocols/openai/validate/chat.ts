@@ -1,6 +1,7 @@
 // Chat Completions request parameters, checked the way OpenAI rejects them (messages themselves are the parser's).
 import type { ApiError } from "../../types.js";
-import { contentText, isRecord } from "../content.js";
+import { contentText } from "../content.js";
+import { isRecord } from "../../json-values.js";
 import { invalidRequest } from "../errors.js";
 import {
   all,

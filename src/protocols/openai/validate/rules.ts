@@ -1,6 +1,6 @@
 // The generic request-parameter checkers both validators are built from, each failing with OpenAI's own wording.
 import type { ApiError } from "../../types.js";
-import { isRecord } from "../content.js";
+import { isRecord } from "../../json-values.js";
 import { invalidRequest } from "../errors.js";
 
 /** The whole request body, for checks that depend on another parameter. */
