@@ -106,16 +106,22 @@ export function mergeSnapshots(snapshots: readonly MetricsSnapshot[]): MetricsSn
   );
 }
 
-/** The exposition text of one snapshot (merge several first), ending in a newline. */
-export function renderExposition(snapshot: MetricsSnapshot): string {
-  const out: string[] = [];
-  const order = (stats: RouteSnapshot): string => `${stats.route}\u0000${stats.provider ?? ""}\u0000${stats.transport}`;
-  const routes = [...snapshot.routes].sort((a, b) => (order(a) < order(b) ? -1 : order(a) > order(b) ? 1 : 0));
-  const labelsOf = (stats: RouteSnapshot): string =>
-    stats.provider === undefined
-      ? `route="${escapeLabel(stats.route)}",transport="${stats.transport}"`
-      : `provider="${escapeLabel(stats.provider)}",route="${escapeLabel(stats.route)}",transport="${stats.transport}"`;
+/** A route's sort key: by route, then provider, then transport, so a route's providers stand together. */
+const routeOrder = (stats: RouteSnapshot): string =>
+  `${stats.route}\u0000${stats.provider ?? ""}\u0000${stats.transport}`;
 
+/** A route's labels; the provider's only for routes that speak one provider's API. */
+const routeLabels = (stats: RouteSnapshot): string =>
+  stats.provider === undefined
+    ? `route="${escapeLabel(stats.route)}",transport="${stats.transport}"`
+    : `provider="${escapeLabel(stats.provider)}",route="${escapeLabel(stats.route)}",transport="${stats.transport}"`;
+
+/** The per-route metrics: request counts by status, and request durations. */
+function renderRoutes(snapshot: MetricsSnapshot, out: string[]): void {
+  const routes = snapshot.routes
+    .map((stats) => ({ stats, order: routeOrder(stats) }))
+    .sort((a, b) => (a.order < b.order ? -1 : a.order > b.order ? 1 : 0))
+    .map(({ stats }) => stats);
   header(
     out,
     "understudy_requests_total",
@@ -124,9 +130,8 @@ export function renderExposition(snapshot: MetricsSnapshot): string {
   );
   for (const stats of routes) {
     for (const [status, count] of [...stats.byStatus].sort((a, b) => a[0] - b[0]))
-      out.push(`understudy_requests_total{${labelsOf(stats)},status="${status}"} ${count}`);
+      out.push(`understudy_requests_total{${routeLabels(stats)},status="${status}"} ${count}`);
   }
-
   header(
     out,
     "understudy_request_duration_seconds",
@@ -134,7 +139,13 @@ export function renderExposition(snapshot: MetricsSnapshot): string {
     "Time from a request's arrival to the end of its answer.",
   );
   for (const stats of routes)
-    renderHistogram("understudy_request_duration_seconds", labelsOf(stats), stats.duration, out);
+    renderHistogram("understudy_request_duration_seconds", routeLabels(stats), stats.duration, out);
+}
+
+/** The exposition text of one snapshot (merge several first), ending in a newline. */
+export function renderExposition(snapshot: MetricsSnapshot): string {
+  const out: string[] = [];
+  renderRoutes(snapshot, out);
 
   header(out, "understudy_streams_in_flight", "gauge", "Streaming answers currently being written.");
   out.push(`understudy_streams_in_flight ${snapshot.streamsInFlight}`);
