@@ -67,8 +67,36 @@ class Bucket {
   }
 }
 
+/** One API key's buckets: one per limit configured. */
+interface KeyBuckets {
+  readonly requests?: Bucket;
+  readonly tokens?: Bucket;
+}
+
+/** Where a key's limits stand at the decision's time (module functions: take() runs for every limited request). */
+function stateOf(buckets: KeyBuckets, at: number): RateLimitState {
+  return { requests: buckets.requests?.state(), tokens: buckets.tokens?.state(), at };
+}
+
+function refusal(
+  kind: RateRefusal["kind"],
+  bucket: Bucket,
+  wait: number,
+  buckets: KeyBuckets,
+  at: number,
+): RateRefusal {
+  return {
+    ok: false,
+    kind,
+    retryAfterMs: wait,
+    limit: bucket.capacity,
+    used: bucket.used(),
+    state: stateOf(buckets, at),
+  };
+}
+
 export class RateLimiter {
-  private readonly buckets = new Map<string, { requests?: Bucket; tokens?: Bucket }>();
+  private readonly buckets = new Map<string, KeyBuckets>();
 
   constructor(
     private readonly config: RateLimitConfig,
@@ -80,7 +108,7 @@ export class RateLimiter {
   }
 
   /** `now`: the time of the decision, so a new key's buckets start full at the moment they are first read. */
-  private bucketsFor(key: string, now: number) {
+  private bucketsFor(key: string, now: number): KeyBuckets {
     let found = this.buckets.get(key);
     if (!found) {
       found = {
@@ -95,30 +123,14 @@ export class RateLimiter {
   /** Takes one request and `tokens` tokens for `key`, or says which limit refused and for how long. */
   take(key: string, tokens: number): RateDecision {
     const now = this.now();
-    const { requests, tokens: tokenBucket } = this.bucketsFor(key, now);
-    const state = (): RateLimitState => ({ requests: requests?.state(), tokens: tokenBucket?.state(), at: now });
+    const buckets = this.bucketsFor(key, now);
+    const { requests, tokens: tokenBucket } = buckets;
     const requestWait = requests?.waitFor(1, now) ?? 0;
-    if (requests && requestWait > 0)
-      return {
-        ok: false,
-        kind: "requests",
-        retryAfterMs: requestWait,
-        limit: requests.capacity,
-        used: requests.used(),
-        state: state(),
-      };
+    if (requests && requestWait > 0) return refusal("requests", requests, requestWait, buckets, now);
     const tokenWait = tokenBucket?.waitFor(tokens, now) ?? 0;
-    if (tokenBucket && tokenWait > 0)
-      return {
-        ok: false,
-        kind: "tokens",
-        retryAfterMs: tokenWait,
-        limit: tokenBucket.capacity,
-        used: tokenBucket.used(),
-        state: state(),
-      };
+    if (tokenBucket && tokenWait > 0) return refusal("tokens", tokenBucket, tokenWait, buckets, now);
     requests?.take(1);
     tokenBucket?.take(tokens);
-    return { ok: true, state: state() };
+    return { ok: true, state: stateOf(buckets, now) };
   }
 }
