@@ -16,15 +16,22 @@ export class RenderCache<T> {
   private lastKey = "";
   private lastRendered: T | undefined;
 
-  /** The cached rendering for this plan, or `render(plan)` (remembered when the plan allows it). */
-  get(plan: Plan, render: (plan: Plan) => T): T {
+  /**
+   * The cached rendering for this plan, or `render(plan, input)` (remembered when the plan allows it).
+   * `input` is what the render reads besides the plan, handed over so a surface's render can be one
+   * function made once rather than a closure made per request; the cache's owner keeps apart inputs
+   * that render one plan differently (a cache per way of showing thinking, say).
+   */
+  get(plan: Plan, render: (plan: Plan) => T): T;
+  get<I>(plan: Plan, render: (plan: Plan, input: I) => T, input: I): T;
+  get<I>(plan: Plan, render: (plan: Plan, input?: I) => T, input?: I): T {
     const reuse = plan.reuse;
-    if (reuse === null) return render(plan);
+    if (reuse === null) return render(plan, input);
     if (reuse.reply === this.lastReply && reuse.key === this.lastKey) return this.lastRendered as T;
     let byKey = this.byReply.get(reuse.reply);
     if (!byKey) this.byReply.set(reuse.reply, (byKey = new BoundedCache(KEYS_PER_REPLY)));
     let rendered = byKey.get(reuse.key);
-    if (rendered === undefined) byKey.set(reuse.key, (rendered = render(plan)));
+    if (rendered === undefined) byKey.set(reuse.key, (rendered = render(plan, input)));
     this.lastReply = reuse.reply;
     this.lastKey = reuse.key;
     this.lastRendered = rendered;

@@ -42,17 +42,20 @@ function foldModel(_req: RequestHead, body: unknown, params: readonly string[]):
 class Renderings<T> {
   private readonly byThoughts = [new RenderCache<T>(), new RenderCache<T>(), new RenderCache<T>()];
 
-  get(plan: Plan, conversation: GeminiConversation, render: (plan: Plan) => T): T {
-    if (conversation.media.length > 0) return render(plan);
+  /** `render` is made once per surface: the conversation is handed to it, not captured per request. */
+  get(plan: Plan, conversation: GeminiConversation, render: (plan: Plan, conversation: GeminiConversation) => T): T {
+    if (conversation.media.length > 0) return render(plan, conversation);
     const at = conversation.thinkingOff ? 2 : showsThoughts(conversation) ? 1 : 0;
-    return this.byThoughts[at].get(plan, render);
+    return this.byThoughts[at].get(plan, render, conversation);
   }
 }
 
 function bodyRenderer(flavor: GeminiFlavor) {
   const heads = new Renderings<SizedText>();
+  const renderHead = (plan: Plan, conversation: GeminiConversation): SizedText =>
+    renderBodyHead(plan, conversation, flavor);
   return (plan: Plan, conversation: GeminiConversation, context: RenderContext): RenderedText => {
-    const head = heads.get(plan, conversation, (p) => renderBodyHead(p, conversation, flavor));
+    const head = heads.get(plan, conversation, renderHead);
     const tail = `${bodyTail(plan, context, flavor)}\n`;
     return { text: head.text + tail, bytes: head.bytes + tail.length };
   };
@@ -60,14 +63,16 @@ function bodyRenderer(flavor: GeminiFlavor) {
 
 function streamRenderers(flavor: GeminiFlavor, framing: StreamFraming) {
   const templates = new Renderings<StreamTemplate>();
-  const template = (plan: Plan, conversation: GeminiConversation): StreamTemplate =>
-    templates.get(plan, conversation, (p) => renderStreamTemplate(p, conversation, flavor, framing));
+  const renderTemplate = (plan: Plan, conversation: GeminiConversation): StreamTemplate =>
+    renderStreamTemplate(plan, conversation, flavor, framing);
   return {
     renderStream(plan: Plan, conversation: GeminiConversation, context: RenderContext): RenderedStream {
-      return streamEvents(template(plan, conversation), streamTail(plan, context, flavor, framing), framing);
+      const template = templates.get(plan, conversation, renderTemplate);
+      return streamEvents(template, streamTail(plan, context, flavor, framing), framing);
     },
     renderStreamText(plan: Plan, conversation: GeminiConversation, context: RenderContext): RenderedText {
-      return streamText(template(plan, conversation), streamTail(plan, context, flavor, framing), framing);
+      const template = templates.get(plan, conversation, renderTemplate);
+      return streamText(template, streamTail(plan, context, flavor, framing), framing);
     },
   };
 }

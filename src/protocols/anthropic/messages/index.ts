@@ -15,23 +15,21 @@ import { renderStreamTemplate, renderStreamTextParts, type StreamTemplate, type 
 
 export type { AnthropicConversation } from "./conversation.js";
 
-const DISPLAYS: readonly ThinkingDisplay[] = ["shown", "omitted", "off"];
-
 /**
- * One render cache per thinking display, each with its render function made once (no closure per request):
- * the same plan renders differently for each display, and the plan's key does not tell them apart.
+ * One render cache per thinking display: the same plan renders differently for each, and the plan's key
+ * does not tell them apart. The display is handed to the render, so no closure is made per request.
  */
 class DisplayCaches<T> {
-  private readonly caches = {} as Record<ThinkingDisplay, { cache: RenderCache<T>; render: (plan: Plan) => T }>;
+  private readonly caches: Record<ThinkingDisplay, RenderCache<T>> = {
+    shown: new RenderCache<T>(),
+    omitted: new RenderCache<T>(),
+    off: new RenderCache<T>(),
+  };
 
-  constructor(render: (plan: Plan, display: ThinkingDisplay) => T) {
-    for (const display of DISPLAYS)
-      this.caches[display] = { cache: new RenderCache<T>(), render: (plan) => render(plan, display) };
-  }
+  constructor(private readonly render: (plan: Plan, display: ThinkingDisplay) => T) {}
 
   get(plan: Plan, display: ThinkingDisplay): T {
-    const { cache, render } = this.caches[display];
-    return cache.get(plan, render);
+    return this.caches[display].get(plan, this.render, display);
   }
 }
 
