@@ -60,7 +60,10 @@ try {
     JSON.parse(flags["b-options"]),
   );
   const capture = join(revisions.scratch, "capture.json");
-  writeFileSync(capture, JSON.stringify(toReplay(await send(a.url, base.path, JSON.stringify(base.body)))));
+  writeFileSync(
+    capture,
+    JSON.stringify(toReplay(await send(a.url, base.path, JSON.stringify(base.body), base.headers))),
+  );
   const bare = await children.start("bench/servers/bare.mjs", [capture], "bare");
   const parts = [
     { who: "bare", server: bare, scenario: base },

@@ -24,7 +24,7 @@ let server = await startChild(
   "understudy",
   bare ? [] : profiler,
 );
-let probe = await send(server.url, scenario.path, JSON.stringify(scenario.body));
+let probe = await send(server.url, scenario.path, JSON.stringify(scenario.body), scenario.headers);
 if (bare) {
   const captured = join(dir, "capture.json");
   writeFileSync(captured, JSON.stringify(toReplay(probe)));
@@ -36,7 +36,7 @@ if (bare) {
     "bare",
     profiler,
   );
-  probe = await send(server.url, scenario.path, JSON.stringify(scenario.body));
+  probe = await send(server.url, scenario.path, JSON.stringify(scenario.body), scenario.headers);
 }
 closeAgent();
 if (probe.status !== 200) throw new Error(`Understudy answered ${probe.status} for ${scenario.path}`);

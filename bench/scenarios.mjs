@@ -115,6 +115,7 @@ export const SCENARIOS = [
     id: "anthropic-stream",
     title: "anthropic messages stream",
     path: "/v1/messages",
+    headers: { "anthropic-version": "2023-06-01" },
     optional: true,
     body: { model: "claude-sonnet-4-5", max_tokens: 1024, messages: MESSAGES, stream: true },
     check: checkAnthropicStream,

@@ -5,11 +5,12 @@ import { Agent, request as httpRequest } from "node:http";
 const agent = new Agent({ keepAlive: true, maxSockets: 1 });
 export const closeAgent = () => agent.destroy();
 
-export function send(url, path, body) {
+/** POSTs `body` (JSON text) with a scenario's own `headers` (Anthropic's anthropic-version) besides the content type. */
+export function send(url, path, body, headers = {}) {
   return new Promise((resolve, reject) => {
     const req = httpRequest(
       new URL(path, url),
-      { method: "POST", agent, headers: { "content-type": "application/json" } },
+      { method: "POST", agent, headers: { "content-type": "application/json", ...headers } },
       (res) => {
         const chunks = [];
         res.on("data", (chunk) => chunks.push(chunk));

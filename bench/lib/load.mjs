@@ -4,7 +4,10 @@ import { driveWrk } from "./wrk.mjs";
 
 /** `duration` seconds of load; with `requests`, until that many responses (duration then caps the run). */
 export async function drive(url, scenario, { connections, duration, requests, client = "autocannon" }) {
-  const request = { body: JSON.stringify(scenario.body), headers: { "content-type": "application/json" } };
+  const request = {
+    body: JSON.stringify(scenario.body),
+    headers: { "content-type": "application/json", ...scenario.headers },
+  };
   const target = new URL(scenario.path, url).href;
   if (client === "wrk") return driveWrk(target, request, { connections, duration, requests });
   const result = await autocannon({

@@ -23,7 +23,7 @@ export async function runScenario(scenario, env) {
     target: scenario.target,
   };
   const body = JSON.stringify(scenario.body);
-  const probe = await send(env.understudy.url, scenario.path, body);
+  const probe = await send(env.understudy.url, scenario.path, body, scenario.headers);
   if (probe.status === 404 && scenario.optional)
     return { ...row, result: "SKIPPED", note: `not available (Understudy answers 404 for ${scenario.path})` };
   const problem =
@@ -42,7 +42,7 @@ export async function runScenario(scenario, env) {
   const bare = await env.startBare(captured, scenario.id);
   const base = baseId === scenario.id ? null : await env.startBare(baseCapture, baseId);
   try {
-    const replayed = await send(bare.url, scenario.path, body);
+    const replayed = await send(bare.url, scenario.path, body, scenario.headers);
     const bareProblem =
       replayed.status !== 200
         ? `status ${replayed.status}`
