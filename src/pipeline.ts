@@ -42,7 +42,7 @@ export type Outcome =
       plan: Plan;
       conversation: Conversation;
       fixture: string;
-      /** Headers the policies add to the answer (the rate limits' x-ratelimit-*). Shared: never change them. */
+      /** Headers the policies add to the answer (the rate limits', in the surface's words). Shared: never change them. */
       headers: Readonly<Record<string, string>>;
       warnings: string[];
       /**

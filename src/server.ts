@@ -67,8 +67,10 @@ export interface ServerOptions {
   /** Called once per finished exchange with its journal entry: a listener of the "ended" event (see ServerInstance.on). */
   onExchange?: (entry: JournalEntry) => void;
   /**
-   * When set, every request (and WebSocket upgrade) except `GET /health` and `GET /metrics` must send
-   * `Authorization: Bearer <one of these>`. Keys in UNDERSTUDY_API_KEYS (comma-separated) are added.
+   * When set, every request (and WebSocket upgrade) except `GET /health` and `GET /metrics` must present
+   * one of these as its provider's clients send a key: `Authorization: Bearer` (OpenAI; also Anthropic,
+   * Azure and Vertex AI), `x-api-key` (Anthropic), `x-goog-api-key` or `?key=` (Gemini), `api-key` (Azure).
+   * Keys in UNDERSTUDY_API_KEYS (comma-separated) are added.
    */
   apiKeys?: readonly string[];
   /**
@@ -76,7 +78,7 @@ export interface ServerOptions {
    * listed nor named by a fixture gets 404 model_not_found. An entry may alias another model.
    */
   models?: readonly (string | ModelConfig)[];
-  /** Requests and tokens per minute, per API key: 429 with retry-after and x-ratelimit-* beyond them. */
+  /** Requests and tokens per minute, per API key: beyond them, each provider's 429 with its retry information and rate-limit headers. */
   rateLimit?: RateLimitConfig;
   /**
    * Milliseconds a request's headers may take (default 10000), counted from its first byte, or for a
@@ -132,8 +134,9 @@ export interface ServerInstance {
   fixtures: FixtureSet;
   journal: Journal;
   /**
-   * Queues an error for the next request a fixture matches: that request gets this status and an
-   * OpenAI error body (`message`, `type`, `code`, `param` default by status) instead of its reply.
+   * Queues an error for the next request a fixture matches: that request gets this status and an error
+   * body in its surface's shape (`message`; `type`, `code` and `param` default by status in the
+   * provider's vocabulary) instead of its reply.
    */
   nextError(status: number, error?: Partial<Omit<ReplyError, "status">>): void;
   /**

@@ -220,7 +220,9 @@ export { fixture, flows };
     expect(source).toContain("userMessage: Substring of (or pattern tested against) the last user message.");
     expect(source).toContain("arguments: JSON text, or an object that is serialised with JSON.stringify.");
     expect(source).toContain("ttft: Milliseconds from the request to the first content token.");
-    expect(source).toContain("apiKey: When set, requests must send `Authorization: Bearer <apiKey>`.");
+    expect(source).toContain(
+      "apiKey: When set, requests must present this key, as their provider's clients send it (`Authorization: Bearer`, `x-api-key`...).",
+    );
     expect(published).toEqual(source);
   });
 });

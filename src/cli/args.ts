@@ -27,7 +27,7 @@ export interface CliOptions extends TimeoutOptions {
 
 export const USAGE = `Usage: understudy [options]
 
-Serves OpenAI-compatible APIs from fixtures.
+Serves the OpenAI, Anthropic, Gemini (and Vertex AI) and Azure OpenAI APIs from fixtures.
 
 Options:
   -f, --fixtures <path>   fixture file (JSON or YAML) or folder of them; repeatable.

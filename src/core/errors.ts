@@ -14,7 +14,7 @@ export interface ApiError {
   /** The request field at fault, or null. */
   readonly param: string | null;
   readonly message: string;
-  /** Headers the answer carries besides the surface's own (retry-after, x-ratelimit-*). */
+  /** Headers the answer carries besides the surface's own (retry-after, the provider's rate-limit headers). */
   readonly headers?: Readonly<Record<string, string>>;
 }
 

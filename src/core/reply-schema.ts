@@ -27,7 +27,7 @@ const toolCallItem: z.ZodType<ReplyToolCall> = replyToolCallSchema;
 export const replyErrorShape = {
   status: z.number().int().min(400).max(599),
   message: z.string(),
-  /** Defaults by status: invalid_request_error, authentication_error, rate_limit_exceeded, server_error... */
+  /** Defaults by status, in the provider's vocabulary (OpenAI's invalid_request_error, Anthropic's not_found_error, Gemini's INVALID_ARGUMENT...). */
   type: z.string().optional(),
   code: z.string().nullable().optional(),
   param: z.string().nullable().optional(),

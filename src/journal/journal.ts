@@ -2,7 +2,7 @@
 import type { Provider } from "../protocols/types.js";
 
 export interface JournalEntry {
-  /** The `x-request-id` sent with the answer. */
+  /** The request id the answer carries (OpenAI's `x-request-id`, Anthropic's `request-id`, Azure's `x-request-id` and `apim-request-id`; Gemini's answers carry none). */
   requestId: string;
   /** Milliseconds since the epoch when the request arrived. */
   time: number;

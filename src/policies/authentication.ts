@@ -1,6 +1,6 @@
 // Authentication: when API keys are configured (server option, CLI flag, environment, or a flow file's
 // `apiKey`), every API request and WebSocket upgrade must present one of them, carried as its surface's
-// credentials say (OpenAI: `Authorization: Bearer`).
+// credentials say (OpenAI: `Authorization: Bearer`; Anthropic: `x-api-key`; Gemini: `x-goog-api-key`).
 import { unauthorized } from "../core/errors.js";
 import type { Credentials, RequestHead } from "../protocols/types.js";
 import type { CredentialsPolicy } from "./types.js";

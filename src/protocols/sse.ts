@@ -16,7 +16,7 @@ function formatSseEvent(stream: RenderedStream, event: StreamEvent): string {
   return event.event === undefined ? `data: ${data}\n\n` : `event: ${event.event}\ndata: ${data}\n\n`;
 }
 
-/** Events [from, to) as one SSE text. */
+/** Events [from, to) as one text: SSE, or a raw stream's data as it is. */
 export function formatSse(stream: RenderedStream, from = 0, to = stream.events.length): string {
   let text = "";
   for (let i = from; i < to; i++) text += formatSseEvent(stream, stream.events[i]);

@@ -173,7 +173,7 @@ export interface Surface<C extends Conversation = Conversation, D = unknown> ext
   renderBody(plan: Plan, conversation: C, context: RenderContext): RenderedText<D>;
   renderStream(plan: Plan, conversation: C, context: RenderContext): RenderedStream<D>;
   /**
-   * The same stream as one SSE text with its size, for answers sent in one write (no pacing). Optional:
+   * The same stream as one text with its size (SSE, or the raw stream's data), for answers sent in one write (no pacing). Optional:
    * a surface provides it where it builds the text faster than renderStream's events.
    */
   renderStreamText?(plan: Plan, conversation: C, context: RenderContext): RenderedText<D>;

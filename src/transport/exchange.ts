@@ -15,7 +15,7 @@ export type Transport = "http" | "websocket";
  * is answered (copy what you keep; the journal entry is the record of the finished exchange).
  */
 export interface ExchangeInfo {
-  /** The `x-request-id` sent with the answer (and the journal entry's `requestId`). */
+  /** The request id its answer carries, in its wire's header (and the journal entry's `requestId`). */
   readonly requestId: string;
   readonly transport: Transport;
   /** The HTTP method; `WS` for a WebSocket request frame. */

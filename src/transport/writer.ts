@@ -52,7 +52,7 @@ function streamHeaders(headers: Record<string, string | number>, contentType: st
   return headers;
 }
 
-/** Sends a whole unpaced SSE stream in one write, reporting it to the metrics as a stream. */
+/** Sends a whole unpaced stream (SSE, or one with a Content-Type of its own) in one write, reporting it to the metrics as a stream. */
 export function writeSseText(
   res: ServerResponse,
   text: SizedText & { readonly contentType?: string },

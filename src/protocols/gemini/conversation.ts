@@ -2,7 +2,7 @@
 // whether thoughts are shown, whether the model thinks at all, and the prompt's non-text parts.
 import type { Conversation } from "../../core/conversation.js";
 
-/** The two hosts of the generateContent API, whose answers differ in small ways (see render-chunks.ts). */
+/** The two hosts of the generateContent API, whose answers differ in small ways (see render-candidates.ts). */
 export type GeminiFlavor = "gemini" | "vertex";
 
 /** A modality of prompt parts, as usage details name them. */
