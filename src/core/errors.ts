@@ -171,6 +171,19 @@ export function fixtureError(
   return { kind: "fixture_error", status, param: param ?? null, detail: message, queued, type, code, retryAfter };
 }
 
+/**
+ * The whole seconds a rate limit's refusal tells clients to wait (`retry-after`): its wait rounded up, and
+ * at least 1, since 0 would send them straight back.
+ */
+export function rateLimitRetryAfter(error: RateLimited): number {
+  return Math.max(1, Math.ceil(error.retryAfterMs / 1000));
+}
+
+/** The seconds a fixture's error tells clients to wait: its `retryAfter`; for a 429 without one, 1 (a 429 always says). */
+export function fixtureRetryAfter(error: FixtureError): number | undefined {
+  return error.retryAfter ?? (error.status === 429 ? 1 : undefined);
+}
+
 export function invalidJson(): InvalidJson {
   return {
     kind: "invalid_json",

@@ -1,7 +1,15 @@
 // The errors Understudy raises itself (core/errors.ts), worded as Anthropic's API words them: its types by
 // status, its messages where it has them (the 401s, an unknown model, an unknown URL, a rate limit), and
 // Understudy's own neutral account where the text is Understudy's (the nearest misses of an unmatched request).
-import type { ApiError, FixtureError, RateLimited, ServerError, Unauthorized } from "../../core/errors.js";
+import {
+  type ApiError,
+  type FixtureError,
+  fixtureRetryAfter,
+  type RateLimited,
+  rateLimitRetryAfter,
+  type ServerError,
+  type Unauthorized,
+} from "../../core/errors.js";
 import { anthropicError, anthropicErrorType, invalidRequest } from "./errors.js";
 import { anthropicRateLimitHeaders } from "./rate-limit-headers.js";
 
@@ -23,16 +31,15 @@ function rateLimited(error: RateLimited): ApiError {
     {},
     {
       ...anthropicRateLimitHeaders(error.limits),
-      "retry-after": String(Math.max(1, Math.ceil(error.retryAfterMs / 1000))),
+      "retry-after": String(rateLimitRetryAfter(error)),
     },
   );
 }
 
 /** A fixture's own error: its type where it names one, Anthropic's by status where not; a 429 always says when to retry. */
 function fixtureError(error: FixtureError): ApiError {
-  const headers: Record<string, string> = {};
-  if (error.status === 429) headers["retry-after"] = String(error.retryAfter ?? 1);
-  else if (error.retryAfter !== undefined) headers["retry-after"] = String(error.retryAfter);
+  const retryAfter = fixtureRetryAfter(error);
+  const headers = retryAfter === undefined ? undefined : { "retry-after": String(retryAfter) };
   return anthropicError(
     error.status,
     error.detail,

@@ -3,7 +3,7 @@
 // a missing api-version (404 "Resource not found"), an api-version it does not know (400) and its rate
 // limits (429). What the model service behind it refuses (a malformed request, no fixture matched) it
 // forwards in OpenAI's shape, so those are worded as OpenAI words them.
-import type { ApiError, RateLimited, ServerError } from "../../core/errors.js";
+import { type ApiError, type RateLimited, rateLimitRetryAfter, type ServerError } from "../../core/errors.js";
 import { renderOpenAIError } from "../openai/errors.js";
 import { describeOpenAIError } from "../openai/server-errors.js";
 import { azureRateLimitHeaders } from "./rate-limit-headers.js";
@@ -36,7 +36,7 @@ export const API_VERSION_NOT_SUPPORTED = gatewayError(400, "BadRequest", "API ve
  * here, so that clause is left out.
  */
 function rateLimited(error: RateLimited, operation: string | undefined): ApiError {
-  const seconds = Math.max(1, Math.ceil(error.retryAfterMs / 1000));
+  const seconds = rateLimitRetryAfter(error);
   const what =
     operation === undefined
       ? "Requests to the Azure OpenAI API"

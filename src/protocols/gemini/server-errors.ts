@@ -1,7 +1,14 @@
 // The errors Understudy raises itself (core/errors.ts), worded as the Gemini API and Vertex AI word them:
 // a bad key is a 400 API_KEY_INVALID and no key a 403 on the Gemini API, both 401 UNAUTHENTICATED on
 // Vertex AI; quota is RESOURCE_EXHAUSTED with the RetryInfo clients back off by.
-import type { ApiError, FixtureError, RateLimited, ServerError, Unauthorized } from "../../core/errors.js";
+import {
+  type ApiError,
+  type FixtureError,
+  fixtureRetryAfter,
+  type RateLimited,
+  type ServerError,
+  type Unauthorized,
+} from "../../core/errors.js";
 import type { GeminiFlavor } from "./conversation.js";
 import {
   errorInfo,
@@ -81,7 +88,7 @@ function rateLimited(error: RateLimited, flavor: GeminiFlavor): ApiError {
 /** A fixture's own error: its status name where its `type` names one, Google's name for its code where not. */
 function fixtureError(error: FixtureError): ApiError {
   const status = isStatusName(error.type) ? error.type : statusName(error.status);
-  const retry = error.retryAfter ?? (error.status === 429 ? 1 : undefined);
+  const retry = fixtureRetryAfter(error);
   return googleError(error.status, error.detail, {
     status,
     param: error.param,

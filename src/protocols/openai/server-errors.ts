@@ -1,6 +1,14 @@
 // The errors Understudy raises itself (core/errors.ts), worded as OpenAI words them: its messages,
 // types, codes and the retry headers its SDKs back off by.
-import type { ApiError, FixtureError, RateLimited, ServerError, Unauthorized } from "../../core/errors.js";
+import {
+  type ApiError,
+  type FixtureError,
+  fixtureRetryAfter,
+  type RateLimited,
+  rateLimitRetryAfter,
+  type ServerError,
+  type Unauthorized,
+} from "../../core/errors.js";
 import { defaultErrorType, invalidRequest, openAIError } from "./errors.js";
 import { openAIRateLimitHeaders } from "./rate-limit-headers.js";
 
@@ -32,7 +40,7 @@ function rateLimited(error: RateLimited): ApiError {
     { type: error.limit, code: "rate_limit_exceeded" },
     {
       ...openAIRateLimitHeaders(error.limits),
-      "retry-after": String(Math.max(1, Math.ceil(seconds))),
+      "retry-after": String(rateLimitRetryAfter(error)),
       "retry-after-ms": String(error.retryAfterMs),
     },
   );
@@ -40,9 +48,8 @@ function rateLimited(error: RateLimited): ApiError {
 
 /** A fixture's own error: its type and code where it names them, OpenAI's defaults by status where not. */
 function fixtureError(error: FixtureError): ApiError {
-  const headers: Record<string, string> = {};
-  if (error.status === 429) headers["retry-after"] = String(error.retryAfter ?? 1);
-  else if (error.retryAfter !== undefined) headers["retry-after"] = String(error.retryAfter);
+  const retryAfter = fixtureRetryAfter(error);
+  const headers = retryAfter === undefined ? undefined : { "retry-after": String(retryAfter) };
   const code = error.code !== undefined ? error.code : error.status === 429 ? "rate_limit_exceeded" : null;
   return openAIError(
     error.status,
