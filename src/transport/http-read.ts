@@ -1,10 +1,10 @@
 // The read step over HTTP: a JSON body within the server's limits (declared type, size, time, syntax,
 // nesting), handed to its route's `receive`; every refusal is answered and recorded here.
-import { bodyTooLarge, invalidJson, requestTimeout } from "../core/errors.js";
+import { type ApiError, bodyTooLarge, invalidJson, requestTimeout } from "../core/errors.js";
 import { BodyTooLargeError, readBody, RequestTimeoutError } from "./body.js";
 import type { HttpExchange } from "./http-exchange.js";
 import { tooDeep } from "./json-depth.js";
-import { fail, reject } from "./lifecycle.js";
+import { fail, reject, settle } from "./lifecycle.js";
 import { unsupportedContentType } from "./request-checks.js";
 
 /** What parseJsonBody returns when it has answered the request itself. */
@@ -22,6 +22,17 @@ export function readJsonBody(exchange: HttpExchange): void {
     return reject(exchange, exchange.wire, wrongType);
   }
   readBody(req, exchange.server.maxBodyBytes, bodyRead, exchange);
+}
+
+/**
+ * Answers a route's refusal by the request's head alone (a surface's or resource's checkHead: Azure's
+ * api-version, Anthropic's anthropic-version), its body drained unread; false, with nothing done, for none.
+ */
+export function refuseUnread(exchange: HttpExchange, refusal: ApiError | null | undefined): boolean {
+  if (!refusal) return false;
+  exchange.req.resume();
+  settle(exchange, exchange.refuse(refusal));
+  return true;
 }
 
 function bodyRead(exchange: HttpExchange, err: Error | null, raw: Buffer | null): void {

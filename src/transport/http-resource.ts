@@ -3,7 +3,7 @@
 import type { ResourceAnswer, ResourceRoute, SurfaceWire } from "../protocols/types.js";
 import { stampProcessingTime } from "./exchange.js";
 import type { HttpExchange } from "./http-exchange.js";
-import { NO_BODY, parseJsonBody, readJsonBody } from "./http-read.js";
+import { NO_BODY, parseJsonBody, readJsonBody, refuseUnread } from "./http-read.js";
 import { announce, settle } from "./lifecycle.js";
 import { UNKNOWN_ROUTE, type Route } from "./routes.js";
 import { writeJson } from "./writer.js";
@@ -41,11 +41,7 @@ const queryOf = (url: string): URLSearchParams =>
 
 function serveResource(exchange: HttpExchange, resource: ResourceRoute): void {
   exchange.api = resource.api;
-  const refused = resource.checkHead?.(exchange.req);
-  if (refused) {
-    exchange.req.resume();
-    return settle(exchange, exchange.refuse(refused));
-  }
+  if (refuseUnread(exchange, resource.checkHead?.(exchange.req))) return;
   if (exchange.method === "POST") return readJsonBody(exchange);
   settle(exchange, answerResource(exchange, resource.handle([...exchange.params], queryOf(exchange.path))));
 }

@@ -4,7 +4,7 @@ import { malformedHeader } from "../core/errors.js";
 import { timingFromHeaders } from "../core/timing.js";
 import type { RequestClaim, Surface } from "../protocols/types.js";
 import type { HttpExchange } from "./http-exchange.js";
-import { NO_BODY, parseJsonBody, readJsonBody } from "./http-read.js";
+import { NO_BODY, parseJsonBody, readJsonBody, refuseUnread } from "./http-read.js";
 import { run, settle } from "./lifecycle.js";
 import { LARGE_BODY_BYTES } from "../pipeline-sliced.js";
 import { deliverOutcome } from "./reply-delivery.js";
@@ -39,11 +39,7 @@ export function surfaceRoute(path: string | RegExp, surface: Surface, claims?: R
 
 function serveSurface(exchange: HttpExchange, surface: Surface): void {
   exchange.api = exchange.endpoint.api;
-  const refused = surface.checkHead?.(exchange.req);
-  if (refused) {
-    exchange.req.resume();
-    return settle(exchange, exchange.refuse(refused));
-  }
+  if (refuseUnread(exchange, surface.checkHead?.(exchange.req))) return;
   exchange.timing = timingFromHeaders(exchange.req.headers);
   readJsonBody(exchange);
 }
