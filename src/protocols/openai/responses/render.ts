@@ -111,7 +111,6 @@ export function echoKey(conversation: ResponsesConversation): string {
   return key;
 }
 
-/** The full `response` object, echoing the request's settings as the real API does. */
 /**
  * The request's tools as the API echoes them: a function tool with `parameters` (null when unset) and
  * `strict` (true unless the request says otherwise: Responses makes function tools strict by default),
@@ -126,6 +125,7 @@ function echoTools(tools: unknown): unknown[] {
   );
 }
 
+/** The full `response` object, echoing the request's settings as the real API does. */
 export function renderResponseObject(
   conversation: ResponsesConversation,
   frame: ResponseFrame,
