@@ -131,7 +131,11 @@ describe("Azure beside OpenAI", () => {
       expect(openai.headers["apim-request-id"]).toBeUndefined();
       expect(lastEntry().provider).toBe("openai");
       const azure = await post(`${CHAT}?api-version=2024-10-21`, body);
-      expect(azure.headers["apim-request-id"]).toBeDefined();
+      // apim-request-id is the journal's request id (x-request-id) written as a UUID.
+      expect(azure.headers["apim-request-id"]).toMatch(
+        /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/,
+      );
+      expect(String(azure.headers["apim-request-id"]).replaceAll("-", "")).toBe(lastEntry().requestId);
       expect(lastEntry().provider).toBe("azure");
       const other = await post("/openai/deployments/gpt-4o-mini/chat/completions?api-version=2024-10-21", body);
       expect([JSON.parse(azure.body).model, JSON.parse(other.body).model]).toEqual(["gpt-4o", "gpt-4o-mini"]);
