@@ -2,7 +2,7 @@
 import type { Provider } from "../protocols/types.js";
 
 export interface JournalEntry {
-  /** The request id the answer carries (OpenAI's `x-request-id`, Anthropic's `request-id`, Azure's `x-request-id` and `apim-request-id`; Gemini's answers carry none). */
+  /** The request id the answer carries (OpenAI's `x-request-id`, Anthropic's `request-id`, Azure's `x-request-id`, and as a UUID its `apim-request-id`; Gemini's answers carry none). */
   requestId: string;
   /** Milliseconds since the epoch when the request arrived. */
   time: number;
