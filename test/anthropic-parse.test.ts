@@ -75,6 +75,8 @@ describe("the canonical conversation", () => {
       ignoreEos: false,
       topLogprobs: null,
       responseFormat: { type: "json_schema", schema: { type: "object" } },
+      // Thinking is on (adaptive), so a reply's reasoning is planned, shown or not.
+      omitReasoning: false,
     });
     expect(conversation.tools).toEqual([
       { name: "f", description: "F", parameters: { type: "object" } },

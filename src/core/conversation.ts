@@ -43,6 +43,12 @@ export interface GenerationParams {
   topLogprobs: number | null;
   /** The structured output asked for (`response_format`, Responses `text.format`); null for plain text. */
   responseFormat: ResponseFormat | null;
+  /**
+   * The model gives no reasoning for this request (Anthropic without `thinking`, Gemini with a thinking
+   * budget of 0): a reply's reasoning is left out of the plan, so it is neither sent nor counted, and it
+   * spends none of the output limit.
+   */
+  omitReasoning?: boolean;
 }
 
 /** A prompt sent as raw text rather than chat messages (legacy Completions). */

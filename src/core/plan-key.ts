@@ -26,6 +26,7 @@ export const PLAN_PARAMS = [
   "stop",
   "ignoreEos",
   "topLogprobs",
+  "omitReasoning",
 ] as const satisfies readonly KeyableParam[];
 
 /**

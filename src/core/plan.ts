@@ -145,13 +145,21 @@ function contentWithLogprobs(
   };
 }
 
+/** The reasoning of a request whose model gives none (GenerationParams.omitReasoning). Shared: never change it. */
+const NO_REASONING: Segment = Object.freeze({
+  text: null,
+  tokenized: Object.freeze({ tokens: [], pieces: [], count: 0 }),
+});
+
 function planChoice(choice: ReplyChoice, index: number, context: ChoiceContext): PlannedChoice {
   const { conversation, encoding, chunkSize, options, tokens } = context;
   const tokenized = tokens.choice(choice, encoding);
   const calls = choice.toolCalls ?? [];
   const content = shapeContent(choice, { text: choice.content ?? null, tokenized: tokenized.content }, context);
   let segments: Segment[] = [
-    { text: choice.reasoning ?? null, tokenized: tokenized.reasoning },
+    conversation.params.omitReasoning
+      ? NO_REASONING
+      : { text: choice.reasoning ?? null, tokenized: tokenized.reasoning },
     content.segment,
     ...calls.map((call, i) => ({ text: argumentsText(call.arguments), tokenized: tokenized.toolArguments[i] })),
   ];

@@ -121,6 +121,7 @@ describe("the plan's cache key", () => {
       stop: { stop: ["x"] },
       ignoreEos: { ignoreEos: true },
       topLogprobs: { topLogprobs: 0 },
+      omitReasoning: { omitReasoning: true },
     };
     for (const name of PLAN_PARAMS)
       expect(planKey({ ...DEFAULT_PARAMS, ...changed[name] }, 10, 0, MODEL), name).not.toBe(base);

@@ -167,6 +167,8 @@ export function parseGenerationConfig(value: unknown): GeminiGeneration | Google
       n: numbers.get("candidateCount") ?? 1,
       stop: stop ?? [],
       responseFormat: format ?? null,
+      // A budget of 0: the model thinks not at all, so a reply's reasoning is neither counted nor spent.
+      omitReasoning: thoughts?.thinkingOff === true,
     },
     ...(thoughts ?? { includeThoughts: false, thinkingOff: false }),
   };

@@ -105,8 +105,8 @@ export function stopReason(choice: PlannedChoice): string {
 }
 
 /**
- * The answer's token counts: reasoning a request leaves off is neither shown nor billed, unless the
- * fixture pins the output count (`usage.completionTokens`), which is then reported as pinned.
+ * The answer's token counts. Reasoning a request leaves off is not in its plan (`omitReasoning`), so it is
+ * neither shown nor billed; a fixture's pinned reasoning count is then not reported as thinking either.
  */
 export interface AnswerUsage {
   readonly input: number;
@@ -116,14 +116,7 @@ export interface AnswerUsage {
 
 export function answerUsage(plan: Plan, display: ThinkingDisplay): AnswerUsage {
   const { promptTokens, completionTokens, reasoningTokens } = plan.usage;
-  const [choice] = plan.choices;
-  const counted = completionTokens === choice.completionTokens;
-  const unbilled = display === "off" && counted ? choice.reasoningTokens : 0;
-  return {
-    input: promptTokens,
-    output: Math.max(0, completionTokens - unbilled),
-    thinking: display === "off" ? 0 : reasoningTokens,
-  };
+  return { input: promptTokens, output: completionTokens, thinking: display === "off" ? 0 : reasoningTokens };
 }
 
 const NO_CACHE_CREATION = { ephemeral_5m_input_tokens: 0, ephemeral_1h_input_tokens: 0 };

@@ -137,6 +137,7 @@ export function generationParams(
   body: Record<string, unknown>,
   maxTokens: number | undefined,
   stop: string[],
+  thinking: ThinkingDisplay,
 ): GenerationParams {
   return {
     includeUsage: false,
@@ -146,5 +147,7 @@ export function generationParams(
     ignoreEos: false,
     topLogprobs: null,
     responseFormat: responseFormatOf(body),
+    // Without thinking the model reasons not at all: a fixture's reasoning is neither sent, billed nor spent from max_tokens.
+    omitReasoning: thinking === "off",
   };
 }

@@ -106,7 +106,7 @@ function parseBody(body: unknown, maxTokensRequired: boolean): AnthropicConversa
     messages,
     tools,
     stream: body.stream === true,
-    params: generationParams(body, maxTokens, stop),
+    params: generationParams(body, maxTokens, stop, thinking),
     thinking,
     body,
   };
