@@ -6,7 +6,7 @@ import type { IdSource } from "./ids.js";
 import { tokenLogprobs, type TokenLogprob } from "./logprobs.js";
 import { planKey } from "./plan-key.js";
 import type { FinishReason, Reply, ReplyChoice } from "./reply.js";
-import { applyBudget, extendToLimit, findStop, type Segment } from "./shape.js";
+import { applyBudget, extendToLimit, findStop, NO_SEGMENT, type Segment } from "./shape.js";
 import { argumentsText, type TokenCache } from "./token-cache.js";
 import { splitCharacters, splitTokens, tokenPieces, type EncodingName } from "./tokenizer.js";
 import { NO_DELAY, type Timing } from "./timing.js";
@@ -145,21 +145,14 @@ function contentWithLogprobs(
   };
 }
 
-/** The reasoning of a request whose model gives none (GenerationParams.omitReasoning). Shared: never change it. */
-const NO_REASONING: Segment = Object.freeze({
-  text: null,
-  tokenized: Object.freeze({ tokens: [], pieces: [], count: 0 }),
-});
-
 function planChoice(choice: ReplyChoice, index: number, context: ChoiceContext): PlannedChoice {
   const { conversation, encoding, chunkSize, options, tokens } = context;
   const tokenized = tokens.choice(choice, encoding);
   const calls = choice.toolCalls ?? [];
   const content = shapeContent(choice, { text: choice.content ?? null, tokenized: tokenized.content }, context);
   let segments: Segment[] = [
-    conversation.params.omitReasoning
-      ? NO_REASONING
-      : { text: choice.reasoning ?? null, tokenized: tokenized.reasoning },
+    // A request whose model gives no reasoning plans none (GenerationParams.omitReasoning).
+    conversation.params.omitReasoning ? NO_SEGMENT : { text: choice.reasoning ?? null, tokenized: tokenized.reasoning },
     content.segment,
     ...calls.map((call, i) => ({ text: argumentsText(call.arguments), tokenized: tokenized.toolArguments[i] })),
   ];

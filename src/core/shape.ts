@@ -9,6 +9,12 @@ export interface Segment {
   tokenized: TokenizedText;
 }
 
+/** A segment with nothing in it (the reasoning of a request whose model gives none). Shared: never change it. */
+export const NO_SEGMENT: Segment = Object.freeze({
+  text: null,
+  tokenized: Object.freeze({ tokens: [], pieces: [], count: 0 }),
+});
+
 /** Where the earliest stop sequence starts and which it is (the first listed, of two at one place), or null. */
 export function findStop(text: string, stop: readonly string[]): { at: number; sequence: string } | null {
   let found: { at: number; sequence: string } | null = null;
