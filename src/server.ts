@@ -16,6 +16,7 @@ import { OPENAI_WIRE } from "./protocols/openai/wire.js";
 import { createPolicies, type RateLimitConfig } from "./policies/index.js";
 import { httpRoutes, webSocketRoute } from "./routes.js";
 import { shareMetricsWithPrimary } from "./transport/cluster-metrics.js";
+import { corsPolicy, type CorsOption } from "./transport/cors.js";
 import { ExchangeEvents, type ExchangeEvent, type ExchangeEventMap } from "./transport/events.js";
 import { createRequestHandler } from "./transport/http.js";
 import { countExchanges, ServerMetrics } from "./transport/metrics.js";
@@ -102,6 +103,12 @@ export interface ServerOptions {
    */
   keepAliveTimeout?: number;
   /**
+   * Which browser origins may call the server directly (apps under Playwright or Cypress): preflights
+   * (OPTIONS) are answered and answers carry Access-Control-Allow-Origin. Default `true` (any origin);
+   * a list admits only those origins; `false` sends no CORS headers.
+   */
+  cors?: CorsOption;
+  /**
    * For tests of Understudy itself: `false` turns off the pipeline memo and the surfaces' rendering
    * caches, so every request is parsed, matched, planned and rendered afresh (the contract suite
    * checks that this changes no byte). Read once, here; default on.
@@ -183,6 +190,7 @@ function serverState(fixtures: FixtureSet, options: ServerOptions, events: Excha
     pacer: new Pacer(options.seed),
     defaultSurface: OPENAI_WIRE,
     context: { ids, clock },
+    cors: corsPolicy(options.cors),
   };
   return { state, queued: policies.queued, models };
 }

@@ -2,6 +2,7 @@
 // is let in by the policies before parse when its route needs credentials, and is served by its route's
 // handler. The steps after that are lifecycle.ts's and the http-*.ts files'.
 import type { IncomingMessage, ServerResponse } from "node:http";
+import { applyCors } from "./cors.js";
 import { HttpExchange } from "./http-exchange.js";
 import { fail, reject, start } from "./lifecycle.js";
 import { routePath } from "./route-path.js";
@@ -10,6 +11,9 @@ import type { ServerState } from "./state.js";
 
 function handleRequest(state: ServerState, routes: RouteTable, req: IncomingMessage, res: ServerResponse): void {
   const arrival = performance.now();
+  // Browsers send Origin; SDKs and load generators do not, and pay for this one read only.
+  const origin = req.headers.origin;
+  if (origin !== undefined && applyCors(state.cors, origin, req, res)) return;
   const method = req.method ?? "GET";
   const url = req.url ?? "/";
   const path = routePath(url);

@@ -4,6 +4,7 @@ import type { Journal } from "../journal/journal.js";
 import type { PipelineState } from "../pipeline.js";
 import type { PipelineMemo } from "../pipeline-memo.js";
 import type { RenderContext, SurfaceWire } from "../protocols/types.js";
+import type { CorsPolicy } from "./cors.js";
 import type { ExchangeEvents } from "./events.js";
 import type { ServerMetrics } from "./metrics.js";
 import type { Pacer } from "./pacer.js";
@@ -23,4 +24,6 @@ export interface ServerState extends PipelineState {
   defaultSurface: SurfaceWire;
   /** What surfaces render with: the server's ids and clock (one object, not one per request). */
   context: RenderContext;
+  /** The origins browsers may call from (see cors.ts); null: CORS off. */
+  cors: CorsPolicy;
 }
