@@ -9,6 +9,7 @@ export function formatBanner(
   counts: { fixtures: number; flows: number },
   source: string,
   authenticated: boolean,
+  configFile?: string,
 ): string {
   const loaded =
     counts.flows === 0
@@ -19,6 +20,7 @@ export function formatBanner(
   return [
     `Understudy listening on ${url}`,
     `  ${loaded} from ${source}`,
+    ...(configFile ? [`  options from ${configFile}`] : []),
     `  POST ${url}/v1/chat/completions`,
     `  POST ${url}/v1/completions  (legacy)`,
     `  POST ${url}/v1/responses  (and WebSocket ${url.replace(/^http/, "ws")}/v1/responses)`,

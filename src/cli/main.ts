@@ -11,7 +11,10 @@ import {
   type FixtureEntry,
 } from "../fixtures/index.js";
 import { startServer } from "../server.js";
-import { parseCliArgs, UsageError, USAGE, type CliOptions } from "./args.js";
+import { ConfigError } from "../config/load.js";
+import { formatJsonSchema, JSON_SCHEMAS, type JsonSchemaName } from "../config/json-schemas.js";
+import { optionsFromFlags, resolveOptions, type CliOptions } from "../config/resolve.js";
+import { parseCliArgs, UsageError, USAGE } from "./args.js";
 import { DEMO_FIXTURES } from "./demo-fixtures.js";
 import { formatBanner, logRequests } from "./log.js";
 import { reportListening, runWorkers } from "./workers.js";
@@ -52,7 +55,7 @@ async function run(options: CliOptions): Promise<void> {
     const fallback = options.fallback
       ? `\n  requests no fixture matches get --fallback ${formatFallback(options.fallback)}`
       : "";
-    return formatBanner(url, fixtures.counts(), source, authenticated) + fallback;
+    return formatBanner(url, fixtures.counts(), source, authenticated, options.configFile) + fallback;
   };
   // With --workers the fixtures are checked here first; then the workers run this command again.
   if (options.workers > 1 && cluster.isPrimary) return runWorkers(options, banner);
@@ -71,6 +74,10 @@ async function run(options: CliOptions): Promise<void> {
     headersTimeout: options.headersTimeout,
     requestTimeout: options.requestTimeout,
     keepAliveTimeout: options.keepAliveTimeout,
+    models: options.models,
+    rateLimit: options.rateLimit,
+    maxBodyBytes: options.maxBodyBytes,
+    cors: options.cors,
   });
   // Attached before the first request can be read: the listen callback's continuation runs first.
   if (!options.quiet) logRequests(instance);
@@ -84,15 +91,35 @@ async function run(options: CliOptions): Promise<void> {
   process.once("SIGTERM", stop);
 }
 
-async function main(): Promise<number> {
-  let options: CliOptions;
-  try {
-    options = parseCliArgs(process.argv.slice(2));
-  } catch (err) {
-    if (!(err instanceof UsageError)) throw err;
-    console.error(`understudy: ${err.message}\n\n${USAGE}`);
+/** `understudy schema config|fixtures`: prints a JSON Schema (the one shipped in schemas/). */
+function printSchema(name: string | undefined): number {
+  if (name === undefined || !(name in JSON_SCHEMAS)) {
+    console.error(`understudy: schema takes ${Object.keys(JSON_SCHEMAS).join(" or ")}, got ${name ?? "nothing"}`);
     return 2;
   }
+  process.stdout.write(formatJsonSchema(name as JsonSchemaName));
+  return 0;
+}
+
+/** The options from the flags and the config file; null (after saying why) when they cannot be used. */
+function readOptions(argv: string[]): CliOptions | null {
+  try {
+    const flags = parseCliArgs(argv);
+    // --help and --version answer even beside a broken config file.
+    return flags.help || flags.version ? resolveOptions(flags, undefined) : optionsFromFlags(flags);
+  } catch (err) {
+    if (err instanceof UsageError) console.error(`understudy: ${err.message}\n\n${USAGE}`);
+    else if (err instanceof ConfigError) console.error(`understudy: ${err.message}`);
+    else throw err;
+    return null;
+  }
+}
+
+async function main(): Promise<number> {
+  const argv = process.argv.slice(2);
+  if (argv[0] === "schema") return printSchema(argv.length === 2 ? argv[1] : undefined);
+  const options = readOptions(argv);
+  if (options === null) return 2;
   if (options.help) return (console.log(USAGE), 0);
   if (options.version) return (console.log(packageVersion()), 0);
   try {
