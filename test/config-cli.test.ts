@@ -68,6 +68,18 @@ describe("the config file, through the command", () => {
     expect((await chat(url, { model: "gpt-4o", user: "x".repeat(6000) })).status).toBe(413);
   });
 
+  it("starts the file's workers, each reading the same file", async () => {
+    const file = join(dir, "workers.yaml");
+    writeFileSync(file, "workers: 2\nfixtures: [fixtures.json]\nseed: 9\n");
+    const { url, lines } = await startCli(["--config", file]);
+    expect(lines).toContain(`  options from ${file}`);
+    expect(lines.some((line) => line.startsWith("  2 workers share the port"))).toBe(true);
+    const reply = (await (await chat(url, { model: "gpt-4o" })).json()) as {
+      choices: { message: { content: string } }[];
+    };
+    expect(reply.choices[0].message.content).toBe("Hi from the config.");
+  });
+
   it("reads understudy.config.json from the working directory", async () => {
     const cwd = mkdtempSync(join(dir, "cwd-"));
     writeFileSync(join(cwd, "understudy.config.json"), JSON.stringify({ port: 0, fixtures: "../fixtures.json" }));
