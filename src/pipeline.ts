@@ -2,7 +2,7 @@
 // (queued errors after match, rate limits after plan); the sequence counters advance only for a request
 // that is answered. Decides whether the outcome is cacheable. The transport renders and writes it.
 import type { Conversation } from "./core/conversation.js";
-import { fixtureError, modelNotFound, noMatch, type ApiError } from "./core/errors.js";
+import { fixtureError, modelNotFound, noMatch, type ApiError, type NearMissFacts } from "./core/errors.js";
 import { checkReplyFormat } from "./core/format-check.js";
 import type { Clock, IdSource } from "./core/ids.js";
 import { joinPlans, planReply, type Plan, type TokenCache } from "./core/plan.js";
@@ -36,7 +36,14 @@ export interface PipelineState {
 }
 
 export type Outcome =
-  | { kind: "error"; error: ApiError; conversation?: Conversation; fixture: string | null }
+  | {
+      kind: "error";
+      error: ApiError;
+      conversation?: Conversation;
+      fixture: string | null;
+      /** For a request no fixture matched: the closest fixtures, for the journal. */
+      nearest?: readonly NearMissFacts[];
+    }
   | {
       kind: "reply";
       plan: Plan;
@@ -168,7 +175,8 @@ function matchParts(
     if (!result.hit) {
       // A 400 no_match is the conversation's own answer, and counts: a sequence of 0 and 2 still reaches 2.
       state.fixtures.commit(claim);
-      return { kind: "error", error: surface.describeError(noMatch(result.nearest)), conversation, fixture: null };
+      const { nearest } = result;
+      return { kind: "error", error: surface.describeError(noMatch(nearest)), conversation, fixture: null, nearest };
     }
     hits.push(result.hit);
   }

@@ -1,6 +1,8 @@
 // The server's route table: which surface answers which path, their resource endpoints, /health and
 // /metrics, and the WebSocket endpoint. OpenAI's surfaces are listed here; every other provider's folder
-// under protocols/ hands over its own (ProviderRoutes), which are one entry each in PROVIDERS.
+// under protocols/ hands over its own (ProviderRoutes), which are one entry each in PROVIDERS. The control
+// API's routes (/__understudy/...) come from control/.
+import { controlRoutes, type ControlDeps } from "./control/routes.js";
 import type { IdSource } from "./core/ids.js";
 import type { Plan, TokenCache } from "./core/plan.js";
 import type { FixtureSet } from "./fixtures/index.js";
@@ -35,6 +37,8 @@ export interface RouteDeps {
   tokens: TokenCache;
   /** false: surfaces that reuse nothing (ServerOptions.caches). */
   caches: boolean;
+  /** What the control API acts on; null when it is turned off (ServerOptions.control). */
+  control?: ControlDeps | null;
 }
 
 /**
@@ -83,6 +87,7 @@ export function httpRoutes(deps: RouteDeps): RouteTable {
       surfaceRoute("/responses", reusing(createResponsesSurface({ store, ids, tokens }))),
       healthRoute(OPENAI_WIRE),
       metricsRoute(OPENAI_WIRE),
+      ...(deps.control ? controlRoutes(deps.control) : []),
       ...resources.map((resource) => resourceRoute(resource, OPENAI_WIRE)),
       ...others,
     ],

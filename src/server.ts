@@ -1,11 +1,12 @@
 // createServer: wires the transport, the route table, the policies, the fixture set, the journal and
 // the exchange events into one listening server. Exported as `understudy/server`.
 import { createServer as createHttpServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { controlDeps, countAnswer } from "./control/server-deps.js";
 import { createIdSource, systemClock, type Clock } from "./core/ids.js";
 import { TokenCache } from "./core/plan.js";
 import { validateEntries } from "./fixtures/entries.js";
-import { FixtureSet, type FixtureEntry } from "./fixtures/index.js";
+import { FixtureSet, loadFixturePaths, type FixtureEntry } from "./fixtures/index.js";
+import { FixtureReloader, type ReloadResult } from "./fixtures/watch.js";
 import { Journal, type JournalEntry } from "./journal/journal.js";
 import { ResponseStore } from "./protocols/openai/responses/index.js";
 import type { ReplyError } from "./core/reply.js";
@@ -20,6 +21,7 @@ import { corsPolicy, type CorsOption } from "./transport/cors.js";
 import { ExchangeEvents, type ExchangeEvent, type ExchangeEventMap } from "./transport/events.js";
 import { createRequestHandler } from "./transport/http.js";
 import { countExchanges, ServerMetrics } from "./transport/metrics.js";
+import { listen } from "./transport/listen.js";
 import { Pacer } from "./transport/pacer.js";
 import type { ServerState } from "./transport/state.js";
 import { httpTimeoutOptions, resolveTimeouts } from "./transport/timeouts.js";
@@ -115,6 +117,27 @@ export interface ServerOptions {
    * @internal
    */
   caches?: boolean;
+  /**
+   * Fixture files or folders (JSON or YAML, fixtures or flows) that createServer loads after the
+   * fixtures given in code; with `watch`, or on `reload()` (the CLI's SIGHUP), they are read again.
+   */
+  fixturePaths?: readonly string[];
+  /**
+   * Re-read `fixturePaths` whenever one of them changes: the new set replaces the loaded one at once,
+   * a file that no longer loads keeps the old set (its error goes to stderr), and sequence counters of
+   * unchanged fixtures keep counting. Default off.
+   */
+  watch?: boolean;
+  /**
+   * The control API under `/__understudy/` (journal, fixtures, reset, unused, errors). Default on;
+   * `false` turns it off (its paths answer 404). Its answers never enter the journal or the metrics.
+   */
+  control?: boolean;
+  /**
+   * A key that opens the control API (as `Authorization: Bearer` or `x-api-key`), besides the API keys.
+   * With neither configured, the control API is open to anyone who can reach the server.
+   */
+  controlKey?: string;
 }
 
 /**
@@ -131,6 +154,13 @@ function configuredKeys(options: ServerOptions): Set<string> {
     .map((key) => key.trim())
     .filter(Boolean);
   return new Set([...(options.apiKeys ?? []), ...fromEnv]);
+}
+
+/** The keys that open the control API: the API keys and the controlKey. */
+function controlKeys(options: ServerOptions): Set<string> {
+  const keys = configuredKeys(options);
+  if (options.controlKey) keys.add(options.controlKey);
+  return keys;
 }
 
 export interface ServerInstance {
@@ -156,6 +186,11 @@ export interface ServerInstance {
    * server.on("unmatched", (exchange, error) => console.warn(`${exchange.path}: ${error.message}`));
    */
   on<E extends ExchangeEvent>(event: E, listener: ExchangeEventMap[E]): () => void;
+  /**
+   * Reads `fixturePaths` again (what SIGHUP does under the CLI): on success they replace the loaded
+   * fixtures; on a broken file the old set stays and the result names the error.
+   */
+  reload(): ReloadResult;
   close(): Promise<void>;
 }
 
@@ -195,23 +230,6 @@ function serverState(fixtures: FixtureSet, options: ServerOptions, events: Excha
   return { state, queued: policies.queued, models };
 }
 
-/** Listens on the options' host and port; resolves with the server's URL and port. */
-async function listen(server: Server, options: ServerOptions): Promise<{ url: string; port: number }> {
-  const host = options.host ?? "127.0.0.1";
-  await new Promise<void>((resolve, reject) => {
-    server.once("error", reject);
-    // A load test opens thousands of connections at once: Node's default accept backlog (511) would drop
-    // handshakes, which TCP retries only after a second. The kernel caps this at net.core.somaxconn.
-    server.listen({ port: options.port ?? 0, host, backlog: 65_535 }, () => {
-      server.off("error", reject);
-      resolve();
-    });
-  });
-  const { port } = server.address() as AddressInfo;
-  const urlHost = host.includes(":") ? `[${host}]` : host === "0.0.0.0" ? "127.0.0.1" : host;
-  return { url: `http://${urlHost}:${port}`, port };
-}
-
 /**
  * Starts a server over an existing fixture set, so fixtures added later take effect at once. `events`:
  * where its exchanges are announced (LLMock keeps one across restarts); the server's own listeners on it
@@ -228,14 +246,20 @@ export async function startServer(
   const { metrics, journal, ids, tokens } = state;
   // Under the CLI's --workers, /metrics sums every worker's (a no-op anywhere else).
   shareMetricsWithPrimary(() => metrics.snapshot());
-  const own = [countExchanges(metrics, events)];
+  const own = [countExchanges(metrics, events), events.on("matched", countAnswer(fixtures))];
   if (options.onExchange) own.push(events.on("ended", options.onExchange, "the onExchange callback"));
   const store = new ResponseStore(options.responseStoreSize ?? 1000);
-  const routes = httpRoutes({ fixtures, models, store, ids, tokens, caches: options.caches !== false });
+  const control =
+    options.control === false
+      ? null
+      : controlDeps(state, { keys: controlKeys(options), clearResponses: () => store.clear(), queued });
+  const routes = httpRoutes({ fixtures, models, store, ids, tokens, caches: options.caches !== false, control });
   const server = createHttpServer(httpTimeoutOptions(timeouts), createRequestHandler(state, routes));
   const sockets = attachWebSocket(server, state, webSocketRoute({ store, ids, tokens }));
   server.on("connect", refuseConnect(OPENAI_WIRE));
-  const { url, port } = await listen(server, options);
+  const { url, port } = await listen(server, options.host ?? "127.0.0.1", options.port ?? 0);
+  const reloader = new FixtureReloader(fixtures, options.fixturePaths ?? []);
+  if (options.watch && options.fixturePaths?.length) reloader.watch();
   return {
     url,
     port,
@@ -246,9 +270,11 @@ export async function startServer(
       queued.push({ status, message: error.message ?? `Queued error with status ${status}.`, ...error });
     },
     on: (event, listener) => events.on(event, listener),
+    reload: () => reloader.reload(),
     close: () =>
       new Promise<void>((resolve, reject) => {
         for (const stop of own) stop();
+        reloader.close();
         sockets.close();
         server.close((err) => (err ? reject(err) : resolve()));
         // Keep-alive and streaming sockets would otherwise hold close() open.
@@ -264,5 +290,6 @@ export async function createServer(
 ): Promise<ServerInstance> {
   const set = new FixtureSet();
   set.add(validateEntries(fixtures, "createServer fixtures"));
+  if (options.fixturePaths?.length) set.add(loadFixturePaths(options.fixturePaths));
   return startServer(set, options);
 }

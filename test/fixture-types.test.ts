@@ -79,6 +79,7 @@ describe("the public shapes", () => {
     expectTypeOf<Fixture>().toEqualTypeOf<{
       match: FixtureMatch;
       response: Reply;
+      times?: number;
       latency?: number;
       timing?: TimingOptions;
       chunkSize?: number;

@@ -1,4 +1,9 @@
-// A bounded record of every exchange, newest last, for tests to assert on and for the request log.
+// A bounded record of every exchange, newest last, for tests to assert on, for the request log and for
+// the control API's GET /__understudy/journal. Each exchange is numbered (ids never repeat, a clear
+// included, so `?since=<id>` stays meaningful); what only the control API shows (the request's headers,
+// the nearest misses) is kept by reference and shaped only when read, so recording costs one small object.
+import type { IncomingHttpHeaders } from "node:http";
+import type { NearMissFacts } from "../core/errors.js";
 import type { Provider } from "../protocols/types.js";
 
 export interface JournalEntry {
@@ -30,28 +35,49 @@ export interface JournalEntry {
   body?: unknown;
 }
 
+/** What the transport knows of an exchange beside its entry (see Exchange). */
+export interface JournalSource {
+  readonly requestHeaders: IncomingHttpHeaders | undefined;
+  readonly nearest: readonly NearMissFacts[] | undefined;
+}
+
+/** One journalled exchange with its number and what the control API shows of it. */
+export interface JournalRecord {
+  /** From 1, in arrival order of recording; never reused. */
+  readonly id: number;
+  readonly entry: JournalEntry;
+  readonly headers: IncomingHttpHeaders | undefined;
+  readonly nearest: readonly NearMissFacts[] | undefined;
+}
+
 export class Journal {
-  private entries: JournalEntry[] = [];
+  private records: JournalRecord[] = [];
+  private lastId = 0;
 
   constructor(private readonly capacity: number) {}
 
-  add(entry: JournalEntry): void {
+  add(entry: JournalEntry, from?: JournalSource): void {
     if (this.capacity <= 0) return;
-    this.entries.push(entry);
+    this.records.push({ id: ++this.lastId, entry, headers: from?.requestHeaders, nearest: from?.nearest });
     // Trim in batches so a full journal does not shift the array on every request.
-    if (this.entries.length >= this.capacity * 2) this.entries = this.entries.slice(-this.capacity);
+    if (this.records.length >= this.capacity * 2) this.records = this.records.slice(-this.capacity);
   }
 
   /** The newest `capacity` entries, oldest first. */
   all(): JournalEntry[] {
-    return this.entries.length > this.capacity ? this.entries.slice(-this.capacity) : this.entries.slice();
+    return this.kept().map((record) => record.entry);
+  }
+
+  /** The newest `capacity` records, oldest first, with their ids (what the control API serves). */
+  kept(): JournalRecord[] {
+    return this.records.length > this.capacity ? this.records.slice(-this.capacity) : this.records.slice();
   }
 
   last(): JournalEntry | undefined {
-    return this.entries.at(-1);
+    return this.records.at(-1)?.entry;
   }
 
   clear(): void {
-    this.entries = [];
+    this.records = [];
   }
 }

@@ -55,6 +55,11 @@ export class PolicyList {
     this.chancy = all.filter((policy) => OUTCOME_STAGES.includes(policy.stage) && policy.deterministic !== true);
   }
 
+  /** Every policy forgets what it counted or queued (rate-limit buckets, queued errors). */
+  reset(): void {
+    for (const policy of this.all) policy.reset?.();
+  }
+
   /** Null when every before-parse policy lets the request in; otherwise the first refusal. */
   checkCredentials(req: RequestHead, credentials: Credentials): ServerError | null {
     for (const policy of this.credentials) {

@@ -36,6 +36,9 @@ export function queuedErrors(): QueuedErrors {
     push(error) {
       queue.push(error);
     },
+    reset() {
+      queue.length = 0;
+    },
     get pending() {
       return queue.length;
     },

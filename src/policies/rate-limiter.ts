@@ -103,6 +103,11 @@ export class RateLimiter {
     private readonly now: () => number,
   ) {}
 
+  /** Every key's buckets forgotten: the next request of each starts full. */
+  reset(): void {
+    this.buckets.clear();
+  }
+
   get enabled(): boolean {
     return Boolean(this.config.rpm || this.config.tpm);
   }

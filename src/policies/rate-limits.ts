@@ -40,6 +40,7 @@ export function rateLimits(config: RateLimitConfig, now: () => number): PlanPoli
     stage: "after-plan",
     deterministic: false,
     engaged: () => true,
+    reset: () => limiter.reset(),
     check(
       plan: Plan,
       conversation: Conversation,

@@ -31,6 +31,8 @@ interface PolicyFacts<S extends PolicyStage> {
    * options turn off altogether is left out of the list instead (see createPolicies).
    */
   engaged(): boolean;
+  /** Forgets what it has counted or queued (the control API's POST /__understudy/reset); none: nothing to forget. */
+  reset?(): void;
 }
 
 /** Before parse: lets a request in by its head, or refuses it (authentication). */

@@ -1,6 +1,7 @@
 // One exchange (a request and its answer) on either transport: what it is, what it learns as it is
 // answered (status, fixture, model, error...), and the journal entry built from that once, at the end.
-import type { ApiError } from "../core/errors.js";
+import type { IncomingHttpHeaders } from "node:http";
+import type { ApiError, NearMissFacts } from "../core/errors.js";
 import type { JournalEntry } from "../journal/journal.js";
 import type { AnswerHeaders, Provider } from "../protocols/types.js";
 import type { ServerState } from "./state.js";
@@ -75,6 +76,8 @@ export abstract class Exchange implements ExchangeInfo {
   declare queuedMs: number | undefined;
   /** The parsed request body; undefined until one is read. */
   declare body: unknown;
+  /** For a request no fixture matched: the closest fixtures (the journal's `nearest`). */
+  declare nearest: readonly NearMissFacts[] | undefined;
   /**
    * When generation started, which token times count from: the arrival, so reading and planning the
    * request are part of its ttft as on a real server, or the moment a queued request got its slot.
@@ -114,6 +117,7 @@ export abstract class Exchange implements ExchangeInfo {
     this.interrupted = false;
     this.queuedMs = undefined;
     this.body = undefined;
+    this.nearest = undefined;
     this.start = arrival;
     this.ended = false;
   }
@@ -126,6 +130,11 @@ export abstract class Exchange implements ExchangeInfo {
 
   /** Answers a bug's 500 if the answer can still carry one (`error` is the server's internal error, worded). */
   abstract refuseWithInternalError(message: string): void;
+
+  /** The request's headers as they came (the journal keeps them, redacted when read); none for a WebSocket frame. */
+  get requestHeaders(): IncomingHttpHeaders | undefined {
+    return undefined;
+  }
 
   /** Where it happened, for the stderr line of a bug or a listener that threw. */
   get where(): string {

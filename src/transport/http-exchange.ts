@@ -1,6 +1,6 @@
 // An exchange over HTTP: the request and response, the route that answers, and the answer's headers as
 // they are completed; errors go out as JSON in the route's wire shape.
-import type { IncomingMessage, ServerResponse } from "node:http";
+import type { IncomingHttpHeaders, IncomingMessage, ServerResponse } from "node:http";
 import type { ApiError } from "../core/errors.js";
 import type { TimingOptions } from "../core/timing.js";
 import type { SurfaceWire } from "../protocols/types.js";
@@ -56,6 +56,10 @@ export class HttpExchange extends Exchange {
 
   get gone(): boolean {
     return this.res.destroyed;
+  }
+
+  override get requestHeaders(): IncomingHttpHeaders {
+    return this.req.headers;
   }
 
   refuse(error: ApiError): void {

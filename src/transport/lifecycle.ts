@@ -50,6 +50,7 @@ export function learn(exchange: Exchange, outcome: Outcome): void {
     // The status the error is sent with; an error sent inside a stream goes out with 200 (see its transport).
     exchange.status = outcome.error.status;
     exchange.error = outcome.error.message;
+    if (outcome.nearest !== undefined) exchange.nearest = outcome.nearest;
   }
   announce(exchange, outcome.kind === "error" ? outcome.error : undefined);
 }
@@ -121,7 +122,7 @@ export function record(exchange: Exchange): void {
   exchange.ended = true;
   const { journal, events } = exchange.server;
   const entry = exchange.entry(tenths(performance.now() - exchange.arrival));
-  journal.add(entry);
+  journal.add(entry, exchange);
   events.ended(entry, exchange);
 }
 

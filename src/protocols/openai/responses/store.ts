@@ -82,4 +82,10 @@ export class ResponseStore implements ResponseLookup {
   get size(): number {
     return this.responses.size;
   }
+
+  /** Forgets every response (the control API's reset). */
+  clear(): void {
+    this.responses.clear();
+    this.oldest = this.responses.keys();
+  }
 }
