@@ -32,13 +32,40 @@ export type { JournalEntry } from "./journal/journal.js";
 export type { Reply, ReplyChoice, ReplyError, ReplyToolCall, FinishReason, UsageOverride } from "./core/reply.js";
 export type { Conversation, Message, ToolDefinition } from "./core/conversation.js";
 
+/** LLMock's options: the server's, and the mock's own fixtures. */
+export interface LLMockOptions extends ServerOptions {
+  /**
+   * The mock's own fixtures: entries, or paths of fixture files and folders (loaded as `loadFixtures`
+   * does). They answer from the start, and `reset()` returns to them.
+   */
+  fixtures?: readonly (FixtureEntry | string)[];
+}
+
+/** The constructor's fixtures, validated, with paths read in place, in the order given. */
+function initialEntries(fixtures: LLMockOptions["fixtures"]): FixtureEntry[] {
+  const entries: FixtureEntry[] = [];
+  for (const item of fixtures ?? []) {
+    if (typeof item === "string") entries.push(...loadFixturePaths([item]));
+    else entries.push(...validateEntries([item], "LLMock options.fixtures", entries.length));
+  }
+  return entries;
+}
+
 /** An in-process mock for tests: register replies with `on`, then `start` a server on its own port. */
 export class LLMock {
   private readonly fixtures = new FixtureSet();
   private instance: ServerInstance | null = null;
   private readonly exchangeEvents = new ExchangeEvents();
+  private readonly initial: readonly FixtureEntry[];
+  /** Labels of the fixtures `use` added since the last reset, and those of them that answered. */
+  private readonly perTest = new Set<string>();
+  private readonly answered = new Set<string>();
+  private stopWatchingAnswers: (() => void) | null = null;
 
-  constructor(private readonly options: ServerOptions = {}) {}
+  constructor(private readonly options: LLMockOptions = {}) {
+    this.initial = initialEntries(options.fixtures);
+    this.fixtures.add(this.initial);
+  }
 
   /** Adds a fixture; it takes effect at once, also while the server runs. First match wins, in the order added. */
   on(match: FixtureMatch, response: FixtureResponse, options: FixtureOptions = {}): this {
@@ -52,6 +79,38 @@ export class LLMock {
   }
 
   /**
+   * Puts fixtures in front of all the others, so they win for this test; `reset()` removes them.
+   * `unusedFixtures()` names those of them that have answered nothing yet.
+   */
+  use(...fixtures: FixtureEntry[]): this {
+    const labels = this.fixtures.prepend(validateEntries(fixtures, "mock.use fixtures"));
+    for (const label of labels) this.perTest.add(label);
+    // Heard only once a test uses per-test fixtures: a mock in a load test pays nothing for it.
+    this.stopWatchingAnswers ??= this.exchangeEvents.on("matched", (exchange) => {
+      if (exchange.fixture !== null) this.answered.add(exchange.fixture);
+    });
+    return this;
+  }
+
+  /** The labels of the fixtures `use` added since the last reset that have answered no request. */
+  unusedFixtures(): string[] {
+    return [...this.perTest].filter((label) => !this.answered.has(label));
+  }
+
+  /**
+   * Back to the constructor's fixtures (what `use`, `on` and the others added since is dropped),
+   * sequence counters at 0, and the journal emptied. The server keeps running on the same URL.
+   */
+  reset(): this {
+    this.fixtures.clear();
+    this.fixtures.add(this.initial);
+    this.perTest.clear();
+    this.answered.clear();
+    this.instance?.journal.clear();
+    return this;
+  }
+
+  /**
    * Adds the fixtures of JSON or YAML files, or of every such file in a folder: native fixtures
    * (`fixtures:`) or conversation flows (`responses:`); a flow file's `apiKey` turns on authentication.
    */
@@ -60,7 +119,7 @@ export class LLMock {
     return this;
   }
 
-  /** Removes every fixture and restarts sequence counters. */
+  /** Removes every fixture (the constructor's too, until `reset()`) and restarts sequence counters. */
   clearFixtures(): this {
     this.fixtures.clear();
     return this;
