@@ -34,6 +34,10 @@ function choosePort(options: CliOptions, entries: readonly FixtureEntry[]): numb
   return DEFAULT_PORT;
 }
 
+const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? "" : "s"}`;
+const formatCounts = (counts: { fixtures: number; flows: number }): string =>
+  `${plural(counts.fixtures, "fixture")}, ${plural(counts.flows, "flow")}`;
+
 async function run(options: CliOptions): Promise<void> {
   const fixtures = new FixtureSet();
   // The demo set ends in a catch-all, which would leave a fallback nothing to answer.
@@ -78,6 +82,10 @@ async function run(options: CliOptions): Promise<void> {
     rateLimit: options.rateLimit,
     maxBodyBytes: options.maxBodyBytes,
     cors: options.cors,
+    control: options.control,
+    controlKey: options.controlKey,
+    fixturePaths: options.fixturePaths,
+    watch: options.watch,
   });
   // Attached before the first request can be read: the listen callback's continuation runs first.
   if (!options.quiet) logRequests(instance);
@@ -89,6 +97,11 @@ async function run(options: CliOptions): Promise<void> {
   };
   process.once("SIGINT", stop);
   process.once("SIGTERM", stop);
+  // SIGHUP re-reads the fixture files (a broken one keeps the old set; the reloader says why on stderr).
+  process.on("SIGHUP", () => {
+    const reloaded = instance.reload();
+    if (reloaded.ok && !options.quiet) console.log(`fixtures reloaded: ${formatCounts(reloaded)}`);
+  });
 }
 
 /** `understudy schema config|fixtures`: prints a JSON Schema (the one shipped in schemas/). */

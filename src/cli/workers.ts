@@ -66,6 +66,10 @@ class WorkerPool {
     relayMetrics(() => this.listening);
     process.once("SIGINT", () => this.stop(0));
     process.once("SIGTERM", () => this.stop(0));
+    // SIGHUP reloads fixtures in every worker (see main.ts) rather than ending the primary.
+    process.on("SIGHUP", () => {
+      for (const worker of this.listening) worker.process.kill("SIGHUP");
+    });
     // One worker first: it settles the port (with -p 0, the others share the one it got) and a
     // port in use is reported once, not by every worker.
     this.fork(0);
