@@ -69,3 +69,57 @@ describe("the control API through the command", () => {
     expect((await fetch(`${off.url}/__understudy/journal`)).status).toBe(404);
   });
 });
+
+describe("the control API under --workers 2", () => {
+  it("writes reach every worker and reads gather every worker's data", async () => {
+    const file = join(dir, "workers.json");
+    writeFileSync(
+      file,
+      JSON.stringify({
+        fixtures: [
+          { match: { userMessage: "hello" }, response: { content: "hi" } },
+          { match: { userMessage: "never" }, response: { content: "n" } },
+        ],
+      }),
+    );
+    const cli = await startCli(["-f", file, "-q", "--workers", "2"]);
+    const control = async (method: string, path: string, body?: unknown) => {
+      const res = await fetch(`${cli.url}/__understudy${path}`, {
+        method,
+        headers: body === undefined ? {} : { "content-type": "application/json" },
+        body: body === undefined ? undefined : JSON.stringify(body),
+      });
+      return { status: res.status, body: (await res.json()) as Record<string, unknown> };
+    };
+    const added = await control("POST", "/fixtures", {
+      fixtures: [{ match: { userMessage: "runtime" }, response: { content: "from runtime" } }],
+    });
+    expect(added.status).toBe(201);
+    // Fresh connections spread over both workers; each answers the runtime fixture.
+    const say = async (content: string) => {
+      const res = await fetch(`${cli.url}/v1/chat/completions`, {
+        method: "POST",
+        headers: { "content-type": "application/json", connection: "close" },
+        body: JSON.stringify({ model: "gpt-4o", messages: [{ role: "user", content }] }),
+      });
+      return ((await res.json()) as { choices: { message: { content: string } }[] }).choices[0].message.content;
+    };
+    const answers = [];
+    for (let i = 0; i < 6; i++) answers.push(await say(i % 2 === 0 ? "runtime" : "hello"));
+    expect(answers).toEqual(["from runtime", "hi", "from runtime", "hi", "from runtime", "hi"]);
+    const journal = (await control("GET", "/journal")).body.exchanges as { worker: number; fixture: string }[];
+    expect(journal).toHaveLength(6);
+    expect(new Set(journal.map((e) => e.worker)).size).toBe(2);
+    const fixtures = (await control("GET", "/fixtures")).body.fixtures as { label: string; answered: number }[];
+    expect(fixtures.map((f) => [f.label, f.answered])).toEqual([
+      ['#0 userMessage="hello"', 3],
+      ['#1 userMessage="never"', 0],
+      ['#2 userMessage="runtime"', 3],
+    ]);
+    const unused = (await control("GET", "/unused")).body.fixtures as { label: string }[];
+    expect(unused.map((f) => f.label)).toEqual(['#1 userMessage="never"']);
+    expect((await control("POST", "/reset")).body).toEqual({ reset: true });
+    expect((await control("GET", "/journal")).body.exchanges).toEqual([]);
+    expect(((await control("GET", "/fixtures")).body.fixtures as unknown[]).length).toBe(2);
+  });
+});

@@ -1,6 +1,7 @@
 // `--workers N`: runs the command as a node:cluster primary whose N workers serve one port, prints one
 // banner once all of them listen, replaces a worker that dies, and stops them all on SIGINT/SIGTERM.
 import cluster, { type Worker } from "node:cluster";
+import { relayControl } from "../control/cluster-control.js";
 import { CLUSTER_METRICS_ENV, relayMetrics } from "../transport/cluster-metrics.js";
 
 /** What a worker sends the primary once its server listens. */
@@ -64,6 +65,7 @@ class WorkerPool {
     });
     cluster.on("exit", (worker, code, signal) => this.onExit(worker, code, signal));
     relayMetrics(() => this.listening);
+    relayControl(() => this.listening);
     process.once("SIGINT", () => this.stop(0));
     process.once("SIGTERM", () => this.stop(0));
     // SIGHUP reloads fixtures in every worker (see main.ts) rather than ending the primary.

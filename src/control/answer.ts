@@ -13,10 +13,6 @@ export function answerError(exchange: HttpExchange, status: number, code: string
   answer(exchange, status, { error: { message, code, ...(issues === undefined ? {} : { issues }) } });
 }
 
-/** A control route's query parameters. */
-export const queryOf = (url: string): URLSearchParams =>
-  new URLSearchParams(url.includes("?") ? url.slice(url.indexOf("?") + 1) : "");
-
 /** The JSON body of a POST, or undefined after answering 400 for one that is not JSON. */
 export function jsonOf(exchange: HttpExchange, text: string): unknown {
   if (text.trim() === "") return {};

@@ -1,19 +1,19 @@
 // The control API under /__understudy/: the journal, the fixtures (list, add at run time, drop the
 // additions), reset, the unused fixtures and queued errors. Each is a Route that is never journalled,
-// counted or announced (`recorded: false`), and that checks its own access (see access.ts).
-import { z } from "zod";
+// counted or announced (`recorded: false`), checks its own access (access.ts), and turns its request
+// into an operation (ops.ts) that this server runs, or under --workers every worker (cluster-control.ts).
 import type { ReplyError } from "../core/reply.js";
-import { replyErrorShape } from "../core/reply-schema.js";
-import { fixtureEntriesOf, FixtureValidationError, type FixtureSet } from "../fixtures/index.js";
+import type { FixtureSet } from "../fixtures/index.js";
 import type { Journal } from "../journal/journal.js";
 import type { PolicyList } from "../policies/index.js";
 import type { SurfaceWire } from "../protocols/types.js";
 import type { HttpExchange } from "../transport/http-exchange.js";
 import { readJsonBody } from "../transport/http-read.js";
-import { readsNoBody, UNKNOWN_ROUTE, type Route } from "../transport/routes.js";
+import { UNKNOWN_ROUTE, type Route } from "../transport/routes.js";
 import { controlDenied, type ControlAccess } from "./access.js";
-import { answer, answerError, jsonOf, queryOf } from "./answer.js";
-import { journalView, parseJournalFilter, selectRecords } from "./journal-view.js";
+import { answer, answerError, jsonOf } from "./answer.js";
+import { gatherControl, inControlCluster, shareControlWithPrimary } from "./cluster-control.js";
+import { checkOp, gatherKind, mergeAnswers, runOp, type ControlOp, type ControlOpKind, type OpAnswer } from "./ops.js";
 
 /** What the control routes act on: one server's state. */
 export interface ControlDeps {
@@ -29,17 +29,22 @@ export interface ControlDeps {
 
 export const CONTROL_PREFIX = "/__understudy";
 
-type Handler = (exchange: HttpExchange, deps: ControlDeps) => void;
-type BodyHandler = (exchange: HttpExchange, deps: ControlDeps, body: unknown) => void;
+const send = (exchange: HttpExchange, done: OpAnswer): void => answer(exchange, done.status, done.body);
 
-function controlRoute(
-  deps: ControlDeps,
-  path: string,
-  handlers: Record<string, Handler>,
-  receive?: BodyHandler,
-): Route {
+/** Runs the operation here, or on every worker with the answers merged. */
+function perform(exchange: HttpExchange, deps: ControlDeps, op: ControlOp): void {
+  const refused = checkOp(op);
+  if (refused !== null) return send(exchange, refused);
+  if (!inControlCluster()) return send(exchange, runOp(deps, op));
+  void gatherControl({ ...op, kind: gatherKind(op.kind) }).then((answers) => send(exchange, mergeAnswers(op, answers)));
+}
+
+const queryString = (url: string): string => (url.includes("?") ? url.slice(url.indexOf("?") + 1) : "");
+
+/** A control route: each method runs one operation; POST ones take the JSON body as its input. */
+function controlRoute(deps: ControlDeps, path: string, kinds: Record<string, ControlOpKind>): Route {
   return {
-    methods: Object.keys(handlers),
+    methods: Object.keys(kinds),
     path: `${CONTROL_PREFIX}${path}`,
     // Checked here rather than by the transport: the control key opens these routes, and only these.
     credentials: false,
@@ -54,83 +59,26 @@ function controlRoute(
         exchange.req.resume();
         return answerError(exchange, 401, "unauthorized", denied);
       }
-      handlers[exchange.method]?.(exchange, deps);
+      const kind = kinds[exchange.method];
+      if (exchange.method === "POST" && kind !== "reset") return readJsonBody(exchange);
+      exchange.req.resume();
+      perform(exchange, deps, { kind, query: queryString(exchange.path) });
     },
-    receive: receive
-      ? (exchange, text) => {
-          const body = jsonOf(exchange, text);
-          if (body !== undefined) receive(exchange, deps, body);
-        }
-      : readsNoBody,
+    receive: (exchange, text) => {
+      const body = jsonOf(exchange, text);
+      if (body !== undefined) perform(exchange, deps, { kind: kinds.POST, query: queryString(exchange.path), body });
+    },
   };
 }
 
-function getJournal(exchange: HttpExchange, { journal }: ControlDeps): void {
-  const filter = parseJournalFilter(queryOf(exchange.path));
-  if (typeof filter === "string") return answerError(exchange, 400, "invalid_query", filter);
-  answer(exchange, 200, { exchanges: selectRecords(journal.kept(), filter).map((record) => journalView(record)) });
-}
-
-function deleteJournal(exchange: HttpExchange, { journal }: ControlDeps): void {
-  journal.clear();
-  answer(exchange, 200, { cleared: true });
-}
-
-function getFixtures(exchange: HttpExchange, { fixtures }: ControlDeps): void {
-  answer(exchange, 200, { fixtures: fixtures.describe() });
-}
-
-const RUNTIME_SOURCE = "POST /__understudy/fixtures";
-
-function postFixtures(exchange: HttpExchange, { fixtures }: ControlDeps, body: unknown): void {
-  let entries: ReturnType<typeof fixtureEntriesOf>;
-  try {
-    entries = fixtureEntriesOf(body, RUNTIME_SOURCE);
-  } catch (err) {
-    if (!(err instanceof FixtureValidationError)) throw err;
-    return answerError(exchange, 400, "invalid_fixtures", err.message, err.issues);
-  }
-  fixtures.add(entries, "runtime");
-  answer(exchange, 201, { added: entries.length, fixtures: fixtures.describe() });
-}
-
-function deleteFixtures(exchange: HttpExchange, { fixtures }: ControlDeps): void {
-  fixtures.dropRuntime();
-  answer(exchange, 200, { fixtures: fixtures.describe() });
-}
-
-function postReset(exchange: HttpExchange, deps: ControlDeps): void {
-  exchange.req.resume();
-  deps.fixtures.reset();
-  deps.journal.clear();
-  deps.clearResponses();
-  deps.policies.reset();
-  answer(exchange, 200, { reset: true });
-}
-
-function getUnused(exchange: HttpExchange, { fixtures }: ControlDeps): void {
-  answer(exchange, 200, { fixtures: fixtures.unused() });
-}
-
-const queuedErrorSchema = z.strictObject({ ...replyErrorShape, message: z.string().optional() });
-
-function postError(exchange: HttpExchange, deps: ControlDeps, body: unknown): void {
-  const parsed = queuedErrorSchema.safeParse(body);
-  if (!parsed.success) {
-    const issues = parsed.error.issues.map((issue) => `${issue.path.join(".") || "(root)"}: ${issue.message}`);
-    return answerError(exchange, 400, "invalid_error", "The body is not an error to queue.", issues);
-  }
-  const { status, message } = parsed.data;
-  deps.queueError({ ...parsed.data, message: message ?? `Queued error with status ${status}.` });
-  answer(exchange, 201, { queued: true });
-}
-
 export function controlRoutes(deps: ControlDeps): Route[] {
+  // Under --workers, the primary runs operations here too (a no-op anywhere else).
+  shareControlWithPrimary((op, worker) => runOp(deps, op, worker));
   return [
-    controlRoute(deps, "/journal", { GET: getJournal, DELETE: deleteJournal }),
-    controlRoute(deps, "/fixtures", { GET: getFixtures, POST: readJsonBody, DELETE: deleteFixtures }, postFixtures),
-    controlRoute(deps, "/reset", { POST: postReset }),
-    controlRoute(deps, "/unused", { GET: getUnused }),
-    controlRoute(deps, "/errors", { POST: readJsonBody }, postError),
+    controlRoute(deps, "/journal", { GET: "journal", DELETE: "clear-journal" }),
+    controlRoute(deps, "/fixtures", { GET: "fixtures", POST: "add-fixtures", DELETE: "drop-fixtures" }),
+    controlRoute(deps, "/reset", { POST: "reset" }),
+    controlRoute(deps, "/unused", { GET: "unused" }),
+    controlRoute(deps, "/errors", { POST: "queue-error" }),
   ];
 }
