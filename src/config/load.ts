@@ -1,11 +1,16 @@
 // Finds, reads and validates the config file: `--config <file>`, else `understudy.config.{json,yaml,yml}`
 // in the working directory when one is there. Fixture paths in it are relative to the file.
 import { existsSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { dirname, extname, isAbsolute, join, relative } from "node:path";
-import { parse as parseYaml } from "yaml";
 import { resolveTimeouts } from "../transport/timeouts.js";
 import { describeIssues } from "./issues.js";
 import { configFileSchema, type ConfigFile } from "./schema.js";
+
+// As in fixtures/load.ts: the YAML parser loads with the first YAML file, not with the command.
+const load = createRequire(import.meta.url);
+let yaml: typeof import("yaml") | undefined;
+const parseYaml = (text: string): unknown => (yaml ??= load("yaml") as typeof import("yaml")).parse(text);
 
 /** The names looked for in the working directory, in this order. */
 export const DEFAULT_CONFIG_NAMES = ["understudy.config.json", "understudy.config.yaml", "understudy.config.yml"];
