@@ -51,6 +51,12 @@ describe("GET /__understudy/journal", () => {
     expect(exchanges[1].nearest).toEqual([
       { label: '#0 userMessage="hello"', failures: ['last user message "goodbye" does not contain "hello"'] },
     ]);
+    const answered = exchanges[0].response as { body: { object: string; choices: { message: { content: string } }[] } };
+    expect(answered.body.object).toBe("chat.completion");
+    expect(answered.body.choices[0].message.content).toBe("Hi!");
+    const refused = exchanges[1].response as { body: { error: { code: string } }; truncated: boolean };
+    expect(refused.body.error.code).toBe("no_match");
+    expect(refused.truncated).toBe(false);
     const headers = exchanges[1].headers as Record<string, string>;
     expect(headers.authorization).toBe("[redacted]");
     expect(headers["x-api-key"]).toBe("[redacted]");
@@ -86,6 +92,25 @@ describe("GET /__understudy/journal", () => {
     expect(entry.request.truncated).toBe(true);
     expect(entry.request.body).toHaveLength(16_384);
     expect(entry.request.body.startsWith('{"model":"gpt-4o"')).toBe(true);
+  });
+});
+
+describe("the journal's answers", () => {
+  it("keeps a stream's text as sent", async () => {
+    server = await createServer([{ match: { userMessage: "s" }, response: { content: "Streamed" } }]);
+    await fetch(`${server.url}/v1/chat/completions`, {
+      method: "POST",
+      headers: { "content-type": "application/json" },
+      body: JSON.stringify({ model: "gpt-4o", stream: true, messages: [{ role: "user", content: "s" }] }),
+    }).then((res) => res.text());
+    const [entry] = (await control("GET", "/journal")).body.exchanges as {
+      stream: boolean;
+      response: { body: string };
+    }[];
+    expect(entry.stream).toBe(true);
+    expect(entry.response.body.startsWith("data: {")).toBe(true);
+    expect(entry.response.body.endsWith("data: [DONE]\n\n")).toBe(true);
+    expect(entry.response.body).toContain('"content":"Stream');
   });
 });
 

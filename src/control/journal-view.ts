@@ -44,6 +44,21 @@ function capBody(body: unknown): CappedBody | null {
   return text.length > BODY_LIMIT ? { body: text.slice(0, BODY_LIMIT), truncated: true } : { body, truncated: false };
 }
 
+/**
+ * The answer as sent: a JSON text parsed back (what the client got), an SSE or other stream text as
+ * it is; past BODY_LIMIT characters, the text cut there. Null when it was not kept (a paced stream).
+ */
+function capAnswer(answer: unknown): CappedBody | null {
+  if (answer === undefined) return null;
+  if (typeof answer !== "string") return capBody(answer);
+  if (answer.length > BODY_LIMIT) return { body: answer.slice(0, BODY_LIMIT), truncated: true };
+  try {
+    return { body: JSON.parse(answer), truncated: false };
+  } catch {
+    return { body: answer, truncated: false };
+  }
+}
+
 /** One exchange as the control API serves it. */
 export function journalView(record: JournalRecord, worker?: number) {
   const { entry } = record;
@@ -68,6 +83,7 @@ export function journalView(record: JournalRecord, worker?: number) {
     error: entry.error ?? null,
     headers: redactHeaders(record.headers),
     request: capBody(entry.body),
+    response: capAnswer(record.answer),
   };
 }
 

@@ -39,6 +39,7 @@ export interface JournalEntry {
 export interface JournalSource {
   readonly requestHeaders: IncomingHttpHeaders | undefined;
   readonly nearest: readonly NearMissFacts[] | undefined;
+  readonly answer: unknown;
 }
 
 /** One journalled exchange with its number and what the control API shows of it. */
@@ -48,6 +49,8 @@ export interface JournalRecord {
   readonly entry: JournalEntry;
   readonly headers: IncomingHttpHeaders | undefined;
   readonly nearest: readonly NearMissFacts[] | undefined;
+  /** The answer's body as sent in one piece (text or value); undefined for a stream paced token by token. */
+  readonly answer: unknown;
 }
 
 export class Journal {
@@ -58,7 +61,13 @@ export class Journal {
 
   add(entry: JournalEntry, from?: JournalSource): void {
     if (this.capacity <= 0) return;
-    this.records.push({ id: ++this.lastId, entry, headers: from?.requestHeaders, nearest: from?.nearest });
+    this.records.push({
+      id: ++this.lastId,
+      entry,
+      headers: from?.requestHeaders,
+      nearest: from?.nearest,
+      answer: from?.answer,
+    });
     // Trim in batches so a full journal does not shift the array on every request.
     if (this.records.length >= this.capacity * 2) this.records = this.records.slice(-this.capacity);
   }

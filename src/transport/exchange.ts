@@ -79,6 +79,11 @@ export abstract class Exchange implements ExchangeInfo {
   /** For a request no fixture matched: the closest fixtures (the journal's `nearest`). */
   declare nearest: readonly NearMissFacts[] | undefined;
   /**
+   * The answer's body as it was sent in one piece (a JSON text, an unpaced stream's text, an error's
+   * value), kept by reference for the control API's journal; undefined for a stream sent token by token.
+   */
+  declare answer: unknown;
+  /**
    * When generation started, which token times count from: the arrival, so reading and planning the
    * request are part of its ttft as on a real server, or the moment a queued request got its slot.
    */
@@ -118,6 +123,7 @@ export abstract class Exchange implements ExchangeInfo {
     this.queuedMs = undefined;
     this.body = undefined;
     this.nearest = undefined;
+    this.answer = undefined;
     this.start = arrival;
     this.ended = false;
   }

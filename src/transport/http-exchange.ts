@@ -68,7 +68,9 @@ export class HttpExchange extends Exchange {
     this.status = error.status;
     this.error = error.message;
     if (error.headers) Object.assign(headers, error.headers);
-    writeJson(this.res, error.status, wire.renderError(error, this.requestId), headers);
+    const body = wire.renderError(error, this.requestId);
+    this.answer = body;
+    writeJson(this.res, error.status, body, headers);
   }
 
   refuseWithInternalError(message: string): void {

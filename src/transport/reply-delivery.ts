@@ -46,6 +46,7 @@ function deliverReply(exchange: HttpExchange, surface: Surface, outcome: ReplyOu
       const steps = generationSteps(plan);
       if (steps * plan.choices.length <= ONE_WRITE_CHUNKS) {
         const text = surface.renderStreamText(plan, conversation, context);
+        exchange.answer = text.text;
         writeSseText(res, text, headers, { pacing, observer: metrics, arrival, hasTokens: steps > 0 });
         return surface.delivered?.(conversation, text.delivery, false);
       }
@@ -81,5 +82,6 @@ function deliverReply(exchange: HttpExchange, surface: Surface, outcome: ReplyOu
 
 function sendJson(exchange: HttpExchange, body: RenderedText, processingTimeHeader: string | undefined): void {
   stampProcessingTime(exchange.headers, exchange.arrival, processingTimeHeader);
+  exchange.answer = body.text;
   writeJsonText(exchange.res, 200, body, exchange.headers);
 }
