@@ -80,6 +80,42 @@ describe("the config file, through the command", () => {
     expect(reply.choices[0].message.content).toBe("Hi from the config.");
   });
 
+  it("sets the control API's key, or turns it off", async () => {
+    const keyed = join(dir, "control-key.json");
+    writeFileSync(keyed, JSON.stringify({ fixtures: "fixtures.json", controlKey: "ctl-secret" }));
+    const { url } = await startCli(["--config", keyed, "-q"]);
+    expect((await fetch(`${url}/__understudy/journal`)).status).toBe(401);
+    const opened = await fetch(`${url}/__understudy/journal`, { headers: { authorization: "Bearer ctl-secret" } });
+    expect(opened.status).toBe(200);
+
+    const off = join(dir, "control-off.yaml");
+    writeFileSync(off, "fixtures: fixtures.json\ncontrol: false\nquiet: true\n");
+    const second = await startCli(["--config", off]);
+    expect((await fetch(`${second.url}/__understudy/journal`)).status).toBe(404);
+    expect((await chat(second.url, { model: "gpt-4o" })).status).toBe(200);
+  });
+
+  it("watches the file's fixtures with watch: true", async () => {
+    const watched = join(dir, "watched.json");
+    const write = (content: string) =>
+      writeFileSync(watched, JSON.stringify({ fixtures: [{ match: {}, response: { content } }] }));
+    write("before the edit");
+    const file = join(dir, "watch.yaml");
+    writeFileSync(file, "fixtures: watched.json\nwatch: true\nquiet: true\n");
+    const { url } = await startCli(["--config", file]);
+    const content = async () =>
+      ((await (await chat(url, { model: "gpt-4o" })).json()) as { choices: { message: { content: string } }[] })
+        .choices[0].message.content;
+    expect(await content()).toBe("before the edit");
+    write("after the edit");
+    let seen = "";
+    for (let i = 0; i < 50 && seen !== "after the edit"; i++) {
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      seen = await content();
+    }
+    expect(seen).toBe("after the edit");
+  });
+
   it("reads understudy.config.json from the working directory", async () => {
     const cwd = mkdtempSync(join(dir, "cwd-"));
     writeFileSync(join(cwd, "understudy.config.json"), JSON.stringify({ port: 0, fixtures: "../fixtures.json" }));
