@@ -12,7 +12,7 @@
 // A tarball (`npm pack`, the registry) ships dist/ and never runs `prepare`.
 // Nothing generated is committed: dist/ stays out of git.
 import { spawnSync } from "node:child_process";
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readFileSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
@@ -25,6 +25,8 @@ const manifest = JSON.parse(readFileSync(manifestPath, "utf8"));
 // and would make the nested install go elsewhere or skip the build tools.
 const INHERITED_INSTALL_SETTINGS =
   /^npm_config_(global|location|prefix|omit|include|production|only|dry_run|save.*|package_lock.*|install_links|workspaces?|ignore_scripts)$/i;
+
+const PACKING = new Set(["pack", "publish"]);
 
 /** Whether Node would find the package from this folder: in its node_modules or a parent's. */
 function resolvable(name) {
@@ -53,6 +55,11 @@ if (runtimeMissing.length > 0 || (!resolvable("typescript") && !built)) {
   // --ignore-scripts: that install would run this hook again. --include=dev: the build tools.
   npm(["install", "--include=dev", "--ignore-scripts", "--no-audit", "--no-fund"]);
 }
-if (resolvable("typescript")) npm(["run", "build"]);
+if (resolvable("typescript")) {
+  // A tarball holds only what today's sources build: files left in dist/ by sources since deleted or
+  // moved would ship too. Only for a pack, so `npm install` never takes dist/ away from a running test.
+  if (PACKING.has(process.env.npm_command)) rmSync(join(packageDir, "dist"), { recursive: true, force: true });
+  npm(["run", "build"]);
+}
 // Only without TypeScript and with dist/ already built (`npm ci --omit=dev` in a built clone): keep it.
 else console.error("understudy: TypeScript is not installed; keeping the dist/ already built");

@@ -1,6 +1,6 @@
 // `npm pack` in a checkout, then `npm install ./understudy-….tgz` in a fresh project: the tarball
 // carries dist/ (built by `prepare` during the pack) and installs without running any script.
-import { lstatSync, readFileSync, realpathSync, symlinkSync } from "node:fs";
+import { lstatSync, mkdirSync, readFileSync, realpathSync, symlinkSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { root } from "./support/cli.js";
@@ -37,12 +37,16 @@ describe("installing from a packed tarball", () => {
       // so the pack's build runs in the copy and never rewrites this checkout's dist/).
       const checkout = copySources(join(work.dir, "checkout"));
       symlinkSync(join(root, "node_modules"), join(checkout, "node_modules"), "dir");
+      // Left by a build of sources since deleted: the pack rebuilds dist/ from scratch, without it.
+      mkdirSync(join(checkout, "dist"));
+      writeFileSync(join(checkout, "dist/removed-module.js"), "export {};\n");
 
       const packOutput = npm(["pack", "--json", "--pack-destination", work.dir], checkout);
       const [packed] = JSON.parse(packOutput.slice(packOutput.indexOf("["))) as PackResult[];
       expect(packed.filename).toBe(`${packageName}-${packageVersion}.tgz`);
       const paths = packed.files.map((file) => file.path);
       expect(paths).toEqual(expect.arrayContaining(["package.json", "README.md", "dist/index.js", "dist/cli/main.js"]));
+      expect(paths).not.toContain("dist/removed-module.js");
       // Only what `files` names, and package.json: never the sources, tests, scripts or benchmarks.
       const topLevel = [...new Set(paths.map((path) => path.split("/")[0]))].sort();
       expect(topLevel).toEqual([...packageFiles, "package.json"].sort());
