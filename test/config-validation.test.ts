@@ -3,11 +3,13 @@
 import { mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { afterAll, beforeAll, describe, expect, expectTypeOf, it } from "vitest";
 import { parseCliArgs } from "../src/cli/args.js";
 import { closestKey } from "../src/config/issues.js";
 import { ConfigError, findConfig, loadConfigFile, validateConfig } from "../src/config/load.js";
 import { optionsFromFlags, resolveOptions } from "../src/config/resolve.js";
+import type { ConfigFile } from "../src/config/schema.js";
+import type { ServerOptions } from "../src/server.js";
 
 function issuesOf(data: unknown, file = "understudy.config.yaml"): string[] {
   try {
@@ -27,6 +29,14 @@ beforeAll(() => {
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 describe("config file validation", () => {
+  it("has a field for every createServer option a file can hold (checked by tsc)", () => {
+    // Functions, the clock and an internal switch exist only in code; fixturePaths is `fixtures` in the file.
+    type CodeOnly = "caches" | "now" | "onExchange" | "fixturePaths";
+    expectTypeOf<Exclude<keyof ServerOptions, CodeOnly>>().toExtend<keyof ConfigFile>();
+    expectTypeOf<"fixtures" | "workers" | "quiet" | "$schema">().toExtend<keyof ConfigFile>();
+    expect(validateConfig({ workers: 2, quiet: true }, "f.json")).toEqual({ workers: 2, quiet: true });
+  });
+
   it("names each field, what was expected and what was given", () => {
     expect(
       issuesOf({
