@@ -1,6 +1,7 @@
 // The JSON Schemas shipped in schemas/: generated from the zod schemas (the files are what the generator
 // writes), and they accept the repo's fixture files and a config, and refuse what validation refuses.
 import { readdirSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join } from "node:path";
 import { Ajv2020 } from "ajv/dist/2020.js";
 import { describe, expect, it } from "vitest";
@@ -22,6 +23,12 @@ describe("the shipped JSON Schemas", () => {
   it("are exactly what the zod schemas generate (run `npm run schemas` after changing one)", () => {
     expect(shipped("config")).toBe(formatJsonSchema("config"));
     expect(shipped("fixtures")).toBe(formatJsonSchema("fixtures"));
+  });
+
+  it("are exported by the package, so a tool can resolve them by name", () => {
+    const resolve = createRequire(import.meta.url).resolve;
+    expect(resolve("understudy/schemas/config.schema.json")).toBe(join(root, "schemas/config.schema.json"));
+    expect(resolve("understudy/schemas/fixtures.schema.json")).toBe(join(root, "schemas/fixtures.schema.json"));
   });
 
   it("accept every fixture and flow file in the repo, with a $schema key", () => {
