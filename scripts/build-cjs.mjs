@@ -2,7 +2,8 @@
 // any CommonJS project. esbuild turns each compiled-from-TypeScript source file into a CommonJS file of
 // its own (no bundle: one copy of each module, the same layout as dist/); a package.json there with
 // "type": "commonjs" makes Node (and TypeScript) read those files, and the declarations copied beside
-// them, as CommonJS. Run after tsc (npm run build does both).
+// them, as CommonJS. Data files of the sources (the tokenizer's table, *.bin) are copied beside the
+// modules that read them, in both builds. Run after tsc (npm run build does both).
 import { cpSync, mkdirSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { build } from "esbuild";
@@ -18,6 +19,15 @@ function sources(dir) {
     const path = join(dir, name);
     if (statSync(path).isDirectory()) return relative(src, path) === "cli" ? [] : sources(path);
     return name.endsWith(".ts") && !name.endsWith(".d.ts") ? [path] : [];
+  });
+}
+
+/** The data files modules read at run time, beside them. */
+function dataFiles(dir) {
+  return readdirSync(dir).flatMap((name) => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return dataFiles(path);
+    return name.endsWith(".bin") ? [path] : [];
   });
 }
 
@@ -48,4 +58,8 @@ await build({
   banner: { js: 'const __moduleUrl = require("node:url").pathToFileURL(__filename).href;' },
 });
 copyDeclarations(esmOut);
+for (const path of dataFiles(src)) {
+  cpSync(path, join(esmOut, relative(src, path)));
+  cpSync(path, join(out, relative(src, path)));
+}
 writeFileSync(join(out, "package.json"), `${JSON.stringify({ type: "commonjs" }, null, 2)}\n`);

@@ -9,7 +9,9 @@
 /** The parts of gpt-tokenizer's core processor used here (its types do not expose them). */
 export interface CoreProcessor {
   tokenSplitRegex: RegExp;
-  bytePairRankDecoder: readonly (string | readonly number[] | undefined)[];
+  bytePairRankDecoder: readonly (string | ArrayLike<number> | undefined)[];
+  /** A bound on the longest token in bytes, when the vocabulary knows it without a pass over every token. */
+  maxTokenBytes?: number;
   getBpeRankFromString(piece: string): number | undefined;
   getBpeRankFromBytes(bytes: Uint8Array): number | undefined;
   bytePairEncode(piece: string): number[];
@@ -60,10 +62,12 @@ export class Bpe {
   private readonly pattern: RegExp;
 
   constructor(private readonly core: CoreProcessor) {
-    let longest = 1;
-    for (const entry of core.bytePairRankDecoder) {
-      const bytes = entry === undefined ? 0 : typeof entry === "string" ? Buffer.byteLength(entry) : entry.length;
-      if (bytes > longest) longest = bytes;
+    let longest = core.maxTokenBytes ?? 1;
+    if (core.maxTokenBytes === undefined) {
+      for (const entry of core.bytePairRankDecoder) {
+        const bytes = entry === undefined ? 0 : typeof entry === "string" ? Buffer.byteLength(entry) : entry.length;
+        if (bytes > longest) longest = bytes;
+      }
     }
     this.maxTokenBytes = longest;
     const flags = core.tokenSplitRegex.flags.includes("g")

@@ -1,8 +1,9 @@
 // Exact token counts and token-by-token splitting with the model's real encoding (gpt-tokenizer,
 // which ships its ranks in the package, so nothing is downloaded at run time).
 import { createRequire } from "node:module";
-import * as o200k from "gpt-tokenizer/encoding/o200k_base";
+import { O200K_TOKEN_SPLIT_REGEX } from "gpt-tokenizer/encodingParams/constants";
 import { Bpe, type CoreProcessor } from "./bpe.js";
+import { type CompactVocabulary, loadCompactO200k } from "./compact-vocabulary.js";
 
 export type EncodingName = "o200k_base" | "cl100k_base";
 
@@ -19,15 +20,23 @@ interface BytesDecoder {
 }
 
 /**
- * o200k_base (every current model) loads with the server. cl100k_base (gpt-4, gpt-3.5, the embedding
- * models) is some 40 MB of resident memory, so it loads on first use instead, synchronously, which
- * holds that one request for about 0.2 s: a server that never sees those models stays 40 MB smaller.
+ * gpt-tokenizer's encodings load on first use, synchronously. o200k_base (every current model) counts
+ * and streams from the compact table (compact-vocabulary.ts), so the library's copy of it loads only
+ * for what that does not do (a client's token prompt); cl100k_base (gpt-4, gpt-3.5, the embedding
+ * models) is some 40 MB of resident memory and holds its first request for about 0.2 s: a server that
+ * never sees those models stays that much smaller.
  */
-const loaded: Partial<Record<EncodingName, Encoding>> = { o200k_base: o200k };
+const loaded: Partial<Record<EncodingName, Encoding>> = {};
 const load = createRequire(import.meta.url);
 
 function encodingOf(name: EncodingName): Encoding {
-  return (loaded[name] ??= load("gpt-tokenizer/encoding/cl100k_base") as Encoding);
+  return (loaded[name] ??= load(`gpt-tokenizer/encoding/${name}`) as Encoding);
+}
+
+let compactO200k: CompactVocabulary | undefined;
+
+function compactVocabulary(): CompactVocabulary {
+  return (compactO200k ??= loadCompactO200k(O200K_TOKEN_SPLIT_REGEX));
 }
 
 // User text may contain strings such as "<|endoftext|>"; they are counted as plain text, never rejected.
@@ -63,8 +72,15 @@ const encoders: Partial<Record<EncodingName, Bpe | null>> = {};
 function linearEncoder(name: EncodingName): Bpe | null {
   let found = encoders[name];
   if (found === undefined) {
-    const core = coreProcessor(name);
-    found = encoders[name] = isCoreProcessor(core) ? new Bpe(core) : null;
+    if (name === "o200k_base") {
+      const vocabulary = compactVocabulary();
+      const bpe = new Bpe(vocabulary);
+      vocabulary.mergeBytes = (bytes) => bpe.merge(bytes);
+      found = encoders[name] = bpe;
+    } else {
+      const core = coreProcessor(name);
+      found = encoders[name] = isCoreProcessor(core) ? new Bpe(core) : null;
+    }
   }
   return found;
 }
@@ -75,8 +91,13 @@ function encode(text: string, encoding: EncodingName): number[] {
 
 /** A token's UTF-8 bytes (a token may hold part of a character) and its text as OpenAI shows it. */
 export function describeToken(token: number, encoding: EncodingName): { text: string; bytes: number[] } {
-  const decoder = bytesDecoder(encoding);
-  const raw = decoder ? decoder.decodeNativeGenerator([token]).next().value : undefined;
+  const decoder = encoding === "o200k_base" ? undefined : bytesDecoder(encoding);
+  const raw =
+    encoding === "o200k_base"
+      ? compactVocabulary().valueOf(token)
+      : decoder
+        ? decoder.decodeNativeGenerator([token]).next().value
+        : undefined;
   const bytes =
     raw === undefined
       ? [...Buffer.from(encodingOf(encoding).decode([token]))]
@@ -171,6 +192,7 @@ export function splitTokens(text: string, encoding: EncodingName): TokenizedText
 }
 
 function decodePieces(tokens: number[], encoding: EncodingName): string[] {
+  if (encoding === "o200k_base") return compactVocabulary().decodePieces(tokens);
   const pieces: string[] = [];
   for (const piece of encodingOf(encoding).decodeGenerator(tokens)) if (piece.length > 0) pieces.push(piece);
   return pieces;
