@@ -1,7 +1,7 @@
 // Cold start as a unit test sees it: a fresh Node process imports the package (by name, the built
 // dist/), starts an LLMock and gets its first answer. The figures are printed (time to each step and
-// resident memory) so a regression shows in the log; the bounds asserted are generous ceilings for a
-// loaded CI machine, not the targets (see the README's cold-start figures for those). Needs `npm run build`.
+// resident memory) so a regression shows in the log; the time bound is a generous ceiling for a loaded
+// CI machine, not the target (see the README's cold-start figures for those). Needs `npm run build`.
 import { spawnSync } from "node:child_process";
 import { describe, expect, it } from "vitest";
 import { REPO } from "./support/runner-project.js";
@@ -46,6 +46,8 @@ describe("cold start", () => {
     // 3 + (3 + "user" + "hello") tokens in o200k_base: exact, so the real tokenizer answered.
     expect(figures.promptTokens).toBe(8);
     expect(figures.sinceProcessStartMs).toBeLessThan(5_000);
-    expect(figures.rssMB).toBeLessThan(300);
+    // About 82 MB with the compact o200k table (130 MB with gpt-tokenizer's own); memory barely varies
+    // with machine load, so this ceiling is close.
+    expect(figures.rssMB).toBeLessThan(100);
   }, 40_000);
 });
