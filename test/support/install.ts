@@ -11,10 +11,13 @@ const manifest = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as
 export const packageName = manifest.name;
 export const packageVersion = manifest.version;
 
-/** Per npm step: a cold install of every dev dependency from the npm cache takes ~15 s on 2 cores. */
-const NPM_STEP_TIMEOUT_MS = 180_000;
+/**
+ * Per npm step. A git install (npm's clone gets every dev dependency from the npm cache, then builds)
+ * takes ~90 s alone on 2 cores; beside the rest of the suite, twice that.
+ */
+const NPM_STEP_TIMEOUT_MS = 300_000;
 /** Whole-test budget: copy, install (build included), check. */
-export const INSTALL_TEST_TIMEOUT_MS = 300_000;
+export const INSTALL_TEST_TIMEOUT_MS = 480_000;
 
 // What a test runner launched through `npm test` passes down (npm_config_*, npm_package_*, …) would
 // steer the nested installs; keep only the settings that say where packages come from.
@@ -88,6 +91,8 @@ export interface InstalledCheck {
   content: string;
   /** Where Node found the package, as a file path. */
   resolved: string;
+  /** What `require()` (a CommonJS project, Jest's default) gets for LLMock and createServer. */
+  required: string;
   /** The first line of `npx understudy --help` and the output of `--version`. */
   helpFirstLine: string;
   version: string;
@@ -112,10 +117,12 @@ console.log(JSON.stringify({ status: res.status, object: body.object, model: bod
 
 export function checkInstalled(project: string): InstalledCheck {
   const answer = JSON.parse(run(process.execPath, ["--input-type=module", "-e", CHECK_SCRIPT(packageName)], project));
+  const requireScript = `const m = require(${JSON.stringify(packageName)}); console.log(typeof m.LLMock, typeof m.createServer)`;
+  const required = run(process.execPath, ["-e", requireScript], project).trim();
   // --no: use the project's own bin, never download one.
   const help = run("npx", ["--no", "--", "understudy", "--help"], project, 30_000);
   const version = run("npx", ["--no", "--", "understudy", "--version"], project, 30_000).trim();
-  return { ...answer, helpFirstLine: help.split("\n")[0], version };
+  return { ...answer, required, helpFirstLine: help.split("\n")[0], version };
 }
 
 /** What every install path must give: the package answers and its command runs. */
@@ -124,6 +131,7 @@ export const EXPECTED_CHECK = {
   object: "chat.completion",
   model: "gpt-4o",
   content: "pong from the installed package",
+  required: "function function",
   helpFirstLine: "Usage: understudy [options]",
   version: packageVersion,
 };
