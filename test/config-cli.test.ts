@@ -164,5 +164,8 @@ describe("the config file, through the command", () => {
     const wrong = runCli(["schema", "flows"]);
     expect(wrong.status).toBe(2);
     expect(wrong.stderr).toBe("understudy: schema takes config or fixtures, got flows\n");
+    expect(runCli(["schema", "config", "--pretty"]).stderr).toBe(
+      "understudy: schema takes config or fixtures, got config --pretty\n",
+    );
   });
 });

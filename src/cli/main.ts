@@ -130,7 +130,7 @@ function readOptions(argv: string[]): CliOptions | null {
 
 async function main(): Promise<number> {
   const argv = process.argv.slice(2);
-  if (argv[0] === "schema") return printSchema(argv.length === 2 ? argv[1] : undefined);
+  if (argv[0] === "schema") return printSchema(argv.slice(1).join(" ") || undefined);
   const options = readOptions(argv);
   if (options === null) return 2;
   if (options.help) return (console.log(USAGE), 0);
