@@ -99,7 +99,8 @@ export class LLMock {
 
   /**
    * Back to the constructor's fixtures (what `use`, `on` and the others added since is dropped),
-   * sequence counters at 0, and the journal emptied. The server keeps running on the same URL.
+   * sequence counters at 0, the journal, queued errors, rate-limit buckets and stored responses
+   * emptied. The server keeps running on the same URL.
    */
   reset(): this {
     this.fixtures.clear();
@@ -107,6 +108,7 @@ export class LLMock {
     this.perTest.clear();
     this.answered.clear();
     this.instance?.journal.clear();
+    this.instance?.forgetState();
     return this;
   }
 

@@ -191,6 +191,11 @@ export interface ServerInstance {
    * fixtures; on a broken file the old set stays and the result names the error.
    */
   reload(): ReloadResult;
+  /**
+   * Forgets what the server counted and kept between requests: queued errors, rate-limit buckets and
+   * stored responses (fixtures and the journal are the caller's to reset; LLMock.reset does all).
+   */
+  forgetState(): void;
   close(): Promise<void>;
 }
 
@@ -271,6 +276,10 @@ export async function startServer(
     },
     on: (event, listener) => events.on(event, listener),
     reload: () => reloader.reload(),
+    forgetState: () => {
+      state.policies.reset();
+      store.clear();
+    },
     close: () =>
       new Promise<void>((resolve, reject) => {
         for (const stop of own) stop();

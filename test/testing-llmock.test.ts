@@ -84,7 +84,37 @@ describe("LLMock per test", () => {
     expect((await ask("count")).content).toBe("zero again");
   });
 
+  it("reset() forgets a queued error that no request used", async () => {
+    mock.nextError(503, { message: "queued for a request that never came" });
+    mock.reset();
+    expect(await ask("hello")).toEqual({ status: 200, content: "Hello from the constructor" });
+  });
+
   it("rejects an invalid use() fixture with the validation message", () => {
     expect(() => mock.use({ match: { userMessage: "x" }, response: {} } as never)).toThrow(/mock\.use fixtures/);
+  });
+});
+
+describe("LLMock reset with rate limits", () => {
+  it("empties the rate-limit buckets", async () => {
+    const limited = new LLMock({
+      rateLimit: { rpm: 1 },
+      fixtures: [{ match: { userMessage: "hello" }, response: { content: "limited hello" } }],
+    });
+    await limited.start();
+    try {
+      const send = () =>
+        fetch(`${limited.url}/v1/chat/completions`, {
+          method: "POST",
+          headers: { "content-type": "application/json" },
+          body: JSON.stringify({ model: "gpt-4o", messages: [{ role: "user", content: "hello" }] }),
+        }).then((res) => res.status);
+      expect(await send()).toBe(200);
+      expect(await send()).toBe(429);
+      limited.reset();
+      expect(await send()).toBe(200);
+    } finally {
+      await limited.stop();
+    }
   });
 });
