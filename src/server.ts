@@ -156,13 +156,6 @@ function configuredKeys(options: ServerOptions): Set<string> {
   return new Set([...(options.apiKeys ?? []), ...fromEnv]);
 }
 
-/** The keys that open the control API: the API keys and the controlKey. */
-function controlKeys(options: ServerOptions): Set<string> {
-  const keys = configuredKeys(options);
-  if (options.controlKey) keys.add(options.controlKey);
-  return keys;
-}
-
 export interface ServerInstance {
   /** `http://HOST:PORT`, no trailing slash. */
   url: string;
@@ -254,10 +247,10 @@ export async function startServer(
   const own = [countExchanges(metrics, events), events.on("matched", countAnswer(fixtures))];
   if (options.onExchange) own.push(events.on("ended", options.onExchange, "the onExchange callback"));
   const store = new ResponseStore(options.responseStoreSize ?? 1000);
+  // The control API opens to the API keys and the controlKey.
+  const keys = new Set([...configuredKeys(options), ...(options.controlKey ? [options.controlKey] : [])]);
   const control =
-    options.control === false
-      ? null
-      : controlDeps(state, { keys: controlKeys(options), clearResponses: () => store.clear(), queued });
+    options.control === false ? null : controlDeps(state, { keys, clearResponses: () => store.clear(), queued });
   const routes = httpRoutes({ fixtures, models, store, ids, tokens, caches: options.caches !== false, control });
   const server = createHttpServer(httpTimeoutOptions(timeouts), createRequestHandler(state, routes));
   const sockets = attachWebSocket(server, state, webSocketRoute({ store, ids, tokens }));
