@@ -200,6 +200,16 @@ describe("times, unused and reset", () => {
     expect((await control("GET", "/unused")).body.fixtures).toHaveLength(2);
   });
 
+  it("an exhausted fixture says so among the nearest misses", async () => {
+    server = await createServer([{ match: { userMessage: "once" }, response: { content: "1" }, times: 1 }]);
+    expect(await contentOf(await chat("once"))).toBe("1");
+    expect((await chat("once")).status).toBe(400);
+    const [, second] = (await control("GET", "/journal")).body.exchanges as { nearest: unknown }[];
+    expect(second.nearest).toEqual([
+      { label: '#0 userMessage="once"', failures: ["times is 1, and it has answered 1 time already"] },
+    ]);
+  });
+
   it("reset drops runtime fixtures, restarts sequences and empties the rate-limit buckets", async () => {
     server = await createServer(
       [
