@@ -46,7 +46,7 @@ describe("cold start", () => {
     // 3 + (3 + "user" + "hello") tokens in o200k_base: exact, so the real tokenizer answered.
     expect(figures.promptTokens).toBe(8);
     expect(figures.sinceProcessStartMs).toBeLessThan(5_000);
-    // About 82 MB with the compact o200k table (130 MB with gpt-tokenizer's own); memory barely varies
+    // About 76 MB with the compact o200k table and the bundle (130 MB before); memory barely varies
     // with machine load, so this ceiling is close.
     expect(figures.rssMB).toBeLessThan(100);
   }, 40_000);
