@@ -80,11 +80,14 @@ describe("reload()", () => {
       response: { content: `step ${i}` },
     }));
     const path = tempFile("seq.json", fixtureFile([...sequence, hello("old")]));
-    server = await createServer([], { fixturePaths: [path] });
+    server = await createServer([{ match: { userMessage: "code" }, response: { content: "C" } }], {
+      fixturePaths: [path],
+    });
     server.fixtures.add([{ match: { userMessage: "extra" }, response: { content: "E" } }], "runtime");
     expect(await chat("step")).toBe("step 0");
     writeFileSync(path, fixtureFile([...sequence, hello("new")]));
-    expect(server.reload()).toEqual({ ok: true, fixtures: 5, flows: 0 });
+    expect(server.reload()).toEqual({ ok: true, fixtures: 6, flows: 0 });
+    expect(await chat("code")).toBe("C");
     expect(await chat("hello")).toBe("new");
     expect(await chat("step")).toBe("step 1");
     expect(await chat("extra")).toBe("E");
