@@ -7,7 +7,7 @@ import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync, write
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { root } from "./support/cli.js";
-import { copySources, INSTALL_TEST_TIMEOUT_MS, npm, registryProblem, scratch } from "./support/install.js";
+import { binFile, copySources, INSTALL_TEST_TIMEOUT_MS, npm, registryProblem, scratch } from "./support/install.js";
 
 interface Instruction {
   name: string;
@@ -97,6 +97,7 @@ describe("the Dockerfile", () => {
         ...execForm(only(runtimeStage, "CMD")),
       ].map(mapped);
       expect(command).toBe("node");
+      expect(args[0]).toBe(join(app, binFile));
       const server = spawn(process.execPath, args, { cwd: app, env: { ...process.env, NODE_ENV: "production" } });
       const exited = new Promise<number | null>((resolve) => server.once("exit", (code) => resolve(code)));
       try {

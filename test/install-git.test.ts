@@ -4,11 +4,13 @@ import { existsSync, lstatSync, realpathSync } from "node:fs";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import {
+  binFile,
   checkInstalled,
   commitAll,
   copySources,
   EXPECTED_CHECK,
   freshProject,
+  importedFile,
   INSTALL_TEST_TIMEOUT_MS,
   npm,
   packageName,
@@ -33,7 +35,7 @@ describe("installing from a git URL", () => {
 
       const installed = join(project, "node_modules", packageName);
       expect(lstatSync(installed).isSymbolicLink()).toBe(false);
-      expect(existsSync(join(installed, "dist/cli/main.js"))).toBe(true);
+      expect(existsSync(join(installed, binFile))).toBe(true);
       // Packed by `files`: the build and the manifest, not the sources or the tests.
       expect(existsSync(join(installed, "src"))).toBe(false);
       expect(existsSync(join(installed, "test"))).toBe(false);
@@ -41,7 +43,7 @@ describe("installing from a git URL", () => {
       expect(existsSync(join(project, "node_modules/typescript"))).toBe(false);
       const check = checkInstalled(project);
       expect(check).toMatchObject(EXPECTED_CHECK);
-      expect(check.resolved).toBe(join(realpathSync(installed), "dist/index.js"));
+      expect(check.resolved).toBe(join(realpathSync(installed), importedFile()));
     },
     INSTALL_TEST_TIMEOUT_MS,
   );

@@ -8,6 +8,7 @@ import {
   copySources,
   EXPECTED_CHECK,
   freshProject,
+  importedFile,
   INSTALL_TEST_TIMEOUT_MS,
   npm,
   packageName,
@@ -33,11 +34,11 @@ describe("installing from a path", () => {
 
       // A path install is a symlink to the clone, so the clone itself holds the build and its deps.
       expect(lstatSync(join(project, "node_modules", packageName)).isSymbolicLink()).toBe(true);
-      expect(existsSync(join(clone, "dist/index.js"))).toBe(true);
+      expect(existsSync(join(clone, importedFile()))).toBe(true);
       expect(existsSync(join(clone, "node_modules/zod/package.json"))).toBe(true);
       const check = checkInstalled(project);
       expect(check).toMatchObject(EXPECTED_CHECK);
-      expect(check.resolved).toBe(join(realpathSync(clone), "dist/index.js"));
+      expect(check.resolved).toBe(join(realpathSync(clone), importedFile()));
     },
     INSTALL_TEST_TIMEOUT_MS,
   );

@@ -5,10 +5,12 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { root } from "./support/cli.js";
 import {
+  binFile,
   checkInstalled,
   copySources,
   EXPECTED_CHECK,
   freshProject,
+  importedFile,
   INSTALL_TEST_TIMEOUT_MS,
   npm,
   packageName,
@@ -45,7 +47,7 @@ describe("installing from a packed tarball", () => {
       const [packed] = JSON.parse(packOutput.slice(packOutput.indexOf("["))) as PackResult[];
       expect(packed.filename).toBe(`${packageName}-${packageVersion}.tgz`);
       const paths = packed.files.map((file) => file.path);
-      expect(paths).toEqual(expect.arrayContaining(["package.json", "README.md", "dist/index.js", "dist/cli/main.js"]));
+      expect(paths).toEqual(expect.arrayContaining(["package.json", "README.md", importedFile(), binFile]));
       expect(paths).not.toContain("dist/removed-module.js");
       // Only what `files` names, and package.json: never the sources, tests, scripts or benchmarks.
       const topLevel = [...new Set(paths.map((path) => path.split("/")[0]))].sort();
@@ -58,7 +60,7 @@ describe("installing from a packed tarball", () => {
       expect(lstatSync(installed).isSymbolicLink()).toBe(false);
       const check = checkInstalled(project);
       expect(check).toMatchObject(EXPECTED_CHECK);
-      expect(check.resolved).toBe(join(realpathSync(installed), "dist/index.js"));
+      expect(check.resolved).toBe(join(realpathSync(installed), importedFile()));
     },
     INSTALL_TEST_TIMEOUT_MS,
   );

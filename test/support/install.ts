@@ -6,10 +6,25 @@ import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { root } from "./cli.js";
 
-const manifest = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as { name: string; version: string };
+type ExportTarget = string | { default?: ExportTarget; import?: ExportTarget };
+const manifest = JSON.parse(readFileSync(join(root, "package.json"), "utf8")) as {
+  name: string;
+  version: string;
+  bin: Record<string, string>;
+  exports: Record<string, ExportTarget>;
+};
 /** Read from package.json so these tests follow a rename of the package. */
 export const packageName = manifest.name;
 export const packageVersion = manifest.version;
+/** The file `understudy` runs, relative to the package (e.g. dist/cli/main.js). */
+export const binFile = manifest.bin.understudy.replace(/^\.\//, "");
+
+/** The file `import "<package>"` loads, relative to the package, as its `exports` say. */
+export function importedFile(): string {
+  let target = manifest.exports["."];
+  while (typeof target !== "string") target = target?.import ?? target?.default ?? "";
+  return target.replace(/^\.\//, "");
+}
 
 /**
  * Per npm step. A git install (npm's clone gets every dev dependency from the npm cache, then builds)
