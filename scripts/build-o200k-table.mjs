@@ -1,7 +1,7 @@
 // Writes src/core/o200k_base.bin: gpt-tokenizer's o200k_base vocabulary in a compact form that loads in
 // a few milliseconds (see src/core/compact-vocabulary.ts), instead of the library's 2.4 MB JavaScript
-// array, which takes ~150 ms and ~65 MB to load. Run again after upgrading gpt-tokenizer; a test checks
-// that the table still equals the library's vocabulary.
+// array, which takes ~150 ms and ~65 MB to load. `npm run build` runs it first (the table is generated,
+// never committed), so it always matches the installed gpt-tokenizer; a test checks that it does.
 // Layout: u32le count, u32le text bytes, count bytes of kinds (0 unused, 1 text, 2 raw bytes), count
 // bytes of lengths (UTF-16 units for text, bytes for raw), then the text tokens' UTF-8 in rank order
 // (one region, decoded at once), then the raw tokens' bytes in rank order.
@@ -28,4 +28,4 @@ header.writeUInt32LE(ranks.length, 0);
 header.writeUInt32LE(text.length, 4);
 const table = Buffer.concat([header, kinds, lengths, text, ...raws]);
 writeFileSync(new URL("../src/core/o200k_base.bin", import.meta.url), table);
-console.log(`o200k_base.bin: ${ranks.length} ranks, ${table.length} bytes`);
+
