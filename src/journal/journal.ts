@@ -49,9 +49,21 @@ export interface JournalRecord {
   readonly entry: JournalEntry;
   readonly headers: IncomingHttpHeaders | undefined;
   readonly nearest: readonly NearMissFacts[] | undefined;
-  /** The answer's body as sent in one piece (text or value); undefined for a stream paced token by token. */
-  readonly answer: unknown;
+  /**
+   * The answer's body as sent in one piece (text or value), for the newest ANSWERS_KEPT records; undefined
+   * for older ones and for a stream paced token by token.
+   */
+  answer: unknown;
 }
+
+/**
+ * How many of the newest records keep their answer's body. Holding every kept exchange's answer (a
+ * streamed answer's text is some 7 KB, fresh per request) moved each one to the old generation before it
+ * was dropped, and the collector's extra work cost streamed answers 30% of their throughput (bench/ab.mjs
+ * chat-stream); a short window lets nearly all of them die young, and a test reading the journal after
+ * its requests still sees theirs.
+ */
+export const ANSWERS_KEPT = 16;
 
 export class Journal {
   private records: JournalRecord[] = [];
@@ -68,6 +80,8 @@ export class Journal {
       nearest: from?.nearest,
       answer: from?.answer,
     });
+    const older = this.records.length - 1 - ANSWERS_KEPT;
+    if (older >= 0) this.records[older].answer = undefined;
     // Trim in batches so a full journal does not shift the array on every request.
     if (this.records.length >= this.capacity * 2) this.records = this.records.slice(-this.capacity);
   }
