@@ -28,4 +28,3 @@ header.writeUInt32LE(ranks.length, 0);
 header.writeUInt32LE(text.length, 4);
 const table = Buffer.concat([header, kinds, lengths, text, ...raws]);
 writeFileSync(new URL("../src/core/o200k_base.bin", import.meta.url), table);
-
