@@ -7,8 +7,8 @@ const src = (p: string) => fileURLToPath(new URL(`./src/${p}`, import.meta.url))
 export default defineConfig({
   resolve: {
     alias: [
-      { find: /^understudy\/server$/, replacement: src("server.ts") },
-      { find: /^understudy$/, replacement: src("index.ts") },
+      { find: /^understudy-llm\/server$/, replacement: src("server.ts") },
+      { find: /^understudy-llm$/, replacement: src("index.ts") },
     ],
   },
   test: {

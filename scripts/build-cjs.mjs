@@ -1,4 +1,4 @@
-// The CommonJS build (dist/cjs), so `require("understudy")` works from Jest's default CommonJS and from
+// The CommonJS build (dist/cjs), so `require("understudy-llm")` works from Jest's default CommonJS and from
 // any CommonJS project. esbuild turns each compiled-from-TypeScript source file into a CommonJS file of
 // its own (no bundle: one copy of each module, the same layout as dist/); a package.json there with
 // "type": "commonjs" makes Node (and TypeScript) read those files, and the declarations copied beside

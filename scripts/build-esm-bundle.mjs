@@ -1,6 +1,6 @@
 // The ESM entry points the package exports (dist/bundle): dist/'s modules and zod bundled by esbuild into
 // a few files, with the code the entries share split into common chunks, so `understudy` and
-// `understudy/server` are one instance. Why: Node's ESM loader pays per module (resolve, read, link),
+// `understudy-llm/server` are one instance. Why: Node's ESM loader pays per module (resolve, read, link),
 // and dist/ is some 190 files plus zod's 95, most of a fresh process's import time (~120 ms bundled
 // away; see the README's cold-start figures). gpt-tokenizer, ws and yaml stay outside: they load on
 // first use. The unbundled dist/ stays for the CLI and dist/cjs for require(). Run after tsc.

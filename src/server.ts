@@ -1,5 +1,5 @@
 // createServer: wires the transport, the route table, the policies, the fixture set, the journal and
-// the exchange events into one listening server. Exported as `understudy/server`.
+// the exchange events into one listening server. Exported as `understudy-llm/server`.
 import { createServer as createHttpServer, type Server } from "node:http";
 import { controlDeps, countAnswer } from "./control/server-deps.js";
 import { createIdSource, systemClock, type Clock } from "./core/ids.js";

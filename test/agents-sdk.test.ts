@@ -1,7 +1,7 @@
 // @openai/agents runs a one-tool agent to completion against Understudy's Responses API, over HTTP and over WebSocket.
 import { Agent, OpenAIProvider, Runner, setTracingDisabled, tool } from "@openai/agents";
 import OpenAI from "openai";
-import { createServer, type ServerInstance } from "understudy/server";
+import { createServer, type ServerInstance } from "understudy-llm/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { WebSocket as NodeWebSocket } from "ws";
 import { z } from "zod";

@@ -2,7 +2,7 @@
 // with text, usage, tool calls and reasoning, and the provider's errors.
 import { createAnthropic } from "@ai-sdk/anthropic";
 import { APICallError, generateText, jsonSchema, streamText, tool } from "ai";
-import { LLMock } from "understudy";
+import { LLMock } from "understudy-llm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { promptTokens, tokens } from "./support/anthropic.js";
 

@@ -9,7 +9,7 @@ import Anthropic, {
   OverloadedError,
   RateLimitError,
 } from "@anthropic-ai/sdk";
-import { LLMock } from "understudy";
+import { LLMock } from "understudy-llm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { ANTHROPIC_HEADERS, postAnthropic } from "./support/anthropic.js";
 

@@ -2,7 +2,7 @@
 // stream, usage, tool calls and a tool-result turn.
 import { ChatAnthropic } from "@langchain/anthropic";
 import { AIMessage, HumanMessage, SystemMessage, ToolMessage } from "@langchain/core/messages";
-import { LLMock } from "understudy";
+import { LLMock } from "understudy-llm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { promptTokens, tokens } from "./support/anthropic.js";
 

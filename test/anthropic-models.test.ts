@@ -1,7 +1,7 @@
 // GET /v1/models for Anthropic's clients (models.list and models.retrieve, paged) and
 // POST /v1/messages/count_tokens (messages.countTokens), through @anthropic-ai/sdk.
 import Anthropic, { BadRequestError, NotFoundError } from "@anthropic-ai/sdk";
-import { LLMock } from "understudy";
+import { LLMock } from "understudy-llm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { promptTokens } from "./support/anthropic.js";
 

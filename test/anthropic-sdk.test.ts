@@ -1,7 +1,7 @@
 // The official @anthropic-ai/sdk against Understudy's Messages API: replies, the stream helper, stop
 // sequences, the max_tokens cut, ids, usage and the journal.
 import Anthropic from "@anthropic-ai/sdk";
-import { LLMock } from "understudy";
+import { LLMock } from "understudy-llm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { promptTokens, tokens } from "./support/anthropic.js";
 

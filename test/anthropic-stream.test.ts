@@ -1,7 +1,7 @@
 // The Messages stream's bytes on the wire: exact event order and SSE framing, `event:` names equal to
 // their data's `type`, the ping after the first block starts, the same bytes whether sent at once or paced,
 // tool input as input_json_delta fragments, and a fixture's error on a stream as an in-band `error` event.
-import { LLMock } from "understudy";
+import { LLMock } from "understudy-llm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { postAnthropic, promptTokens, sseEvents } from "./support/anthropic.js";
 

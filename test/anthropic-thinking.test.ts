@@ -3,7 +3,7 @@
 // billed when the request leaves thinking unset or disabled; the API's checks of a thinking budget.
 import { createHash } from "node:crypto";
 import Anthropic, { BadRequestError } from "@anthropic-ai/sdk";
-import { LLMock } from "understudy";
+import { LLMock } from "understudy-llm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { tokens } from "./support/anthropic.js";
 

@@ -1,7 +1,7 @@
 // Tool use through @anthropic-ai/sdk: tool_use blocks with toolu_ ids and parsed input, parallel calls,
 // streamed input, a tool_result turn matched by toolCallId, and tool definitions counted in input tokens.
 import Anthropic from "@anthropic-ai/sdk";
-import { LLMock } from "understudy";
+import { LLMock } from "understudy-llm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { tokens } from "./support/anthropic.js";
 

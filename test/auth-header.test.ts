@@ -1,6 +1,6 @@
 // The Authorization header as clients really send it: the Bearer scheme in any case and with any
 // spaces after it, and repeated headers, of which any one may carry the key.
-import { createServer, type ServerInstance, type ServerOptions } from "understudy/server";
+import { createServer, type ServerInstance, type ServerOptions } from "understudy-llm/server";
 import WebSocket from "ws";
 import { afterEach, describe, expect, it } from "vitest";
 import { parseRaw, sendRaw } from "./support/raw-socket.js";

@@ -3,7 +3,7 @@
 import { encode as cl100k } from "gpt-tokenizer/encoding/cl100k_base";
 import { encode } from "gpt-tokenizer/encoding/o200k_base";
 import { AuthenticationError, AzureOpenAI, BadRequestError, NotFoundError } from "openai";
-import { createServer, type ServerInstance } from "understudy/server";
+import { createServer, type ServerInstance } from "understudy-llm/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const KEY = "azure-test-key";

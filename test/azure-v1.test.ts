@@ -1,7 +1,7 @@
 // Azure OpenAI's v1 API (/openai/v1/...) through the plain OpenAI client, as Azure's docs show it: the
 // body's model is the deployment, the key goes as an api-key header or as the client's Bearer apiKey.
 import OpenAI, { AuthenticationError } from "openai";
-import { createServer, type ServerInstance } from "understudy/server";
+import { createServer, type ServerInstance } from "understudy-llm/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const KEY = "azure-v1-key";

@@ -1,7 +1,7 @@
 // Azure OpenAI's wire over raw HTTP: the api-version checks (before the body is read), the gateway's
 // error bodies, the headers every answer carries, rate limits, the journal's and metrics' provider, and
 // answers kept apart from OpenAI's by the memo.
-import { createServer, type ServerInstance } from "understudy/server";
+import { createServer, type ServerInstance } from "understudy-llm/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { httpPost } from "./support/http.js";
 

@@ -225,10 +225,10 @@ describe("timeout flags", () => {
 });
 
 describe("the built package", () => {
-  it("resolves `understudy` and `understudy/server` through its exports", () => {
+  it("resolves `understudy` and `understudy-llm/server` through its exports", () => {
     const script = `
-      import { LLMock } from "understudy";
-      import { createServer } from "understudy/server";
+      import { LLMock } from "understudy-llm";
+      import { createServer } from "understudy-llm/server";
       const mock = new LLMock();
       mock.on({ userMessage: "ping" }, { content: "pong" });
       const url = await mock.start();

@@ -3,7 +3,7 @@
 import { decode, encode } from "gpt-tokenizer/encoding/cl100k_base";
 import OpenAI, { BadRequestError } from "openai";
 import type { Completion } from "openai/resources/completions";
-import { LLMock } from "understudy";
+import { LLMock } from "understudy-llm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { expectConforms } from "./support/openapi.js";
 

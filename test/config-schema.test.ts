@@ -27,8 +27,8 @@ describe("the shipped JSON Schemas", () => {
 
   it("are exported by the package, so a tool can resolve them by name", () => {
     const resolve = createRequire(import.meta.url).resolve;
-    expect(resolve("understudy/schemas/config.schema.json")).toBe(join(root, "schemas/config.schema.json"));
-    expect(resolve("understudy/schemas/fixtures.schema.json")).toBe(join(root, "schemas/fixtures.schema.json"));
+    expect(resolve("understudy-llm/schemas/config.schema.json")).toBe(join(root, "schemas/config.schema.json"));
+    expect(resolve("understudy-llm/schemas/fixtures.schema.json")).toBe(join(root, "schemas/fixtures.schema.json"));
   });
 
   it("accept every fixture and flow file in the repo, with a $schema key", () => {
@@ -60,7 +60,7 @@ describe("the shipped JSON Schemas", () => {
 
   it("accept a full config and refuse one with a misspelt key or a value out of range", () => {
     const config = {
-      $schema: "./node_modules/understudy/schemas/config.schema.json",
+      $schema: "./node_modules/understudy-llm/schemas/config.schema.json",
       fixtures: ["fixtures/"],
       port: 4010,
       host: "0.0.0.0",

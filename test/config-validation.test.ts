@@ -83,7 +83,7 @@ describe("config file validation", () => {
   it("accepts $schema, an empty file, and resolves fixture paths against the file's folder", () => {
     expect(validateConfig(null, "empty.yaml")).toEqual({});
     const config = validateConfig(
-      { $schema: "./node_modules/understudy/schemas/config.schema.json", fixtures: "fx", models: ["a"] },
+      { $schema: "./node_modules/understudy-llm/schemas/config.schema.json", fixtures: "fx", models: ["a"] },
       join("conf", "understudy.config.json"),
     );
     expect(config.fixtures).toEqual([join("conf", "fx")]);

@@ -3,7 +3,7 @@
 // that leaves in the middle stops the work.
 import { Agent, get, request } from "node:http";
 import OpenAI from "openai";
-import { LLMock } from "understudy";
+import { LLMock } from "understudy-llm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 
 const LARGE = "text-embedding-3-large";

@@ -3,7 +3,7 @@
 // over 300,000 tokens; the limits themselves are accepted, and the server serves on after every refusal.
 import { encode as cl100k } from "gpt-tokenizer/encoding/cl100k_base";
 import OpenAI, { BadRequestError } from "openai";
-import { LLMock } from "understudy";
+import { LLMock } from "understudy-llm";
 import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import { expectConforms } from "./support/openapi.js";
 

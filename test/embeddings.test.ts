@@ -1,7 +1,7 @@
 // POST /v1/embeddings through the official openai SDK (its default base64 path and the float path) and raw HTTP.
 import { encode as cl100k } from "gpt-tokenizer/encoding/cl100k_base";
 import OpenAI, { BadRequestError } from "openai";
-import { LLMock } from "understudy";
+import { LLMock } from "understudy-llm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { expectConforms } from "./support/openapi.js";
 

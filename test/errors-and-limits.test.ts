@@ -8,8 +8,8 @@ import OpenAI, {
   NotFoundError,
   RateLimitError,
 } from "openai";
-import { LLMock } from "understudy";
-import { createServer, type ServerInstance, type ServerOptions } from "understudy/server";
+import { LLMock } from "understudy-llm";
+import { createServer, type ServerInstance, type ServerOptions } from "understudy-llm/server";
 import WebSocket from "ws";
 import { afterEach, describe, expect, it } from "vitest";
 import { expectConforms } from "./support/openapi.js";

@@ -1,8 +1,8 @@
 // Exchange events as users see them: started, matched, unmatched and ended, in that order, on HTTP and
 // on the WebSocket; onExchange as an "ended" listener; listeners that throw or reject are reported once
 // and change no answer; LLMock's events survive a restart.
-import { LLMock, type ExchangeInfo, type JournalEntry } from "understudy";
-import { createServer, type ServerInstance } from "understudy/server";
+import { LLMock, type ExchangeInfo, type JournalEntry } from "understudy-llm";
+import { createServer, type ServerInstance } from "understudy-llm/server";
 import WebSocket from "ws";
 import { afterEach, describe, expect, it, vi } from "vitest";
 

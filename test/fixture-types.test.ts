@@ -175,7 +175,7 @@ const flows: FlowFileSpec = {
 export { fixture, flows };
 `;
   const files: Record<string, string> = {
-    [`${root}test/__published.ts`]: `import type { Fixture, FlowFileSpec } from "understudy";\n${sample}`,
+    [`${root}test/__published.ts`]: `import type { Fixture, FlowFileSpec } from "understudy-llm";\n${sample}`,
     [`${root}test/__source.ts`]: `import type { Fixture, FlowFileSpec } from "../src/index.js";\n${sample}`,
   };
 

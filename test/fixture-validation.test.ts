@@ -2,8 +2,8 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { FixtureValidationError, LLMock, loadFixtureFile, loadFixturePaths, type Fixture } from "understudy";
-import { createServer } from "understudy/server";
+import { FixtureValidationError, LLMock, loadFixtureFile, loadFixturePaths, type Fixture } from "understudy-llm";
+import { createServer } from "understudy-llm/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { httpPost } from "./support/http.js";
 

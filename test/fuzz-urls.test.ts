@@ -1,6 +1,6 @@
 // Fuzz: seeded hostile request lines against every route (bad escapes, `//`, dot segments, paths near
 // and over node's header limit, odd methods, odd query bytes): never a 5xx, never a dropped connection.
-import { createServer, type ServerInstance } from "understudy/server";
+import { createServer, type ServerInstance } from "understudy-llm/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { runProbes, urlProbe } from "./support/fuzz-run.js";
 import { prng } from "./support/fuzz-rng.js";

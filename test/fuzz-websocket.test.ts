@@ -1,6 +1,6 @@
 // Fuzz: seeded hostile frames on the Responses WebSocket (non-JSON, binary, unknown types, hostile
 // bodies, floods, oversized frames, closes mid-response): error frames, never a crash, still serving.
-import { createServer, type ServerInstance } from "understudy/server";
+import { createServer, type ServerInstance } from "understudy-llm/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { MEGA } from "./support/fuzz-bodies.js";
 import { makeFrameCase } from "./support/fuzz-frames.js";

@@ -1,6 +1,6 @@
 // Fuzz: 3000 seeded malformed or hostile bodies for every generation endpoint, each answered with a
 // well-formed 4xx, never a 5xx, hang or reset, on a connection that keeps serving.
-import { createServer, type ServerInstance } from "understudy/server";
+import { createServer, type ServerInstance } from "understudy-llm/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { makeBodyCase } from "./support/fuzz-bodies.js";
 import { prng } from "./support/fuzz-rng.js";

@@ -3,7 +3,7 @@
 import { createGoogleGenerativeAI } from "@ai-sdk/google";
 import { embed, generateText, stepCountIs, streamText, tool } from "ai";
 import { encode } from "gpt-tokenizer/encoding/o200k_base";
-import { createServer, type ServerInstance } from "understudy/server";
+import { createServer, type ServerInstance } from "understudy-llm/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { derivedVector } from "../src/core/embedding-vectors.js";

@@ -2,7 +2,7 @@
 // 403), 429 with RetryInfo (and the SDK's retry), unknown models and URLs, fixture errors, and the request
 // validation Google words ("contents is not specified", roles, empty parts, values of the wrong type).
 import { ApiError, GoogleGenAI } from "@google/genai";
-import { createServer, type ServerInstance } from "understudy/server";
+import { createServer, type ServerInstance } from "understudy-llm/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 let server: ServerInstance;

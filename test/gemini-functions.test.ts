@@ -3,7 +3,7 @@
 // stream, parallel calls, a call cut by maxOutputTokens, and the prompt tokens tools add.
 import { type Content, GoogleGenAI, Type } from "@google/genai";
 import { encode } from "gpt-tokenizer/encoding/o200k_base";
-import { createServer, type ServerInstance } from "understudy/server";
+import { createServer, type ServerInstance } from "understudy-llm/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const tokens = (text: string) => encode(text).length;

@@ -2,7 +2,7 @@
 // quota it met, QuotaFailure, Help and RetryInfo details; no rate-limit headers), Vertex AI's plainer 429,
 // and configured models (listed in order, others refused by GET and by generateContent).
 import { ApiError, GoogleGenAI } from "@google/genai";
-import { createServer, type ServerInstance } from "understudy/server";
+import { createServer, type ServerInstance } from "understudy-llm/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 let limited: ServerInstance;

@@ -3,7 +3,7 @@
 // outputDimensionality), and models list and get (pages, and /v1/models shared with OpenAI's clients).
 import { GoogleGenAI } from "@google/genai";
 import { encode } from "gpt-tokenizer/encoding/o200k_base";
-import { createServer, type ServerInstance } from "understudy/server";
+import { createServer, type ServerInstance } from "understudy-llm/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { derivedVector } from "../src/core/embedding-vectors.js";
 

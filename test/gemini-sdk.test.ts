@@ -2,7 +2,7 @@
 // output limits, candidates, JSON mode, stop sequences, usage and the journal.
 import { GoogleGenAI } from "@google/genai";
 import { decode, encode } from "gpt-tokenizer/encoding/o200k_base";
-import { createServer, type ServerInstance } from "understudy/server";
+import { createServer, type ServerInstance } from "understudy-llm/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const tokens = (text: string) => encode(text).length;

@@ -4,7 +4,7 @@
 // embeddings, and Vertex AI's 401s.
 import { GoogleGenAI, type GoogleGenAIOptions } from "@google/genai";
 import { encode } from "gpt-tokenizer/encoding/o200k_base";
-import { createServer, type ServerInstance } from "understudy/server";
+import { createServer, type ServerInstance } from "understudy-llm/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { derivedVector } from "../src/core/embedding-vectors.js";
 

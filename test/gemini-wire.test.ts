@@ -1,7 +1,7 @@
 // Gemini's bytes on the wire over raw HTTP: the pretty-printed body, the SSE stream (data lines only,
 // CRLF-framed), the JSON-array stream without alt=sse, `<` and `>` escaped, the headers Google sends, and
 // the same bytes whether a stream goes out in one write or paced event by event.
-import { createServer, type ServerInstance } from "understudy/server";
+import { createServer, type ServerInstance } from "understudy-llm/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 let server: ServerInstance;

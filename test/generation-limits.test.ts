@@ -3,7 +3,7 @@
 // log probabilities) stop at a documented ceiling of generated tokens, while the server keeps serving.
 import OpenAI, { BadRequestError } from "openai";
 import type { ChatCompletionChunk } from "openai/resources/chat/completions";
-import { createServer, type ServerInstance } from "understudy/server";
+import { createServer, type ServerInstance } from "understudy-llm/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { GENERATED_TOKENS_CEILING } from "../src/protocols/openai/validate/generation-ceiling.js";
 import { sseData } from "./support/http.js";

@@ -2,7 +2,7 @@
 // server must keep serving.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import { createServer, type ServerInstance } from "understudy/server";
+import { createServer, type ServerInstance } from "understudy-llm/server";
 import { expectConforms } from "./support/openapi.js";
 
 let server: ServerInstance;

@@ -2,7 +2,7 @@
 // produced, and nothing a client can observe changes: fresh ids, a journal entry each, and every
 // kind of state (sequences, predicates, queued errors, rate limits, fixtures changed at run time)
 // still decides the answer.
-import { createServer, LLMock, type ServerInstance } from "understudy";
+import { createServer, LLMock, type ServerInstance } from "understudy-llm";
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from "vitest";
 import { httpPost, sseData } from "./support/http.js";
 

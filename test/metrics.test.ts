@@ -1,7 +1,7 @@
 // GET /metrics: Prometheus text exposition of requests by route and status, streams in flight, queue
 // depth and TTFT / inter-token latency histograms, one set of counts per server.
 import OpenAI from "openai";
-import { createServer, type ServerInstance, type ServerOptions } from "understudy/server";
+import { createServer, type ServerInstance, type ServerOptions } from "understudy-llm/server";
 import WebSocket from "ws";
 import { afterEach, describe, expect, it } from "vitest";
 import { ServerMetrics } from "../src/transport/metrics.js";

@@ -1,8 +1,8 @@
 // GET /v1/models and /v1/models/{id}: OpenAI's catalogue on a server without a `models` list (plus the
 // fixtures' models, each once), a configured list that still restricts, all in the shape the spec gives.
 import OpenAI, { NotFoundError } from "openai";
-import { LLMock } from "understudy";
-import { createServer, type ServerInstance, type ServerOptions } from "understudy/server";
+import { LLMock } from "understudy-llm";
+import { createServer, type ServerInstance, type ServerOptions } from "understudy-llm/server";
 import { afterEach, describe, expect, it } from "vitest";
 import { OPENAI_MODEL_LIST, OPENAI_MODELS } from "../src/protocols/openai/model-catalogue.js";
 import { outputLimitOf } from "../src/protocols/openai/models.js";

@@ -2,7 +2,7 @@
 import { decode, encode } from "gpt-tokenizer/encoding/o200k_base";
 import OpenAI from "openai";
 import type { ChatCompletionChunk } from "openai/resources/chat/completions";
-import { LLMock } from "understudy";
+import { LLMock } from "understudy-llm";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { expectConforms } from "./support/openapi.js";
 import { promptTokens } from "./support/tokens.js";

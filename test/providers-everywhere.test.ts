@@ -3,8 +3,8 @@
 import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { createServer, type ServerInstance } from "understudy/server";
-import { LLMock } from "understudy";
+import { createServer, type ServerInstance } from "understudy-llm/server";
+import { LLMock } from "understudy-llm";
 import { afterAll, afterEach, describe, expect, it } from "vitest";
 import { answerText, askProvider, PROVIDERS, sseEvents, type ProviderName } from "./support/providers.js";
 

@@ -2,7 +2,7 @@
 // 0) gets a reasoning fixture's answer without its reasoning: not sent, not counted, and not spent from the
 // output limit, so a tight limit still leaves the whole answer.
 import { encode } from "gpt-tokenizer/encoding/o200k_base";
-import { createServer, type ServerInstance } from "understudy/server";
+import { createServer, type ServerInstance } from "understudy-llm/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { httpPost } from "./support/http.js";
 

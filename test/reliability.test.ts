@@ -3,7 +3,7 @@
 import { connect } from "node:net";
 import { encode } from "gpt-tokenizer/encoding/o200k_base";
 import OpenAI from "openai";
-import { createServer, type ServerInstance } from "understudy/server";
+import { createServer, type ServerInstance } from "understudy-llm/server";
 import WebSocket from "ws";
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { promptTokens } from "./support/tokens.js";

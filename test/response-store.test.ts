@@ -1,6 +1,6 @@
 // The Responses store on its own: bounded, oldest evicted first, through re-saves and deletions, and
 // from the outside, the evicted response is gone from GET /v1/responses/{id}.
-import { createServer } from "understudy/server";
+import { createServer } from "understudy-llm/server";
 import { describe, expect, it } from "vitest";
 import { ResponseStore, StoredResponse } from "../src/protocols/openai/responses/store.js";
 

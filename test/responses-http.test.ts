@@ -1,6 +1,6 @@
 // The Responses API over HTTP: event order and numbering, the response object, usage, errors, stored responses and chaining.
 import { decode, encode } from "gpt-tokenizer/encoding/o200k_base";
-import { createServer, type ServerInstance } from "understudy/server";
+import { createServer, type ServerInstance } from "understudy-llm/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { httpPost, parseTypedSSE, type TypedSseEvent } from "./support/http.js";
 

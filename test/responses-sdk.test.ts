@@ -3,7 +3,7 @@ import { encode } from "gpt-tokenizer/encoding/o200k_base";
 import OpenAI, { BadRequestError } from "openai";
 import { ResponsesWS } from "openai/resources/responses/ws";
 import type { ResponseFunctionToolCall, ResponseInputItem } from "openai/resources/responses/responses";
-import { createServer, type ServerInstance } from "understudy/server";
+import { createServer, type ServerInstance } from "understudy-llm/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
 

@@ -5,7 +5,7 @@ import { createIdSource } from "../src/core/ids.js";
 import { parseResponsesRequest, type ResponsesConversation } from "../src/protocols/openai/responses/parse.js";
 import { echoKey, renderResponseObject } from "../src/protocols/openai/responses/render.js";
 import { ResponseStore } from "../src/protocols/openai/responses/store.js";
-import { createServer, type ServerInstance } from "understudy/server";
+import { createServer, type ServerInstance } from "understudy-llm/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { httpPost, parseTypedSSE } from "./support/http.js";
 

@@ -2,7 +2,7 @@
 import { encode as cl100k } from "gpt-tokenizer/encoding/cl100k_base";
 import { encode as o200k } from "gpt-tokenizer/encoding/o200k_base";
 import OpenAI, { BadRequestError, InternalServerError, RateLimitError } from "openai";
-import { LLMock } from "understudy";
+import { LLMock } from "understudy-llm";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
 
 type Msg = { role: "system" | "user" | "assistant"; content: string };

@@ -1,7 +1,7 @@
 // Seed 000's code samples (LLMock Chat Completions), run as written with only the import paths changed.
 import { fileURLToPath } from "node:url";
-import { LLMock, loadFixtureFile } from "understudy";
-import { createServer } from "understudy/server";
+import { LLMock, loadFixtureFile } from "understudy-llm";
+import { createServer } from "understudy-llm/server";
 import { describe, it, expect, beforeAll, afterAll, onTestFinished } from "vitest";
 import { httpPost, sseData } from "./support/http.js";
 

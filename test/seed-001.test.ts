@@ -1,5 +1,5 @@
 // Seed 001's code samples (Responses API over HTTP SSE), run as written but for the import path and two non-null `!`s.
-import { createServer, type ServerInstance } from "understudy/server";
+import { createServer, type ServerInstance } from "understudy-llm/server";
 import { afterEach, describe, expect, it } from "vitest";
 import { httpPost, parseTypedSSE, post } from "./support/http.js";
 

@@ -8,7 +8,7 @@ import { REPO } from "./support/runner-project.js";
 
 const PROBE = `
 const t0 = performance.now();
-const { LLMock } = await import("understudy");
+const { LLMock } = await import("understudy-llm");
 const imported = performance.now();
 const mock = new LLMock({ fixtures: [{ match: { userMessage: "hello" }, response: { content: "Hello! How can I help?" } }] });
 await mock.start();

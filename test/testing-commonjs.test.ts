@@ -1,4 +1,4 @@
-// The CommonJS build: require("understudy"), require("understudy/server") and require("understudy/jest")
+// The CommonJS build: require("understudy-llm"), require("understudy-llm/server") and require("understudy-llm/jest")
 // from a CommonJS project that installs the package by name, answering a request; and its types, as
 // TypeScript reads them for a CommonJS file (a .cts under NodeNext resolution, the "require" condition).
 // Needs `npm run build`.
@@ -12,9 +12,9 @@ const dir = sampleProject("jest", { "package.json": JSON.stringify({ name: "cjs-
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
 const SCRIPT = `
-const { LLMock, createServer } = require("understudy");
-const server = require("understudy/server");
-const jest = require("understudy/jest");
+const { LLMock, createServer } = require("understudy-llm");
+const server = require("understudy-llm/server");
+const jest = require("understudy-llm/jest");
 (async () => {
   const mock = new LLMock({ fixtures: [{ match: { userMessage: "hi" }, response: { content: "Hello from CommonJS" } }] });
   await mock.start();
@@ -31,14 +31,14 @@ const jest = require("understudy/jest");
     promptTokens: body.usage.prompt_tokens,
     sameCreateServer: createServer === server.createServer,
     useLLMock: typeof jest.useLLMock,
-    moduleFile: require.resolve("understudy").replace(/\\\\/g, "/").split("/dist/")[1],
+    moduleFile: require.resolve("understudy-llm").replace(/\\\\/g, "/").split("/dist/")[1],
   }));
 })();
 `;
 
 const TYPED = `
-import understudy = require("understudy");
-import jest = require("understudy/jest");
+import understudy = require("understudy-llm");
+import jest = require("understudy-llm/jest");
 const mock: understudy.LLMock = new understudy.LLMock({ fixtures: [{ match: { userMessage: "hi" }, response: { content: "typed" } }] });
 mock.use({ match: { model: "gpt-4o" }, response: { content: "per test" } });
 const labels: string[] = mock.unusedFixtures();

@@ -1,5 +1,5 @@
 // The test-runner helpers in real runs of a sample project that installs the package by name: Vitest
-// with `understudy/vitest` (ESM), Jest with `understudy/jest` through require() (Jest's default
+// with `understudy-llm/vitest` (ESM), Jest with `understudy-llm/jest` through require() (Jest's default
 // CommonJS). The same sample tests in both: the file's fixtures, a per-test fixture in front of them,
 // a reset between tests, and strict mode failing exactly the test that sent an unmatched request and
 // the one that left its fixture unused. Needs `npm run build` (dist/ and dist/cjs/).
@@ -38,7 +38,7 @@ function expectSampleOutcomes(tests: TestOutcome[]): void {
   expect(unusedMessage).toContain('userMessage="never sent"');
 }
 
-describe("understudy/vitest in a real Vitest run", () => {
+describe("understudy-llm/vitest in a real Vitest run", () => {
   it("starts a mock for the file, resets it after each test and fails the strict offenders", () => {
     const dir = sampleProject("vitest", {
       "package.json": JSON.stringify({ name: "sample", type: "module", private: true }),
@@ -53,7 +53,7 @@ describe("understudy/vitest in a real Vitest run", () => {
   }, 90_000);
 });
 
-describe("understudy/jest in a real Jest run", () => {
+describe("understudy-llm/jest in a real Jest run", () => {
   it("works through require() with the same behaviour", () => {
     const dir = sampleProject("jest", {
       "package.json": JSON.stringify({

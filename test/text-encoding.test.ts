@@ -2,7 +2,7 @@
 // bytes, copied faster); this checks that no answer with other characters takes that shortcut, on each
 // path that builds its text a different way: JSON bodies, whole streams from a template (chat, Responses),
 // event streams (legacy Completions) and paced streams framed by the shared chunk encoder.
-import { createServer, type ServerInstance } from "understudy/server";
+import { createServer, type ServerInstance } from "understudy-llm/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 
 const TEXT = "Grüße aus Zürich, café ☕ und 你好 😀";

@@ -1,8 +1,8 @@
 // The server's headers, request (body) and idle keep-alive timeouts, over real sockets: what a slow or
 // stalled client gets and when, that answers are never cut by them, their defaults and their checks.
 import OpenAI from "openai";
-import { LLMock } from "understudy";
-import { createServer, type ServerInstance, type ServerOptions } from "understudy/server";
+import { LLMock } from "understudy-llm";
+import { createServer, type ServerInstance, type ServerOptions } from "understudy-llm/server";
 import WebSocket from "ws";
 import { afterEach, describe, expect, it } from "vitest";
 import { connectRaw, parseRaw, sendRaw, sleep } from "./support/raw-socket.js";

@@ -2,7 +2,7 @@
 // per-request timing, non-streaming total time, maxConcurrency queueing, disconnects and paused readers.
 import { request, type IncomingMessage } from "node:http";
 import { answerDuration, resolveTiming, seededRandom, tokenTimes } from "../src/core/timing.js";
-import { createServer, type ServerInstance, type ServerOptions } from "understudy/server";
+import { createServer, type ServerInstance, type ServerOptions } from "understudy-llm/server";
 import WebSocket from "ws";
 import { afterEach, describe, expect, it } from "vitest";
 

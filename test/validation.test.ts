@@ -1,5 +1,5 @@
 // Request-parameter validation: every rule's accepted and rejected values, each checked against OpenAI's spec too.
-import { createServer, type ServerInstance } from "understudy/server";
+import { createServer, type ServerInstance } from "understudy-llm/server";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ApiError } from "../src/core/errors.js";
 import { renderOpenAIError } from "../src/protocols/openai/errors.js";

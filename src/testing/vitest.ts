@@ -1,4 +1,4 @@
-// `understudy/vitest`: a mock per test file, with Vitest's own hooks.
+// `understudy-llm/vitest`: a mock per test file, with Vitest's own hooks.
 import { afterAll, afterEach, beforeAll } from "vitest";
 import type { LLMock } from "../index.js";
 import { registerMock, type MockHelperOptions } from "./harness.js";

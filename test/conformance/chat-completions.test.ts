@@ -1,7 +1,7 @@
 // Conformance: every Chat Completions body, stream chunk and error Understudy sends validates against OpenAI's OpenAPI spec.
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Fixture, FixtureResponse } from "understudy";
-import { createServer, type ServerInstance } from "understudy/server";
+import type { Fixture, FixtureResponse } from "understudy-llm";
+import { createServer, type ServerInstance } from "understudy-llm/server";
 import { expectConforms, validateAgainst } from "../support/openapi.js";
 
 interface ToolCall {

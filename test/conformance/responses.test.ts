@@ -2,8 +2,8 @@
 import { encode } from "gpt-tokenizer/encoding/o200k_base";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import WebSocket from "ws";
-import type { Fixture, FixtureResponse } from "understudy";
-import { createServer, type ServerInstance } from "understudy/server";
+import type { Fixture, FixtureResponse } from "understudy-llm";
+import { createServer, type ServerInstance } from "understudy-llm/server";
 import { expectConforms, validateAgainst } from "../support/openapi.js";
 
 type Json = Record<string, any>;

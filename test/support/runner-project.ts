@@ -21,7 +21,7 @@ export interface TestOutcome {
 export function sampleProject(runner: "vitest" | "jest", files: Record<string, string>): string {
   const dir = mkdtempSync(join(tmpdir(), `understudy-${runner}-`));
   mkdirSync(join(dir, "node_modules"));
-  symlinkSync(REPO, join(dir, "node_modules/understudy"), "dir");
+  symlinkSync(REPO, join(dir, "node_modules/understudy-llm"), "dir");
   symlinkSync(join(REPO, "node_modules", runner), join(dir, "node_modules", runner), "dir");
   for (const [name, content] of Object.entries(files)) writeFileSync(join(dir, name), content);
   return dir;

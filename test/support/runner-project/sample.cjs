@@ -1,7 +1,7 @@
 // The sample test file a real Jest run executes (test/testing-jest.test.ts copies it into a project
 // of its own). The same tests as sample.mjs, which Vitest runs. Tests 4 and 5 are meant to fail.
 
-const { useLLMock } = require("understudy/jest");
+const { useLLMock } = require("understudy-llm/jest");
 
 const mock = useLLMock({
   fixtures: [{ match: { userMessage: "hello" }, response: { content: "Hello from the file's set" } }],

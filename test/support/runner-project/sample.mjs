@@ -1,7 +1,7 @@
 // The sample test file a real Vitest run executes (test/testing-vitest.test.ts copies it into a project
 // of its own). The same tests as sample.cjs, which Jest runs. Tests 4 and 5 are meant to fail.
 import { expect, it } from "vitest";
-import { useLLMock } from "understudy/vitest";
+import { useLLMock } from "understudy-llm/vitest";
 
 const mock = useLLMock({
   fixtures: [{ match: { userMessage: "hello" }, response: { content: "Hello from the file's set" } }],
