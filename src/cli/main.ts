@@ -10,7 +10,7 @@ import {
   loadFixturePaths,
   type FixtureEntry,
 } from "../fixtures/index.js";
-import { startServer } from "../server.js";
+import { type ServerOptions, startServer } from "../server.js";
 import { ConfigError } from "../config/load.js";
 import { formatJsonSchema, JSON_SCHEMAS, type JsonSchemaName } from "../config/json-schemas.js";
 import { optionsFromFlags, resolveOptions, type CliOptions } from "../config/resolve.js";
@@ -38,6 +38,34 @@ const plural = (n: number, word: string): string => `${n} ${word}${n === 1 ? "" 
 const formatCounts = (counts: { fixtures: number; flows: number }): string =>
   `${plural(counts.fixtures, "fixture")}, ${plural(counts.flows, "flow")}`;
 
+/** The server's options as the command's options set them. */
+function serverOptions(options: CliOptions): ServerOptions {
+  return {
+    port: options.port,
+    host: options.host,
+    apiKeys: options.apiKeys,
+    chunkSize: options.chunkSize,
+    latency: options.latency,
+    timing: options.timing,
+    maxConcurrency: options.maxConcurrency,
+    fallback: options.fallback,
+    seed: options.seed,
+    journalSize: options.journalSize,
+    responseStoreSize: options.responseStoreSize,
+    headersTimeout: options.headersTimeout,
+    requestTimeout: options.requestTimeout,
+    keepAliveTimeout: options.keepAliveTimeout,
+    models: options.models,
+    rateLimit: options.rateLimit,
+    maxBodyBytes: options.maxBodyBytes,
+    cors: options.cors,
+    control: options.control,
+    controlKey: options.controlKey,
+    fixturePaths: options.fixturePaths,
+    watch: options.watch,
+  };
+}
+
 async function run(options: CliOptions): Promise<void> {
   const fixtures = new FixtureSet();
   // The demo set ends in a catch-all, which would leave a fallback nothing to answer.
@@ -63,30 +91,7 @@ async function run(options: CliOptions): Promise<void> {
   };
   // With --workers the fixtures are checked here first; then the workers run this command again.
   if (options.workers > 1 && cluster.isPrimary) return runWorkers(options, banner);
-  const instance = await startServer(fixtures, {
-    port: options.port,
-    host: options.host,
-    apiKeys: options.apiKeys,
-    chunkSize: options.chunkSize,
-    latency: options.latency,
-    timing: options.timing,
-    maxConcurrency: options.maxConcurrency,
-    fallback: options.fallback,
-    seed: options.seed,
-    journalSize: options.journalSize,
-    responseStoreSize: options.responseStoreSize,
-    headersTimeout: options.headersTimeout,
-    requestTimeout: options.requestTimeout,
-    keepAliveTimeout: options.keepAliveTimeout,
-    models: options.models,
-    rateLimit: options.rateLimit,
-    maxBodyBytes: options.maxBodyBytes,
-    cors: options.cors,
-    control: options.control,
-    controlKey: options.controlKey,
-    fixturePaths: options.fixturePaths,
-    watch: options.watch,
-  });
+  const instance = await startServer(fixtures, serverOptions(options));
   // Attached before the first request can be read: the listen callback's continuation runs first.
   if (!options.quiet) logRequests(instance);
   // A worker's primary prints the one banner once every worker listens.
