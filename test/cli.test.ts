@@ -113,8 +113,10 @@ describe("timing and queueing flags", () => {
     expect(first.tokens).toBe(6);
     expect(Math.min(first.ms, second.ms)).toBeGreaterThanOrEqual(245);
     expect(Math.max(first.ms, second.ms)).toBeGreaterThanOrEqual(495);
-    // The second arrives a little after the first, so it waits a little less than the first one's 250 ms.
-    expect(Math.max(first.queued, second.queued)).toBeGreaterThanOrEqual(200);
+    // The second arrives after the first, so it waits less than the first one's 250 ms: by how much
+    // depends on how busy the machine is (under the whole suite its request lagged by up to 100 ms), but
+    // without the queue it would wait 0.
+    expect(Math.max(first.queued, second.queued)).toBeGreaterThanOrEqual(100);
   });
 
   it("keeps --response-store-size Responses answers (0: none) and --journal-size exchanges", async () => {
